@@ -1,0 +1,84 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "vanish",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "vanish", targets: ["vanish"]),
+        .library(name: "GradientData", targets: ["GradientData"]),
+        .library(name: "MLPTraining", targets: ["MLPTraining"]),
+        .library(name: "Graphics", targets: ["Graphics"]),
+        .library(name: "Figures", targets: ["Figures"]),
+        .library(name: "CairoBackend", targets: ["CairoBackend"]),
+        .library(name: "Reporting", targets: ["Reporting"]),
+        .library(name: "GoldenImage", targets: ["GoldenImage"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // C libraries from the system (Debian: libcairo2-dev, libopenblas-dev, zlib1g-dev).
+        .systemLibrary(
+            name: "CCairo", pkgConfig: "cairo",
+            providers: [.apt(["libcairo2-dev", "libfreetype-dev"])]),
+        .systemLibrary(
+            name: "COpenBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(
+            name: "CZlib",
+            providers: [.apt(["zlib1g-dev"])]),
+
+        .target(
+            name: "GradientData",
+            dependencies: ["CZlib"],
+            resources: [.copy("Resources/digits.csv.gz")]),
+        .target(
+            name: "MLPTraining",
+            dependencies: ["GradientData", "COpenBLAS"]),
+        .target(name: "Graphics"),
+        .target(
+            name: "Figures",
+            dependencies: ["Graphics", "GradientData"]),
+        .target(
+            name: "CairoBackend",
+            dependencies: ["Graphics", "CCairo"],
+            resources: [
+                .copy("Resources/DejaVuSans.ttf"),
+                .copy("Resources/DejaVuSans-Bold.ttf"),
+                .copy("Resources/DejaVu-LICENSE.txt"),
+            ]),
+        .target(
+            name: "Reporting",
+            dependencies: ["Figures", "Graphics", "GradientData"]),
+        .target(
+            name: "GoldenImage",
+            dependencies: ["CairoBackend"]),
+        // Everything the CLI does, as library functions the tests can call.
+        .target(
+            name: "VanishCommands",
+            dependencies: [
+                "GradientData", "MLPTraining", "Graphics", "Figures",
+                "CairoBackend", "Reporting", "GoldenImage",
+            ]),
+        .executableTarget(
+            name: "vanish",
+            dependencies: [
+                "VanishCommands",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        .target(
+            name: "TestSupport",
+            dependencies: ["GradientData"],
+            path: "Tests/TestSupport"),
+        .testTarget(name: "GradientDataTests", dependencies: ["GradientData", "TestSupport"]),
+        .testTarget(name: "MLPTrainingTests", dependencies: ["MLPTraining", "GradientData", "TestSupport"]),
+        .testTarget(name: "GraphicsTests", dependencies: ["Graphics", "TestSupport"]),
+        .testTarget(name: "FiguresTests", dependencies: ["Figures", "Graphics", "CairoBackend", "GoldenImage", "TestSupport"]),
+        .testTarget(name: "CairoBackendTests", dependencies: ["CairoBackend", "Graphics", "TestSupport"]),
+        .testTarget(name: "GoldenImageTests", dependencies: ["GoldenImage", "CairoBackend", "Graphics", "TestSupport"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Figures", "CairoBackend", "TestSupport"]),
+        .testTarget(name: "VanishTests", dependencies: ["vanish", "VanishCommands", "TestSupport"]),
+    ]
+)

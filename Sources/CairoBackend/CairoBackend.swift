@@ -1,0 +1,1 @@
+// CairoBackend: see the module's files.

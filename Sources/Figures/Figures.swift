@@ -1,0 +1,1 @@
+// Figures: see the module's files.

@@ -1,0 +1,1 @@
+// GoldenImage: see the module's files.

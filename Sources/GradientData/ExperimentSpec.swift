@@ -1,0 +1,174 @@
+/// A nonlinearity applied after each hidden layer's (optional) normalisation.
+public enum Activation: String, Codable, Sendable, CaseIterable {
+    case sigmoid
+    case tanh
+    case relu
+}
+
+/// How weights (and, for `nielsen`, biases) are drawn at initialisation.
+public enum Initialization: String, Codable, Sendable, CaseIterable {
+    /// N(0, 2 / (fan_in + fan_out)) weights, zero biases.
+    case xavierNormal = "xavier-normal"
+    /// N(0, 2 / fan_in) weights, zero biases.
+    case heNormal = "he-normal"
+    /// N(0, 1 / fan_in) weights, N(0, 1) biases.
+    case nielsen
+}
+
+/// The optimiser that turns gradients into updates.
+public struct OptimizerSpec: Codable, Sendable, Hashable {
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        case sgd
+        case adam
+    }
+
+    public var kind: Kind
+    public var learningRate: Double
+    /// SGD momentum (0 for plain SGD); ignored by Adam.
+    public var momentum: Double?
+    /// Adam's decay rates and epsilon; defaults 0.9, 0.999, 1e-8.
+    public var beta1: Double?
+    public var beta2: Double?
+    public var epsilon: Double?
+
+    public init(
+        kind: Kind, learningRate: Double, momentum: Double? = nil,
+        beta1: Double? = nil, beta2: Double? = nil, epsilon: Double? = nil
+    ) {
+        self.kind = kind
+        self.learningRate = learningRate
+        self.momentum = momentum
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+    }
+}
+
+/// Where the training and test examples come from.
+public enum DatasetSpec: Sendable, Hashable {
+    /// The UCI handwritten digits shipped with the package (1797 × 64, 10 classes).
+    case digits
+    /// Two interleaved spirals in 2-D, generated from the run's seed (fast tests).
+    case spirals
+    /// A user's numeric CSV: feature columns and one integer label column.
+    case csv(path: String, labelColumn: String)
+}
+
+/// One network of an experiment; any training field set here overrides the experiment's.
+public struct NetworkSpec: Codable, Sendable, Hashable {
+    public var name: String
+    public var activation: Activation
+    public var batchNorm: Bool?
+    public var residual: Bool?
+    public var depth: Int?
+    public var width: Int?
+    public var batchSize: Int?
+    public var epochs: Int?
+    public var steps: Int?
+    public var optimizer: OptimizerSpec?
+    public var `init`: Initialization?
+    public var clipNorm: Double?
+    public var recordEvery: Int?
+
+    public init(
+        name: String, activation: Activation, batchNorm: Bool? = nil, residual: Bool? = nil,
+        depth: Int? = nil, width: Int? = nil, batchSize: Int? = nil, epochs: Int? = nil, steps: Int? = nil,
+        optimizer: OptimizerSpec? = nil, init: Initialization? = nil, clipNorm: Double? = nil, recordEvery: Int? = nil
+    ) {
+        self.name = name
+        self.activation = activation
+        self.batchNorm = batchNorm
+        self.residual = residual
+        self.depth = depth
+        self.width = width
+        self.batchSize = batchSize
+        self.epochs = epochs
+        self.steps = steps
+        self.optimizer = optimizer
+        self.`init` = `init`
+        self.clipNorm = clipNorm
+        self.recordEvery = recordEvery
+    }
+}
+
+/// What to train: the JSON spec of an experiment (`Reports/zoo.json`).
+///
+/// Either `epochs` or `steps` sets the length of training; `steps` wins where both are set.
+public struct ExperimentSpec: Codable, Sendable, Hashable {
+    public var name: String
+    public var title: String
+    public var dataset: DatasetSpec
+    public var depth: Int
+    public var width: Int
+    public var batchSize: Int
+    public var epochs: Int?
+    public var steps: Int?
+    public var optimizer: OptimizerSpec
+    public var `init`: Initialization
+    public var clipNorm: Double?
+    public var seeds: [Int]
+    public var recordEvery: Int
+    public var networks: [NetworkSpec]
+
+    public init(
+        name: String, title: String, dataset: DatasetSpec, depth: Int, width: Int, batchSize: Int,
+        epochs: Int?, steps: Int? = nil, optimizer: OptimizerSpec, init: Initialization, clipNorm: Double? = nil,
+        seeds: [Int], recordEvery: Int = 1, networks: [NetworkSpec]
+    ) {
+        self.name = name
+        self.title = title
+        self.dataset = dataset
+        self.depth = depth
+        self.width = width
+        self.batchSize = batchSize
+        self.epochs = epochs
+        self.steps = steps
+        self.optimizer = optimizer
+        self.`init` = `init`
+        self.clipNorm = clipNorm
+        self.seeds = seeds
+        self.recordEvery = recordEvery
+        self.networks = networks
+    }
+}
+
+/// The fully resolved settings of one run: the experiment's fields with the network's overrides applied.
+public struct RunSettings: Codable, Sendable, Hashable {
+    public var network: String
+    public var activation: Activation
+    public var batchNorm: Bool
+    public var residual: Bool
+    public var depth: Int
+    public var width: Int
+    public var batchSize: Int
+    /// Epochs when the length was given in epochs, else nil.
+    public var epochs: Int?
+    /// Total number of updates.
+    public var steps: Int
+    public var optimizer: OptimizerSpec
+    public var `init`: Initialization
+    public var clipNorm: Double?
+    public var recordEvery: Int
+    public var seed: Int
+
+    public init(
+        network: String, activation: Activation, batchNorm: Bool, residual: Bool, depth: Int, width: Int,
+        batchSize: Int, epochs: Int?, steps: Int, optimizer: OptimizerSpec, init: Initialization,
+        clipNorm: Double?, recordEvery: Int, seed: Int
+    ) {
+        self.network = network
+        self.activation = activation
+        self.batchNorm = batchNorm
+        self.residual = residual
+        self.depth = depth
+        self.width = width
+        self.batchSize = batchSize
+        self.epochs = epochs
+        self.steps = steps
+        self.optimizer = optimizer
+        self.`init` = `init`
+        self.clipNorm = clipNorm
+        self.recordEvery = recordEvery
+        self.seed = seed
+    }
+}

@@ -1,0 +1,78 @@
+/// One drawing instruction of a `Path`.
+public enum PathElement: Hashable, Sendable {
+    case move(to: Point)
+    case line(to: Point)
+    case curve(to: Point, control1: Point, control2: Point)
+    case close
+}
+
+/// A vector path: the one primitive shape a backend must draw.
+///
+/// Rectangles, circles, markers and polylines are built here from
+/// `move`, `line`, `curve` and `close`, so a backend needs nothing else.
+public struct Path: Hashable, Sendable {
+    public var elements: [PathElement]
+
+    public init(_ elements: [PathElement] = []) {
+        self.elements = elements
+    }
+
+    public mutating func move(to p: Point) { elements.append(.move(to: p)) }
+    public mutating func line(to p: Point) { elements.append(.line(to: p)) }
+    public mutating func curve(to p: Point, control1: Point, control2: Point) {
+        elements.append(.curve(to: p, control1: control1, control2: control2))
+    }
+    public mutating func close() { elements.append(.close) }
+
+    public static func rectangle(_ r: Rect) -> Path {
+        Path([
+            .move(to: Point(r.minX, r.minY)), .line(to: Point(r.maxX, r.minY)),
+            .line(to: Point(r.maxX, r.maxY)), .line(to: Point(r.minX, r.maxY)), .close,
+        ])
+    }
+
+    /// An open polyline through `points` (empty for no points).
+    public static func polyline(_ points: [Point]) -> Path {
+        guard let first = points.first else { return Path() }
+        var path = Path([.move(to: first)])
+        for p in points.dropFirst() { path.line(to: p) }
+        return path
+    }
+
+    /// A closed polygon through `points`.
+    public static func polygon(_ points: [Point]) -> Path {
+        var path = polyline(points)
+        if !points.isEmpty { path.close() }
+        return path
+    }
+
+    /// An ellipse inscribed in `r`, from four cubic Bézier arcs.
+    public static func ellipse(in r: Rect) -> Path {
+        let k = 0.5522847498307936  // 4/3 (√2 − 1): the quarter-circle Bézier constant
+        let cx = r.midX, cy = r.midY, rx = r.width / 2, ry = r.height / 2
+        return Path([
+            .move(to: Point(cx + rx, cy)),
+            .curve(to: Point(cx, cy + ry), control1: Point(cx + rx, cy + k * ry), control2: Point(cx + k * rx, cy + ry)),
+            .curve(to: Point(cx - rx, cy), control1: Point(cx - k * rx, cy + ry), control2: Point(cx - rx, cy + k * ry)),
+            .curve(to: Point(cx, cy - ry), control1: Point(cx - rx, cy - k * ry), control2: Point(cx - k * rx, cy - ry)),
+            .curve(to: Point(cx + rx, cy), control1: Point(cx + k * rx, cy - ry), control2: Point(cx + rx, cy - k * ry)),
+            .close,
+        ])
+    }
+
+    public static func circle(center: Point, radius: Double) -> Path {
+        ellipse(in: Rect(x: center.x - radius, y: center.y - radius, width: 2 * radius, height: 2 * radius))
+    }
+
+    /// The path with every point mapped through `t`.
+    public func transformed(by t: AffineTransform) -> Path {
+        Path(elements.map { e in
+            switch e {
+            case .move(let p): return .move(to: t.apply(p))
+            case .line(let p): return .line(to: t.apply(p))
+            case .curve(let p, let c1, let c2): return .curve(to: t.apply(p), control1: t.apply(c1), control2: t.apply(c2))
+            case .close: return .close
+            }
+        })
+    }
+}

@@ -1,0 +1,1 @@
+// MLPTraining: see the module's files.

@@ -1,0 +1,1 @@
+// Reporting: see the module's files.

@@ -1,0 +1,1 @@
+// VanishCommands: see the module's files.

@@ -1,0 +1,12 @@
+import ArgumentParser
+
+@main
+struct Vanish: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vanish",
+        abstract: "Train deep networks and draw how their gradients vanish.")
+
+    func run() throws {
+        print("vanish")
+    }
+}

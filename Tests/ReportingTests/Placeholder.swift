@@ -1,0 +1,1 @@
+// Tests for ReportingTests live here.
