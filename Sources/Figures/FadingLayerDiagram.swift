@@ -1,0 +1,346 @@
+import Foundation
+import Graphics
+import GradientData
+
+/// The fading-layer diagram: a network drawn as layers of neurons in a slight oblique 3-D
+/// view, each layer as opaque and as bright as its gradient relative to the output layer.
+///
+/// The ratio `‖dL/dW_l‖ / ‖dL/dW_out‖` is placed on a log scale of `decades` decades
+/// (`10^-decades … 10⁰`): the output layer (ratio 1) is fully opaque and drawn in the map's
+/// top colour; a layer at `10^-decades` or below is nearly transparent (opacity
+/// `minimumOpacity`) in the map's bottom colour. Ratios above 1 are drawn like 1.
+/// A zero gradient leaves only a dashed outline; NaN/Inf is drawn opaque in the map's
+/// non-finite colour.
+public enum FadingLayerDiagram {
+    /// The decades of relative gradient the diagram spans.
+    public static let decades = 12
+    /// The opacity of a layer at (or below) `10^-decades` of the output layer's gradient.
+    public static let minimumOpacity = 0.04
+    /// At most this many neurons are drawn per layer (then an ellipsis).
+    public static let maxNeurons = 8
+    /// The single-run figure's natural size in points.
+    public static let size = (width: 720.0, height: 440.0)
+
+    /// How one layer is drawn.
+    public struct LayerAppearance: Hashable, Sendable {
+        public enum Kind: Hashable, Sendable { case value, underflow, nonFinite }
+        /// 0-based layer index (0 = first hidden layer).
+        public var layer: Int
+        public var label: String
+        /// The layer's gradient divided by the reference (output) layer's.
+        public var ratio: Double
+        public var kind: Kind
+        /// The group opacity the layer is drawn with.
+        public var opacity: Double
+        public var color: Color
+
+        public init(layer: Int, label: String, ratio: Double, kind: Kind, opacity: Double, color: Color) {
+            self.layer = layer
+            self.label = label
+            self.ratio = ratio
+            self.kind = kind
+            self.opacity = opacity
+            self.color = color
+        }
+    }
+
+    /// The reference layer's gradient and whether it is the output layer.
+    public struct Reference: Hashable, Sendable {
+        public var value: Double
+        public var isOutputLayer: Bool
+
+        public init(value: Double, isOutputLayer: Bool) {
+            self.value = value
+            self.isOutputLayer = isOutputLayer
+        }
+    }
+
+    /// The opacity of a layer whose gradient is `ratio` times the output layer's.
+    public static func opacity(ratio: Double) -> Double {
+        guard ratio.isFinite, ratio > 0 else { return minimumOpacity }
+        return minimumOpacity + (1 - minimumOpacity) * position(ratio: ratio)
+    }
+
+    /// The position 0…1 of `ratio` on the `10^-decades … 10⁰` scale.
+    public static func position(ratio: Double) -> Double {
+        LogScale(lowerExponent: -decades, upperExponent: 0).position(ofExponent: log10(ratio))
+    }
+
+    /// The reference gradient at recorded row `index`: the output layer's if it is finite and
+    /// positive, else the largest finite positive layer's (nil if there is none).
+    public static func reference(_ run: RunHistory, index: Int, quantity: GradientQuantity = .weightGradient) -> Reference? {
+        let values = quantity.values(run)
+        let count = layerCount(run)
+        guard count > 0 else { return nil }
+        let out = run.value(values, index, count - 1)
+        if out.isFinite && out > 0 { return Reference(value: out, isOutputLayer: true) }
+        let best = (0..<count).map { run.value(values, index, $0) }.filter { $0.isFinite && $0 > 0 }.max()
+        return best.map { Reference(value: $0, isOutputLayer: false) }
+    }
+
+    /// How every layer of `run` is drawn at recorded row `index`.
+    public static func appearances(
+        _ run: RunHistory, index: Int, map: ColorMap, quantity: GradientQuantity = .weightGradient
+    ) -> [LayerAppearance] {
+        let values = quantity.values(run)
+        let ref = reference(run, index: index, quantity: quantity)
+        return (0..<layerCount(run)).map { l in
+            let v = run.value(values, index, l)
+            let label = l < run.layers.count ? run.layerLabel(l) : String(l + 1)
+            if !v.isFinite || ref == nil && v > 0 {
+                return LayerAppearance(layer: l, label: label, ratio: .nan, kind: .nonFinite, opacity: 1, color: map.nonFiniteColor)
+            }
+            guard v > 0, let ref else {
+                return LayerAppearance(layer: l, label: label, ratio: 0, kind: .underflow, opacity: 1, color: map.underflowColor)
+            }
+            let ratio = v / ref.value
+            return LayerAppearance(layer: l, label: label, ratio: ratio, kind: .value,
+                                   opacity: opacity(ratio: ratio), color: map.color(at: position(ratio: ratio)))
+        }
+    }
+
+    static func layerCount(_ run: RunHistory) -> Int {
+        max(run.layers.count, run.stats.weightGradNorm.first?.count ?? 0)
+    }
+
+    // MARK: - Figures
+
+    /// One network at recorded row `index` (default: the last recorded step).
+    public static func scene(
+        _ run: FigureRun, index: Int? = nil, quantity: GradientQuantity = .weightGradient,
+        style: FigureStyle = .standard, measurer: TextMeasurer
+    ) -> Scene {
+        var scene = Scene(width: size.width, height: size.height)
+        let i = index ?? max(0, run.run.recordedCount - 1)
+        let step = i < run.run.steps.count ? run.run.steps[i] : 0
+        var top = FigureLayout.title("Where the gradient fades: \(run.label) at step \(step)", in: &scene, style: style, measurer: measurer)
+        top = FigureLayout.subtitle(explanation(run.run, index: i, quantity: quantity), at: top, in: &scene, style: style, measurer: measurer)
+        let legend = legendItems(style: style, measurer: measurer, centerX: size.width / 2, bottom: size.height - FigureLayout.margin)
+        let area = Rect(x: FigureLayout.margin + 8, y: top + 8, width: size.width - 2 * FigureLayout.margin - 16,
+                        height: legend.top - top - 24)
+        scene.append(contentsOf: network(run.run, index: i, quantity: quantity, in: area, style: style, measurer: measurer))
+        scene.append(contentsOf: legend.items)
+        return scene
+    }
+
+    /// Several networks at one point of training (`fraction` 0…1 of each run; default the end).
+    public static func smallMultiples(
+        _ runs: [FigureRun], fraction: Double = 1, quantity: GradientQuantity = .weightGradient,
+        style: FigureStyle = .standard, measurer: TextMeasurer
+    ) -> Scene {
+        let grid = FigureLayout.Grid(count: runs.count, cellWidth: 360, cellHeight: 250)
+        var scene = Scene(width: grid.width + 2 * FigureLayout.margin, height: 0)
+        let when = fraction >= 1 ? "at the end of training" : (fraction <= 0 ? "at initialisation" : "at \(NumberFormat.percent(fraction, digits: 0)) of training")
+        let top = FigureLayout.title("Gradient reaching each layer, relative to the output layer, \(when)",
+                                     in: &scene, style: style, measurer: measurer)
+        let legendHeight = legendSize(style: style, measurer: measurer, maxWidth: scene.width - 32).height
+        scene.height = top + grid.height + legendHeight + 20 + FigureLayout.margin
+        for (k, run) in runs.enumerated() {
+            let cell = grid.cell(k, origin: Point(FigureLayout.margin, top)).insetBy(dx: 8, dy: 4)
+            let i = run.run.recordedIndex(atFraction: fraction) ?? 0
+            let step = i < run.run.steps.count ? String(run.run.steps[i]) : "–"
+            scene.append(contentsOf: panel(title: "\(run.label) · step \(step)", run.run, index: i, quantity: quantity,
+                                           in: cell, style: style, measurer: measurer))
+        }
+        let legend = legendItems(style: style, measurer: measurer, centerX: scene.width / 2, bottom: scene.height - FigureLayout.margin)
+        scene.append(contentsOf: legend.items)
+        return scene
+    }
+
+    /// One network over training: at initialisation, 10 %, 50 % and the end (repeats dropped).
+    public static func filmStrip(
+        _ run: FigureRun, fractions: [Double] = [0, 0.1, 0.5, 1], quantity: GradientQuantity = .weightGradient,
+        style: FigureStyle = .standard, measurer: TextMeasurer
+    ) -> Scene {
+        var frames: [(name: String, index: Int)] = []
+        for f in fractions {
+            guard let i = run.run.recordedIndex(atFraction: f), !frames.contains(where: { $0.index == i }) else { continue }
+            let name = f <= 0 ? "init" : (f >= 1 ? "end" : NumberFormat.percent(f, digits: 0))
+            frames.append((name, i))
+        }
+        if frames.isEmpty { frames = [("no steps recorded", 0)] }
+        let grid = FigureLayout.Grid(count: frames.count, cellWidth: 270, cellHeight: 260, maxColumns: 4)
+        var scene = Scene(width: max(560, grid.width + 2 * FigureLayout.margin), height: 0)
+        let top = FigureLayout.title("\(run.label): gradient reaching each layer over training", in: &scene, style: style, measurer: measurer)
+        let legendHeight = legendSize(style: style, measurer: measurer, maxWidth: scene.width - 32).height
+        scene.height = top + grid.height + legendHeight + 20 + FigureLayout.margin
+        let origin = Point((scene.width - grid.width) / 2, top)
+        for (k, frame) in frames.enumerated() {
+            let cell = grid.cell(k, origin: origin).insetBy(dx: 8, dy: 4)
+            let step = frame.index < run.run.steps.count ? String(run.run.steps[frame.index]) : "–"
+            scene.append(contentsOf: panel(title: "\(frame.name) · step \(step)", run.run, index: frame.index, quantity: quantity,
+                                           in: cell, style: style, measurer: measurer))
+        }
+        let legend = legendItems(style: style, measurer: measurer, centerX: scene.width / 2, bottom: scene.height - FigureLayout.margin)
+        scene.append(contentsOf: legend.items)
+        return scene
+    }
+
+    /// A plain-language sentence on how much gradient reaches layer 1.
+    static func explanation(_ run: RunHistory, index: Int, quantity: GradientQuantity) -> String {
+        let lead = "Each plane is a layer, input on the left; its opacity and colour show its \(quantity.symbol) relative to the output layer."
+        guard let ref = reference(run, index: index, quantity: quantity) else {
+            return lead + " No layer has a finite, non-zero gradient at this step."
+        }
+        let first = run.value(quantity.values(run), index, 0)
+        let whose = ref.isOutputLayer ? "the output layer's" : "the largest layer's (the output layer's is not finite and positive)"
+        if !first.isFinite { return lead + " Layer 1's gradient is not finite." }
+        if first <= 0 { return lead + " Layer 1 receives no gradient at all." }
+        return lead + " Layer 1 receives \(NumberFormat.scientific(first / ref.value, digits: 1)) of \(whose) gradient."
+    }
+
+    // MARK: - Drawing
+
+    static func panel(title: String, _ run: RunHistory, index: Int, quantity: GradientQuantity,
+                      in cell: Rect, style: FigureStyle, measurer: TextMeasurer) -> [SceneItem] {
+        let s = style.text(style.panelTitleSize, weight: .bold, baseline: .top)
+        var out: [SceneItem] = [.text(TextWrap.truncated(title, width: cell.width, style: s, measurer: measurer),
+                                      at: Point(cell.minX, cell.minY), style: s, rotation: 0)]
+        let area = Rect(x: cell.minX, y: cell.minY + style.panelTitleSize * 1.2 + 10, width: cell.width,
+                        height: cell.height - style.panelTitleSize * 1.2 - 10)
+        out += network(run, index: index, quantity: quantity, in: area, style: style, measurer: measurer)
+        return out
+    }
+
+    /// The oblique view of `run`'s layers at row `index`, filling `area` (labels included).
+    static func network(_ run: RunHistory, index: Int, quantity: GradientQuantity, in area: Rect,
+                        style: FigureStyle, measurer: TextMeasurer) -> [SceneItem] {
+        let all = appearances(run, index: index, map: style.colorMap, quantity: quantity)
+        guard !all.isEmpty else {
+            return [.text("nothing recorded", at: Point(area.midX, area.midY),
+                          style: style.text(style.labelSize, anchor: .middle, baseline: .middle, color: style.mutedTextColor), rotation: 0)]
+        }
+        let labelHeight = style.tickSize * 1.3 + 6
+        let height = max(20, area.height - labelHeight)
+        // A plane is H tall and D deep; depth recedes up and to the right at 30°.
+        let planeHeight = height / 1.25
+        let depth = (dx: planeHeight * 0.40, dy: -planeHeight * 0.23)
+        let minSpacing = 9.0
+        let maxPlanes = max(2, Int((area.width - depth.dx) / minSpacing) + 1)
+        let shown = sampledLayers(count: all.count, maxCount: maxPlanes).map { all[$0] }
+        let spacing = shown.count > 1 ? (area.width - depth.dx - 4) / Double(shown.count - 1) : 0
+        let startX = shown.count > 1 ? area.minX + 2 : area.midX - depth.dx / 2
+        let baseY = area.minY + height
+        let width = run.settings.width
+        let neurons = max(1, min(width, maxNeurons))
+        let ellipsis = width > maxNeurons
+        let slots = Double(neurons) + (ellipsis ? 1.2 : 0.3)
+        let radius = max(1.5, min(planeHeight / slots * 0.34, spacing * 0.42, 9))
+
+        func neuronCenter(_ x: Double, _ j: Int) -> Point {
+            let v = (Double(j) + 0.65) / slots
+            return Point(x + depth.dx * 0.5, baseY + depth.dy * 0.5 - v * planeHeight)
+        }
+
+        var out: [SceneItem] = []
+        for (k, layer) in shown.enumerated() {
+            let x = startX + Double(k) * spacing
+            var items: [SceneItem] = []
+            let corners = [Point(x, baseY), Point(x, baseY - planeHeight),
+                           Point(x + depth.dx, baseY - planeHeight + depth.dy), Point(x + depth.dx, baseY + depth.dy)]
+            let outline = Color(red: layer.color.red * 0.55, green: layer.color.green * 0.55, blue: layer.color.blue * 0.55)
+            if layer.kind == .underflow {
+                items.append(.stroke(.polygon(corners), StrokeStyle(color: style.mutedTextColor, width: 1, dash: [3, 3])))
+            } else {
+                items.append(.fill(.polygon(corners), layer.color.withAlpha(0.45)))
+                items.append(.stroke(.polygon(corners), StrokeStyle(color: outline, width: 1.2, join: .round)))
+                // Connections to the next drawn layer: each neuron to its neighbours.
+                if k + 1 < shown.count {
+                    var wires = Path()
+                    for j in 0..<neurons {
+                        for t in max(0, j - 1)...min(neurons - 1, j + 1) {
+                            wires.move(to: neuronCenter(x, j))
+                            wires.line(to: neuronCenter(x + spacing, t))
+                        }
+                    }
+                    items.append(.stroke(wires, StrokeStyle(color: outline.withAlpha(0.7), width: 0.8)))
+                }
+                for j in 0..<neurons {
+                    let c = neuronCenter(x, j)
+                    let circle = Path.ellipse(in: Rect(x: c.x - radius * 0.8, y: c.y - radius, width: radius * 1.6, height: radius * 2))
+                    items.append(.fill(circle, layer.color))
+                    items.append(.stroke(circle, StrokeStyle(color: outline, width: 0.9)))
+                }
+                if ellipsis {
+                    for d in 0..<3 {
+                        let c = neuronCenter(x, -1)
+                        let y = c.y + radius * 0.2 - Double(d) * radius * 0.55
+                        items.append(.fill(.circle(center: Point(c.x, y), radius: max(0.8, radius * 0.16)), outline))
+                    }
+                }
+            }
+            out.append(.group(items, clip: nil, opacity: layer.kind == .value ? layer.opacity : 1))
+        }
+        // Layer labels under the planes' front edges, thinned to what fits.
+        let labelWidth = shown.map { measurer.measure($0.label, style: style.text(style.tickSize)).width }.max() ?? 10
+        let every = max(1, Int(((labelWidth + 6) / max(spacing, 1)).rounded(.up)))
+        let labelStyle = style.text(style.tickSize, anchor: .middle, baseline: .top, color: style.mutedTextColor)
+        for (k, layer) in shown.enumerated() where k % every == 0 || k == shown.count - 1 {
+            if k != shown.count - 1 && k + every > shown.count - 1 && (shown.count - 1 - k) < every { continue }
+            let x = startX + Double(k) * spacing + depth.dx * 0.2
+            out.append(.text(layer.label, at: Point(x, baseY + 6), style: labelStyle, rotation: 0))
+        }
+        return out
+    }
+
+    /// Up to `maxCount` layer indices, evenly spread, always with the first and last layer.
+    static func sampledLayers(count: Int, maxCount: Int) -> [Int] {
+        guard count > maxCount, maxCount >= 2 else { return Array(0..<count) }
+        var out: [Int] = []
+        for k in 0..<maxCount {
+            let i = Int((Double(k) * Double(count - 1) / Double(maxCount - 1)).rounded())
+            if out.last != i { out.append(i) }
+        }
+        return out
+    }
+
+    // MARK: - Legend
+
+    static let legendExponents = [0, -3, -6, -9, -12]
+
+    static func legendEntries(style: FigureStyle) -> [(label: String, appearance: LayerAppearance)] {
+        var out: [(String, LayerAppearance)] = legendExponents.map { e in
+            let r = pow(10, Double(e))
+            let label = (e == 0 ? "≥ " : "") + NumberFormat.powerOfTen(e)
+            return (label, LayerAppearance(layer: 0, label: label, ratio: r, kind: .value, opacity: opacity(ratio: r),
+                                           color: style.colorMap.color(at: position(ratio: r))))
+        }
+        out.append(("0", LayerAppearance(layer: 0, label: "0", ratio: 0, kind: .underflow, opacity: 1, color: style.colorMap.underflowColor)))
+        out.append(("NaN / Inf", LayerAppearance(layer: 0, label: "NaN", ratio: .nan, kind: .nonFinite, opacity: 1,
+                                                 color: style.colorMap.nonFiniteColor)))
+        return out
+    }
+
+    static func legendSize(style: FigureStyle, measurer: TextMeasurer, maxWidth: Double) -> (width: Double, height: Double) {
+        let title = measurer.measure(legendTitle, style: style.text(style.legendSize)).width
+        let entries = legendEntries(style: style).map { 22 + 6 + measurer.measure($0.label, style: style.text(style.legendSize)).width + 14 }
+        return (title + 14 + entries.reduce(0, +), style.legendSize * 2.2)
+    }
+
+    static let legendTitle = "gradient relative to the output layer:"
+
+    /// The legend row, centred on `centerX`, bottom at `bottom`; returns its items and top y.
+    static func legendItems(style: FigureStyle, measurer: TextMeasurer, centerX: Double, bottom: Double) -> (items: [SceneItem], top: Double) {
+        let size = legendSize(style: style, measurer: measurer, maxWidth: .infinity)
+        let y = bottom - size.height / 2
+        var x = centerX - size.width / 2
+        var out: [SceneItem] = [.text(legendTitle, at: Point(x, y), style: style.text(style.legendSize, baseline: .middle), rotation: 0)]
+        x += measurer.measure(legendTitle, style: style.text(style.legendSize)).width + 14
+        for (label, a) in legendEntries(style: style) {
+            let h = style.legendSize * 1.5
+            let corners = [Point(x, y + h / 2), Point(x, y - h / 2 + 3), Point(x + 14, y - h / 2 - 3), Point(x + 14, y + h / 2 - 6)]
+            var items: [SceneItem] = []
+            if a.kind == .underflow {
+                items.append(.stroke(.polygon(corners), StrokeStyle(color: style.mutedTextColor, width: 1, dash: [3, 3])))
+            } else {
+                let outline = Color(red: a.color.red * 0.55, green: a.color.green * 0.55, blue: a.color.blue * 0.55)
+                items.append(.fill(.polygon(corners), a.color))
+                items.append(.stroke(.polygon(corners), StrokeStyle(color: outline, width: 1)))
+            }
+            out.append(.group(items, clip: nil, opacity: a.kind == .value ? a.opacity : 1))
+            out.append(.text(label, at: Point(x + 22 + 6, y), style: style.text(style.legendSize, baseline: .middle), rotation: 0))
+            x += 22 + 6 + measurer.measure(label, style: style.text(style.legendSize)).width + 14
+        }
+        return (out, bottom - size.height)
+    }
+}

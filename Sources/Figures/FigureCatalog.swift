@@ -1,0 +1,74 @@
+import GradientData
+import Graphics
+
+/// A figure with the file name it is saved under (without extension).
+public struct NamedFigure: Hashable, Sendable {
+    /// `heatmap-sigmoid`, `profile`, …: file-safe, unique within one history.
+    public var name: String
+    /// What the figure shows, in a few words (for indexes and captions).
+    public var caption: String
+    public var scene: Scene
+
+    public init(name: String, caption: String, scene: Scene) {
+        self.name = name
+        self.caption = caption
+        self.scene = scene
+    }
+}
+
+/// Every figure of a history, each a pure function of it.
+///
+/// The order is the order of a report: comparisons first, then one group per run.
+public enum FigureCatalog {
+    /// The kinds of figure, for selecting some of them.
+    public enum Kind: String, CaseIterable, Sendable {
+        case heatmaps, heatmap, fading, fadingRun, filmStrip, profile, profileDelta, curves, saturation, summary
+    }
+
+    /// All figures of `history` (of the selected kinds), in report order.
+    public static func figures(
+        for history: GradientHistory, kinds: Set<Kind> = Set(Kind.allCases),
+        style: FigureStyle = .standard, measurer: TextMeasurer
+    ) -> [NamedFigure] {
+        let runs = FigureRun.all(in: history)
+        var out: [NamedFigure] = []
+        func add(_ kind: Kind, _ name: String, _ caption: String, _ make: () -> Scene) {
+            if kinds.contains(kind) { out.append(NamedFigure(name: name, caption: caption, scene: make())) }
+        }
+        add(.heatmaps, "heatmaps", "‖dL/dW‖ per layer and step, all networks on one colour scale") {
+            GradientHeatmap.smallMultiples(runs, style: style, measurer: measurer)
+        }
+        add(.fading, "fading", "gradient reaching each layer at the end of training, all networks") {
+            FadingLayerDiagram.smallMultiples(runs, style: style, measurer: measurer)
+        }
+        add(.profile, "profile", "‖dL/dW‖ against layer at the start and the end, with the sigmoid bound") {
+            GradientProfile.scene(runs, quantity: .weightGradient, style: style, measurer: measurer)
+        }
+        add(.profileDelta, "profile-delta", "‖δ‖ against layer at the start and the end, with the sigmoid bound") {
+            GradientProfile.scene(runs, quantity: .delta, style: style, measurer: measurer)
+        }
+        add(.curves, "curves", "training loss and test accuracy") {
+            TrainingCurves.scene(runs, style: style, measurer: measurer)
+        }
+        add(.saturation, "saturation", "saturated or dead units per layer and step") {
+            SaturationStrip.scene(runs, style: style, measurer: measurer)
+        }
+        add(.summary, "summary", "final loss, accuracy, gradient ratio and divergence per network") {
+            SummaryTable.scene(runs, style: style, measurer: measurer)
+        }
+        // Per-run figures share the comparison's colour scale, so panels stay comparable.
+        let scale = GradientHeatmap.sharedScale(runs.map(\.run))
+        for run in runs {
+            add(.heatmap, "heatmap-\(run.fileName)", "‖dL/dW‖ per layer and step: \(run.label)") {
+                GradientHeatmap.scene(run, scale: scale, style: style, measurer: measurer)
+            }
+            add(.fadingRun, "fading-\(run.fileName)", "gradient reaching each layer at the end of training: \(run.label)") {
+                FadingLayerDiagram.scene(run, style: style, measurer: measurer)
+            }
+            add(.filmStrip, "filmstrip-\(run.fileName)", "gradient reaching each layer over training: \(run.label)") {
+                FadingLayerDiagram.filmStrip(run, style: style, measurer: measurer)
+            }
+        }
+        return out
+    }
+}

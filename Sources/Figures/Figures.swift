@@ -1,1 +1,0 @@
-// Figures: see the module's files.

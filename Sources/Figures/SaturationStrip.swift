@@ -1,0 +1,37 @@
+import Graphics
+import GradientData
+
+/// The saturation strip: per network, a small layer × step heatmap of the share of units
+/// that are saturated (sigmoid, tanh) or dead (relu), on one linear 0–100 % scale.
+///
+/// Cells merged into one pixel show their arithmetic mean; NaN anywhere makes the pixel NaN.
+public enum SaturationStrip {
+    /// Which fraction a run's panel shows: dead units for relu, saturated units otherwise.
+    public static func statistic(_ run: RunHistory) -> (name: String, values: [[Float]]) {
+        run.settings.activation == .relu ? ("dead units", run.stats.deadFraction) : ("saturated units", run.stats.saturatedFraction)
+    }
+
+    public static func scene(_ runs: [FigureRun], style: FigureStyle = .standard, measurer: TextMeasurer) -> Scene {
+        let grid = FigureLayout.Grid(count: runs.count, cellWidth: 330, cellHeight: 240)
+        let map = style.fractionMap
+        let bar = ColorBar(map: map, ticks: Ticks.linear(from: 0, to: 1, maxCount: 4) { v, _ in NumberFormat.percent(v, digits: 0) },
+                           title: "share of units", specials: [(map.nonFiniteColor, "NaN")])
+        let barWidth = bar.width(style: style, measurer: measurer)
+        var scene = Scene(width: grid.width + 2 * FigureLayout.margin + barWidth + 28, height: 0)
+        let top = FigureLayout.title("Saturated (sigmoid, tanh) or dead (relu) units per layer during training",
+                                     in: &scene, style: style, measurer: measurer)
+        scene.height = top + grid.height + FigureLayout.margin
+        for (i, run) in runs.enumerated() {
+            let stat = statistic(run.run)
+            let panel = HeatmapPanel(run: run.run, values: stat.values, title: "\(run.label) · \(stat.name)", aggregation: .mean) {
+                $0.isFinite ? map.color(at: $0) : map.nonFiniteColor
+            }
+            scene.append(contentsOf: panel.items(in: grid.cell(i, origin: Point(FigureLayout.margin, top)).insetBy(dx: 6, dy: 6),
+                                                 style: style, measurer: measurer))
+        }
+        let barRect = Rect(x: FigureLayout.margin + grid.width + 20, y: top + 6 + style.panelTitleSize * 1.2 + 8,
+                           width: barWidth, height: min(grid.height, 300) - 70)
+        scene.append(contentsOf: bar.items(in: barRect, style: style))
+        return scene
+    }
+}

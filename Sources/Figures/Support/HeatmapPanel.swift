@@ -1,0 +1,76 @@
+import Graphics
+import GradientData
+
+/// One layer × step heatmap with its axes, drawn into an area: shared by the gradient
+/// heatmaps and the saturation strips.
+struct HeatmapPanel {
+    var run: RunHistory
+    /// `values[step][layer]`.
+    var values: [[Float]]
+    var title: String?
+    var aggregation: CellAggregation
+    var color: (Double) -> Color
+    var xTitle: String? = "training step"
+    var yTitle: String? = "layer (1 = input side)"
+
+    var stepCount: Int { min(run.steps.count, values.count) }
+    var layerCount: Int { max(run.layers.count, values.first?.count ?? 0) }
+
+    /// The x-axis ticks (fractions of the plot width) for the recorded steps.
+    static func stepTicks(_ steps: [Int], count: Int, width: Double, style: FigureStyle, measurer: TextMeasurer) -> [Tick] {
+        guard count > 0 else { return [] }
+        if count == 1 { return [Tick(fraction: 0.5, label: String(steps[0]))] }
+        let first = Double(steps[0]), last = Double(steps[count - 1])
+        let spacing = max(1, (last - first) / Double(count - 1))
+        let end = last + spacing
+        let labelWidth = measurer.measure(String(Int(end)), style: style.text(style.tickSize)).width
+        let maxCount = max(2, Int(width / (labelWidth + 28)))
+        let ticks = Ticks.linear(from: first, to: end, maxCount: maxCount) { v, _ in NumberFormat.fixed(v, digits: 0) }
+        return ticks.filter { $0.fraction <= 1 + 1e-9 }
+    }
+
+    /// The y-axis ticks at layer-row centres, thinned to what `height` holds (and never more than 31).
+    static func layerTicks(_ run: RunHistory, count: Int, height: Double, style: FigureStyle) -> [Tick] {
+        let maxLabels = min(31, Int(height / (style.tickSize * 1.2)))
+        return Ticks.layerIndices(count: count, maxLabels: maxLabels).map {
+            Tick(fraction: (Double($0) + 0.5) / Double(count), label: $0 < run.layers.count ? run.layerLabel($0) : String($0 + 1))
+        }
+    }
+
+    func items(in area: Rect, style: FigureStyle, measurer: TextMeasurer) -> [SceneItem] {
+        var out: [SceneItem] = []
+        var top = area.minY
+        if let title {
+            let s = style.text(style.panelTitleSize, weight: .bold, anchor: .start, baseline: .top)
+            out.append(.text(TextWrap.truncated(title, width: area.width, style: s, measurer: measurer),
+                             at: Point(area.minX, top), style: s, rotation: 0))
+            top += style.panelTitleSize * 1.2 + 8
+        }
+        let bottom = area.maxY - Axes.bottomMargin(style: style, hasTitle: xTitle != nil)
+        let height = max(10, bottom - top)
+        let yTicks = Self.layerTicks(run, count: layerCount, height: height, style: style)
+        let left = area.minX + Axes.leftMargin(labels: yTicks.map(\.label), style: style, measurer: measurer, hasTitle: yTitle != nil)
+        // Leave room for half of the last step label, which is centred on the right edge.
+        let lastLabel = String(run.steps.last ?? 0) + "0"
+        let right = area.maxX - measurer.measure(lastLabel, style: style.text(style.tickSize)).width / 2
+        let frame = Rect(x: left, y: top, width: max(10, right - left), height: height)
+        let xTicks = Self.stepTicks(run.steps, count: stepCount, width: frame.width, style: style, measurer: measurer)
+
+        if stepCount > 0 && layerCount > 0 {
+            let image = HeatmapRaster.image(
+                values: values, steps: stepCount, layers: layerCount,
+                maxColumns: max(1, Int(frame.width * style.pixelsPerPoint)),
+                maxRows: max(1, Int(frame.height * style.pixelsPerPoint)),
+                aggregation: aggregation, color: color)
+            out.append(.image(image, rect: frame, interpolation: .nearest))
+        } else {
+            out.append(.text("nothing recorded", at: Point(frame.midX, frame.midY),
+                             style: style.text(style.labelSize, anchor: .middle, baseline: .middle, color: style.mutedTextColor),
+                             rotation: 0))
+        }
+        var axes = Axes(frame: frame, xTicks: xTicks, yTicks: yTicks, xTitle: xTitle, yTitle: yTitle)
+        axes.box = true
+        out += axes.items(style: style, measurer: measurer)
+        return out
+    }
+}

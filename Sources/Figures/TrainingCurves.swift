@@ -1,0 +1,97 @@
+import Foundation
+import Graphics
+import GradientData
+
+/// Training curves: the training loss per recorded step (log axis) and the test accuracy
+/// per epoch, one line per run in the network's colour; a cross marks a diverged step.
+public enum TrainingCurves {
+    /// The figure's natural size in points.
+    public static let size = (width: 940.0, height: 460.0)
+
+    public static func scene(_ runs: [FigureRun], style: FigureStyle = .standard, measurer: TextMeasurer) -> Scene {
+        var scene = Scene(width: size.width, height: size.height)
+        let top = FigureLayout.title("Training loss and test accuracy", in: &scene, style: style, measurer: measurer)
+        var entries = runs.map { LegendEntry(mark: .line(style.networkColor($0.colorIndex), dash: [], marker: false), label: $0.label) }
+        if runs.contains(where: { $0.run.diverged != nil }) {
+            entries.append(LegendEntry(mark: .cross(style.mutedTextColor), label: "diverged (loss or gradient not finite)"))
+        }
+        let legend = Legend(entries: entries, textSize: style.legendSize)
+        let legendSize = legend.size(maxWidth: size.width - 40, measurer: measurer, style: style)
+        scene.append(contentsOf: legend.items(centerX: size.width / 2, top: size.height - FigureLayout.margin - legendSize.height,
+                                              maxWidth: size.width - 40, measurer: measurer, style: style))
+        let bottom = size.height - FigureLayout.margin - legendSize.height - 12
+        let half = (size.width - 2 * FigureLayout.margin) / 2
+        scene.append(contentsOf: lossPanel(runs, in: Rect(x: FigureLayout.margin, y: top, width: half - 12, height: bottom - top),
+                                           style: style, measurer: measurer))
+        scene.append(contentsOf: accuracyPanel(runs, in: Rect(x: FigureLayout.margin + half, y: top, width: half - 12, height: bottom - top),
+                                               style: style, measurer: measurer))
+        return scene
+    }
+
+    static func panelTitle(_ text: String, _ area: Rect, _ style: FigureStyle) -> SceneItem {
+        .text(text, at: Point(area.minX, area.minY), style: style.text(style.panelTitleSize, weight: .bold, baseline: .top), rotation: 0)
+    }
+
+    static func lossPanel(_ runs: [FigureRun], in area: Rect, style: FigureStyle, measurer: TextMeasurer) -> [SceneItem] {
+        var out = [panelTitle("training loss (per recorded step)", area, style)]
+        let scale = LogScale.covering(runs.flatMap { $0.run.loss })
+        let steps = runs.flatMap { $0.run.steps.prefix($0.run.loss.count) }
+        let lo = Double(steps.min() ?? 0), hi = Double(max(steps.max() ?? 1, (steps.min() ?? 0) + 1))
+        let top = area.minY + style.panelTitleSize * 1.2 + 10
+        let bottom = area.maxY - Axes.bottomMargin(style: style)
+        let yTicks = Ticks.decades(lower: scale.lowerExponent, upper: scale.upperExponent,
+                                   maxCount: max(2, Int((bottom - top) / (style.tickSize * 2.2))))
+        let left = area.minX + Axes.leftMargin(labels: yTicks.map(\.label), style: style, measurer: measurer)
+        let frame = Rect(x: left, y: top, width: area.maxX - left - 16, height: bottom - top)
+        let x = PlotScale.linear(lo, hi)
+        let labelWidth = measurer.measure(String(Int(hi)), style: style.text(style.tickSize)).width
+        let xTicks = Ticks.linear(from: lo, to: hi, maxCount: max(2, Int(frame.width / (labelWidth + 30)))) { v, _ in
+            NumberFormat.fixed(v, digits: 0)
+        }
+        var axes = Axes(frame: frame, xTicks: xTicks, yTicks: yTicks, xTitle: "training step", yTitle: "loss (cross-entropy)")
+        axes.horizontalGrid = true
+        out += axes.items(style: style, measurer: measurer)
+        var data: [SceneItem] = []
+        for run in runs {
+            let color = style.networkColor(run.colorIndex)
+            let pts = zip(run.run.steps, run.run.loss).map { (x: Double($0), y: Double($1)) }
+            data += LinePlot.line(pts, x: x, y: .log(scale), frame: frame, color: color, width: style.lineWidth * 0.75, markers: false)
+            if let d = run.run.diverged, let fx = x.fraction(Double(d)) {
+                data += LinePlot.nonFiniteMark(atFraction: fx, frame: frame, color: color)
+            }
+        }
+        out.append(.group(data, clip: frame.insetBy(dx: -6, dy: -6), opacity: 1))
+        return out
+    }
+
+    static func accuracyPanel(_ runs: [FigureRun], in area: Rect, style: FigureStyle, measurer: TextMeasurer) -> [SceneItem] {
+        var out = [panelTitle("test accuracy (after each epoch)", area, style)]
+        let epochs = runs.map { $0.run.testAccuracy.count }.max() ?? 0
+        let top = area.minY + style.panelTitleSize * 1.2 + 10
+        let bottom = area.maxY - Axes.bottomMargin(style: style)
+        let yTicks = Ticks.linear(from: 0, to: 1, maxCount: 5) { v, _ in NumberFormat.percent(v, digits: 0) }
+        let left = area.minX + Axes.leftMargin(labels: yTicks.map(\.label), style: style, measurer: measurer)
+        let frame = Rect(x: left, y: top, width: area.maxX - left - 16, height: bottom - top)
+        let x = PlotScale.linear(0.5, Double(max(epochs, 1)) + 0.5)
+        let spacing = max(1, Ticks.niceSpacing(span: Double(epochs), maxCount: max(1, Int(frame.width / 40))))
+        let xTicks = stride(from: spacing, through: Double(epochs), by: spacing).map { Double($0) }
+            .reduce(into: epochs > 0 && spacing > 1 ? [1.0] : []) { $0.append($1) }
+            .map { Tick(fraction: x.fraction($0) ?? 0, label: NumberFormat.fixed($0, digits: 0)) }
+        var axes = Axes(frame: frame, xTicks: xTicks, yTicks: yTicks, xTitle: "epoch", yTitle: "test accuracy")
+        axes.horizontalGrid = true
+        out += axes.items(style: style, measurer: measurer)
+        if epochs == 0 {
+            out.append(.text("no epoch finished", at: Point(frame.midX, frame.midY),
+                             style: style.text(style.labelSize, anchor: .middle, baseline: .middle, color: style.mutedTextColor), rotation: 0))
+            return out
+        }
+        var data: [SceneItem] = []
+        for run in runs {
+            let pts = run.run.testAccuracy.enumerated().map { (x: Double($0.offset + 1), y: Double($0.element)) }
+            data += LinePlot.line(pts, x: x, y: .linear(0, 1), frame: frame, color: style.networkColor(run.colorIndex),
+                                  width: style.lineWidth, markers: epochs <= 40)
+        }
+        out.append(.group(data, clip: frame.insetBy(dx: -6, dy: -6), opacity: 1))
+        return out
+    }
+}
