@@ -349,6 +349,10 @@ public enum FadingLayerDiagram {
                 items.append(.fill(.polygon(corners), a.color))
                 items.append(.stroke(.polygon(corners), StrokeStyle(color: outline, width: 1)))
             }
+            if a.kind == .value {
+                // A hairline outside the faded group keeps the faintest swatch findable.
+                out.append(.stroke(.polygon(corners), StrokeStyle(color: style.gridColor, width: 0.8)))
+            }
             out.append(.group(items, clip: nil, opacity: a.kind == .value ? a.opacity : 1))
             out.append(.text(label, at: Point(x + 22 + 6, y), style: style.text(style.legendSize, baseline: .middle), rotation: 0))
             x += 22 + 6 + measurer.measure(label, style: style.text(style.legendSize)).width + 14
