@@ -65,12 +65,9 @@ public enum GradientProfile {
         for v in values { if !v.isFinite { hasNonFinite = true } else if v <= 0 { hasZero = true } }
         if hasZero { entries.append(LegendEntry(mark: .triangle(style.mutedTextColor), label: "zero (drawn at the bottom)")) }
         if hasNonFinite { entries.append(LegendEntry(mark: .cross(style.mutedTextColor), label: "NaN / Inf (drawn at the top)")) }
-        let legend = Legend(entries: entries, textSize: style.legendSize)
-        let legendSize = legend.size(maxWidth: size.width - 40, measurer: measurer, style: style)
-        scene.append(contentsOf: legend.items(centerX: size.width / 2, top: size.height - FigureLayout.margin - legendSize.height,
-                                              maxWidth: size.width - 40, measurer: measurer, style: style))
+        let legendTop = FigureLayout.bottomLegend(entries, in: &scene, style: style, measurer: measurer)
 
-        let panelBottom = size.height - FigureLayout.margin - legendSize.height - 12
+        let panelBottom = legendTop - 12
         let panelWidth = (size.width - 2 * FigureLayout.margin) / 2
         for (p, (name, row)) in rows.enumerated() {
             let area = Rect(x: FigureLayout.margin + Double(p) * panelWidth, y: top, width: panelWidth - 12, height: panelBottom - top)

@@ -70,9 +70,11 @@ public enum Ticks {
         let stride = strides.first { count / $0 + 2 <= maxLabels } ?? max(1, count)
         var out = [0]
         // Layer numbers are 1-based, so label numbers stride, 2·stride, … (indices one less).
+        // Drop a multiple within half a stride of layer 1 or the last layer: it would crowd their labels.
         var number = stride
+        let half = Double(stride) / 2
         while number < count {
-            if count - number >= max(1, stride / 2) { out.append(number - 1) }
+            if Double(number - 1) > half && Double(count - number) > half { out.append(number - 1) }
             number += stride
         }
         out.append(count - 1)
