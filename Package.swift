@@ -80,7 +80,7 @@ let package = Package(
         .testTarget(name: "GradientDataTests", dependencies: ["GradientData", "TestSupport"]),
         .testTarget(name: "MLPTrainingTests", dependencies: ["MLPTraining", "GradientData", "TestSupport"]),
         .testTarget(name: "GraphicsTests", dependencies: ["Graphics", "TestSupport"]),
-        .testTarget(name: "FiguresTests", dependencies: ["Figures", "Graphics", "CairoBackend", "GoldenImage", "TestSupport"]),
+        .testTarget(name: "FiguresTests", dependencies: ["Figures", "Graphics", "CairoBackend", "GoldenImage", "TestSupport", "VanishCommands"]),
         .testTarget(name: "CairoBackendTests", dependencies: ["CairoBackend", "Graphics", "TestSupport"]),
         .testTarget(name: "GoldenImageTests", dependencies: ["GoldenImage", "CairoBackend", "Graphics", "VanishCommands", "vanish", "TestSupport"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Figures", "CairoBackend", "TestSupport"]),

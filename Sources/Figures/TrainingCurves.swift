@@ -31,7 +31,7 @@ public enum TrainingCurves {
 
     static func lossPanel(_ runs: [FigureRun], in area: Rect, style: FigureStyle, measurer: TextMeasurer) -> [SceneItem] {
         var out = [panelTitle("training loss (per recorded step)", area, style)]
-        let scale = LogScale.covering(runs.flatMap { $0.run.loss })
+        let scale = LogScale.covering(rows: runs.map(\.run.loss))
         let steps = runs.flatMap { $0.run.steps.prefix($0.run.loss.count) }
         let lo = Double(steps.min() ?? 0), hi = Double(max(steps.max() ?? 1, (steps.min() ?? 0) + 1))
         let top = area.minY + style.panelTitleSize * 1.2 + 10
