@@ -210,12 +210,16 @@ public enum FadingLayerDiagram {
             return [.text("nothing recorded", at: Point(area.midX, area.midY),
                           style: style.text(style.labelSize, anchor: .middle, baseline: .middle, color: style.mutedTextColor), rotation: 0)]
         }
-        let labelHeight = style.tickSize * 1.3 + 6
-        let height = max(20, area.height - labelHeight)
         // A plane is H tall and D deep; depth recedes up and to the right at 30°.
+        let minSpacing = 9.0
+        let labelHeight = style.tickSize * 1.3 + 6
+        let noteHeight = style.tickSize * 1.3 + 4
+        func planeHeight(_ h: Double) -> Double { max(16, h - labelHeight) / 1.25 }
+        // Too many layers for the width: draw an evenly spread sample and say so.
+        let sampled = all.count > max(2, Int((area.width - planeHeight(area.height) * 0.4) / minSpacing) + 1)
+        let height = max(20, area.height - labelHeight - (sampled ? noteHeight : 0))
         let planeHeight = height / 1.25
         let depth = (dx: planeHeight * 0.40, dy: -planeHeight * 0.23)
-        let minSpacing = 9.0
         let maxPlanes = max(2, Int((area.width - depth.dx) / minSpacing) + 1)
         let shown = sampledLayers(count: all.count, maxCount: maxPlanes).map { all[$0] }
         let spacing = shown.count > 1 ? (area.width - depth.dx - 4) / Double(shown.count - 1) : 0
@@ -271,6 +275,10 @@ public enum FadingLayerDiagram {
             }
             out.append(.group(items, clip: nil, opacity: layer.kind == .value ? layer.opacity : 1))
         }
+        if shown.count < all.count {
+            out.append(.text("showing \(shown.count) of \(all.count) layers, evenly spaced", at: Point(area.maxX, area.maxY),
+                             style: style.text(style.tickSize, anchor: .end, baseline: .bottom, color: style.mutedTextColor), rotation: 0))
+        }
         // Layer labels under the planes' front edges, thinned to what fits.
         let labelWidth = shown.map { measurer.measure($0.label, style: style.text(style.tickSize)).width }.max() ?? 10
         let every = max(1, Int(((labelWidth + 6) / max(spacing, 1)).rounded(.up)))
@@ -311,21 +319,25 @@ public enum FadingLayerDiagram {
         return out
     }
 
-    static func legendSize(style: FigureStyle, measurer: TextMeasurer, maxWidth: Double) -> (width: Double, height: Double) {
-        let title = measurer.measure(legendTitle, style: style.text(style.legendSize)).width
-        let entries = legendEntries(style: style).map { 22 + 6 + measurer.measure($0.label, style: style.text(style.legendSize)).width + 14 }
-        return (title + 14 + entries.reduce(0, +), style.legendSize * 2.2)
+    static func entriesWidth(style: FigureStyle, measurer: TextMeasurer) -> Double {
+        legendEntries(style: style).map { 22 + 6 + measurer.measure($0.label, style: style.text(style.legendSize)).width + 14 }
+            .reduce(0, +) - 14
     }
 
-    static let legendTitle = "gradient relative to the output layer:"
+    static func legendSize(style: FigureStyle, measurer: TextMeasurer, maxWidth: Double) -> (width: Double, height: Double) {
+        let title = measurer.measure(legendTitle, style: style.text(style.legendSize)).width
+        return (max(title, entriesWidth(style: style, measurer: measurer)), style.legendSize * 3.4)
+    }
+
+    static let legendTitle = "gradient relative to the output layer"
 
     /// The legend row, centred on `centerX`, bottom at `bottom`; returns its items and top y.
     static func legendItems(style: FigureStyle, measurer: TextMeasurer, centerX: Double, bottom: Double) -> (items: [SceneItem], top: Double) {
         let size = legendSize(style: style, measurer: measurer, maxWidth: .infinity)
-        let y = bottom - size.height / 2
-        var x = centerX - size.width / 2
-        var out: [SceneItem] = [.text(legendTitle, at: Point(x, y), style: style.text(style.legendSize, baseline: .middle), rotation: 0)]
-        x += measurer.measure(legendTitle, style: style.text(style.legendSize)).width + 14
+        let y = bottom - style.legendSize * 0.9
+        var x = centerX - entriesWidth(style: style, measurer: measurer) / 2
+        var out: [SceneItem] = [.text(legendTitle, at: Point(centerX, bottom - size.height),
+                                      style: style.text(style.legendSize, anchor: .middle, baseline: .top), rotation: 0)]
         for (label, a) in legendEntries(style: style) {
             let h = style.legendSize * 1.5
             let corners = [Point(x, y + h / 2), Point(x, y - h / 2 + 3), Point(x + 14, y - h / 2 - 3), Point(x + 14, y + h / 2 - 6)]
@@ -336,6 +348,10 @@ public enum FadingLayerDiagram {
                 let outline = Color(red: a.color.red * 0.55, green: a.color.green * 0.55, blue: a.color.blue * 0.55)
                 items.append(.fill(.polygon(corners), a.color))
                 items.append(.stroke(.polygon(corners), StrokeStyle(color: outline, width: 1)))
+            }
+            if a.kind == .value {
+                // A hairline outside the faded group keeps the faintest swatch findable.
+                out.append(.stroke(.polygon(corners), StrokeStyle(color: style.gridColor, width: 0.8)))
             }
             out.append(.group(items, clip: nil, opacity: a.kind == .value ? a.opacity : 1))
             out.append(.text(label, at: Point(x + 22 + 6, y), style: style.text(style.legendSize, baseline: .middle), rotation: 0))

@@ -15,7 +15,7 @@ public enum GradientHeatmap {
 
     /// The one log scale, in whole decades, covering every finite positive value of `runs`.
     public static func sharedScale(_ runs: [RunHistory], quantity: GradientQuantity = .weightGradient) -> LogScale {
-        LogScale.covering(runs.lazy.flatMap { quantity.values($0).lazy.flatMap { $0 } })
+        LogScale.covering(rows: runs.flatMap { quantity.values($0) })
     }
 
     /// The heatmap image of `run` on `scale`: one column per recorded step, one row per layer

@@ -65,12 +65,9 @@ public enum GradientProfile {
         for v in values { if !v.isFinite { hasNonFinite = true } else if v <= 0 { hasZero = true } }
         if hasZero { entries.append(LegendEntry(mark: .triangle(style.mutedTextColor), label: "zero (drawn at the bottom)")) }
         if hasNonFinite { entries.append(LegendEntry(mark: .cross(style.mutedTextColor), label: "NaN / Inf (drawn at the top)")) }
-        let legend = Legend(entries: entries, textSize: style.legendSize)
-        let legendSize = legend.size(maxWidth: size.width - 40, measurer: measurer, style: style)
-        scene.append(contentsOf: legend.items(centerX: size.width / 2, top: size.height - FigureLayout.margin - legendSize.height,
-                                              maxWidth: size.width - 40, measurer: measurer, style: style))
+        let legendTop = FigureLayout.bottomLegend(entries, in: &scene, style: style, measurer: measurer)
 
-        let panelBottom = size.height - FigureLayout.margin - legendSize.height - 12
+        let panelBottom = legendTop - 12
         let panelWidth = (size.width - 2 * FigureLayout.margin) / 2
         for (p, (name, row)) in rows.enumerated() {
             let area = Rect(x: FigureLayout.margin + Double(p) * panelWidth, y: top, width: panelWidth - 12, height: panelBottom - top)
@@ -89,7 +86,7 @@ public enum GradientProfile {
                                       style: style.text(style.panelTitleSize, weight: .bold, baseline: .top), rotation: 0)]
         let top = area.minY + style.panelTitleSize * 1.2 + 10
         let bottom = area.maxY - Axes.bottomMargin(style: style)
-        let yTicks = Ticks.decades(lower: scale.lowerExponent, upper: scale.upperExponent,
+        let yTicks = Ticks.logarithmic(lower: scale.lowerExponent, upper: scale.upperExponent,
                                    maxCount: max(2, Int((bottom - top) / (style.tickSize * 2.2))))
         let left = area.minX + Axes.leftMargin(labels: yTicks.map(\.label), style: style, measurer: measurer)
         let frame = Rect(x: left, y: top, width: area.maxX - left - 12, height: bottom - top)

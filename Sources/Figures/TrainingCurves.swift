@@ -15,11 +15,8 @@ public enum TrainingCurves {
         if runs.contains(where: { $0.run.diverged != nil }) {
             entries.append(LegendEntry(mark: .cross(style.mutedTextColor), label: "diverged (loss or gradient not finite)"))
         }
-        let legend = Legend(entries: entries, textSize: style.legendSize)
-        let legendSize = legend.size(maxWidth: size.width - 40, measurer: measurer, style: style)
-        scene.append(contentsOf: legend.items(centerX: size.width / 2, top: size.height - FigureLayout.margin - legendSize.height,
-                                              maxWidth: size.width - 40, measurer: measurer, style: style))
-        let bottom = size.height - FigureLayout.margin - legendSize.height - 12
+        let legendTop = FigureLayout.bottomLegend(entries, in: &scene, style: style, measurer: measurer)
+        let bottom = legendTop - 12
         let half = (size.width - 2 * FigureLayout.margin) / 2
         scene.append(contentsOf: lossPanel(runs, in: Rect(x: FigureLayout.margin, y: top, width: half - 12, height: bottom - top),
                                            style: style, measurer: measurer))
@@ -34,12 +31,12 @@ public enum TrainingCurves {
 
     static func lossPanel(_ runs: [FigureRun], in area: Rect, style: FigureStyle, measurer: TextMeasurer) -> [SceneItem] {
         var out = [panelTitle("training loss (per recorded step)", area, style)]
-        let scale = LogScale.covering(runs.flatMap { $0.run.loss })
+        let scale = LogScale.covering(rows: runs.map(\.run.loss))
         let steps = runs.flatMap { $0.run.steps.prefix($0.run.loss.count) }
         let lo = Double(steps.min() ?? 0), hi = Double(max(steps.max() ?? 1, (steps.min() ?? 0) + 1))
         let top = area.minY + style.panelTitleSize * 1.2 + 10
         let bottom = area.maxY - Axes.bottomMargin(style: style)
-        let yTicks = Ticks.decades(lower: scale.lowerExponent, upper: scale.upperExponent,
+        let yTicks = Ticks.logarithmic(lower: scale.lowerExponent, upper: scale.upperExponent,
                                    maxCount: max(2, Int((bottom - top) / (style.tickSize * 2.2))))
         let left = area.minX + Axes.leftMargin(labels: yTicks.map(\.label), style: style, measurer: measurer)
         let frame = Rect(x: left, y: top, width: area.maxX - left - 16, height: bottom - top)

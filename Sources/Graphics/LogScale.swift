@@ -42,8 +42,32 @@ public struct LogScale: Hashable, Sendable {
             lo = min(lo, d)
             hi = max(hi, d)
         }
-        guard lo.isFinite, hi.isFinite else { return fallback }
-        return LogScale(lowerExponent: Int(log10(lo).rounded(.down)), upperExponent: Int(log10(hi).rounded(.up)))
+        return covering(minimum: lo, maximum: hi, fallback: fallback)
+    }
+
+    /// The smallest whole-decade scale holding every finite, positive value of the rows.
+    ///
+    /// The same as `covering(_:)` for per-step, per-layer statistics, without generic overhead.
+    /// - Complexity: O(total count of values).
+    public static func covering(
+        rows: [[Float]], fallback: LogScale = LogScale(lowerExponent: -1, upperExponent: 0)
+    ) -> LogScale {
+        var lo = Float.infinity
+        var hi = -Float.infinity
+        for row in rows {
+            for v in row where v.isFinite && v > 0 {
+                lo = Swift.min(lo, v)
+                hi = Swift.max(hi, v)
+            }
+        }
+        return covering(minimum: Double(lo), maximum: Double(hi), fallback: fallback)
+    }
+
+    /// The whole-decade scale from `minimum` rounded down to `maximum` rounded up
+    /// (`fallback` unless both are finite and positive).
+    public static func covering(minimum: Double, maximum: Double, fallback: LogScale) -> LogScale {
+        guard minimum.isFinite, maximum.isFinite, minimum > 0, maximum >= minimum else { return fallback }
+        return LogScale(lowerExponent: Int(log10(minimum).rounded(.down)), upperExponent: Int(log10(maximum).rounded(.up)))
     }
 
     /// Where `value` falls: its position on the scale, or which special case it is.

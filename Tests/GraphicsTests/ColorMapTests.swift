@@ -44,6 +44,8 @@ import Graphics
         #expect(s.lowerExponent == -13)
         #expect(s.upperExponent == 0)
         #expect(s.decades == 13)
+        let rows = LogScale.covering(rows: [[3e-13, 0, .nan], [.infinity, -2, 0.04, 0.5]])
+        #expect(rows == s)
         let exact = LogScale.covering([1e-3, 1e2])
         #expect(exact.lowerExponent == -3 && exact.upperExponent == 2)
     }

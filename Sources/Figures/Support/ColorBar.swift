@@ -32,7 +32,7 @@ struct ColorBar {
     }
 
     /// The height taken above the bar by its title.
-    func titleHeight(style: FigureStyle) -> Double { style.tickSize * 1.2 + 8 }
+    func titleHeight(style: FigureStyle) -> Double { style.tickSize * 1.2 + 16 }
 
     /// The bar's items in `rect` (the whole column: title, bar, swatches).
     func items(in rect: Rect, style: FigureStyle) -> [SceneItem] {

@@ -27,6 +27,15 @@ enum FigureLayout {
         return y + 8
     }
 
+    /// Draws a legend centred along the bottom of the scene; returns the y of its top.
+    static func bottomLegend(_ entries: [LegendEntry], in scene: inout Scene, style: FigureStyle, measurer: TextMeasurer) -> Double {
+        let legend = Legend(entries: entries, textSize: style.legendSize)
+        let maxWidth = scene.width - 2 * margin - 8
+        let top = scene.height - margin - legend.size(maxWidth: maxWidth, measurer: measurer, style: style).height
+        scene.append(contentsOf: legend.items(centerX: scene.width / 2, top: top, maxWidth: maxWidth, measurer: measurer, style: style))
+        return top
+    }
+
     /// A grid of equal cells, filled row by row: up to three columns.
     struct Grid {
         var columns: Int

@@ -1,0 +1,287 @@
+import Foundation
+
+extension ExperimentSpec {
+    /// The keys a spec's top level may hold, in the order they are documented.
+    public static let keys = [
+        "name", "title", "dataset", "depth", "width", "batchSize", "epochs", "steps", "optimizer", "init",
+        "clipNorm", "seeds", "recordEvery", "networks",
+    ]
+
+    /// Reads a spec from JSON, refusing unknown keys, wrong types and invalid values.
+    ///
+    /// - Parameters:
+    ///   - data: the JSON text.
+    ///   - source: names the spec in error messages (usually its path).
+    /// - Throws: `SpecError` naming `source` and the JSON path of the first problem.
+    public static func parse(_ data: Data, source: String) throws -> ExperimentSpec {
+        let root: JSONValue
+        do {
+            root = try JSONDecoder().decode(JSONValue.self, from: data)
+        } catch {
+            throw SpecError(source: source, path: "", message: "not valid JSON (\(Self.jsonReason(error)))")
+        }
+        let reader = SpecFieldReader(source: source)
+        let top = try reader.object(root, path: "", allowed: keys)
+        let name = try reader.required(top, "name", reader.name)
+        let spec = ExperimentSpec(
+            name: name,
+            title: try reader.optional(top, "title", reader.string) ?? name,
+            dataset: try reader.required(top, "dataset", reader.dataset),
+            depth: try reader.required(top, "depth", reader.positiveInt),
+            width: try reader.required(top, "width", reader.positiveInt),
+            batchSize: try reader.required(top, "batchSize", reader.positiveInt),
+            epochs: try reader.optional(top, "epochs", reader.positiveInt),
+            steps: try reader.optional(top, "steps", reader.positiveInt),
+            optimizer: try reader.required(top, "optimizer", reader.optimizer),
+            init: try reader.optional(top, "init", reader.initialization) ?? .xavierNormal,
+            clipNorm: try reader.optional(top, "clipNorm", reader.positiveDouble),
+            seeds: try reader.required(top, "seeds", reader.seeds),
+            recordEvery: try reader.optional(top, "recordEvery", reader.positiveInt) ?? 1,
+            networks: try reader.required(top, "networks", reader.networks))
+        try spec.validate(source: source)
+        return spec
+    }
+
+    /// Reads the spec in the file at `url`; errors name the file.
+    public static func load(contentsOf url: URL) throws -> ExperimentSpec {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw SpecError(source: url.path, path: "", message: "cannot read the file")
+        }
+        return try parse(data, source: url.path)
+    }
+
+    /// Checks what no single field can: every run has a length, network names are unique.
+    ///
+    /// Specs built in code go through this too, so a run never starts from a spec a file could not hold.
+    public func validate(source: String) throws {
+        func fail(_ path: String, _ message: String) -> SpecError {
+            SpecError(source: source, path: path, message: message)
+        }
+        if networks.isEmpty { throw fail("networks", "needs at least one network") }
+        if seeds.isEmpty { throw fail("seeds", "needs at least one seed") }
+        for key in [("depth", depth), ("width", width), ("batchSize", batchSize), ("recordEvery", recordEvery)]
+        where key.1 < 1 {
+            throw fail(key.0, "must be at least 1, found \(key.1)")
+        }
+        var seen: [String] = []
+        for (index, network) in networks.enumerated() {
+            let path = "networks[\(index)]"
+            if network.name.isEmpty { throw fail("\(path).name", "must not be empty") }
+            if seen.contains(network.name) {
+                throw fail("\(path).name", "'\(network.name)' names two networks; names must be unique")
+            }
+            seen.append(network.name)
+            let hasLength = network.steps != nil || network.epochs != nil || steps != nil || epochs != nil
+            if !hasLength {
+                throw fail(path, "no training length: set \"epochs\" or \"steps\" here or at the top level")
+            }
+        }
+    }
+
+    static func jsonReason(_ error: Error) -> String {
+        if case DecodingError.dataCorrupted(let context) = error {
+            let underlying = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
+            return underlying ?? context.debugDescription
+        }
+        return "\(error)"
+    }
+}
+
+/// Turns untyped JSON into spec fields, one checked conversion per kind of field.
+struct SpecFieldReader {
+    let source: String
+
+    typealias Fields = [String: JSONValue]
+
+    func fail(_ path: String, _ message: String) -> SpecError {
+        SpecError(source: source, path: path, message: message)
+    }
+
+    static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    /// The object's fields, after refusing any key not in `allowed`.
+    func object(_ value: JSONValue, path: String, allowed: [String]) throws -> Fields {
+        guard case .object(let fields) = value else {
+            throw fail(path, "expected an object, found \(value.kindDescription)")
+        }
+        // Sorted, so the same file always reports the same key first.
+        for key in fields.keys.sorted() where !allowed.contains(key) {
+            throw fail(Self.join(path, key), "unknown key (valid: \(allowed.joined(separator: ", ")))")
+        }
+        return fields
+    }
+
+    func optional<T>(_ fields: Fields, _ key: String, _ convert: (JSONValue, String) throws -> T,
+                     path: String = "") throws -> T? {
+        guard let value = fields[key] else { return nil }
+        if case .null = value { return nil }
+        return try convert(value, Self.join(path, key))
+    }
+
+    func required<T>(_ fields: Fields, _ key: String, _ convert: (JSONValue, String) throws -> T,
+                     path: String = "") throws -> T {
+        guard let result = try optional(fields, key, convert, path: path) else {
+            throw fail(Self.join(path, key), "missing (required)")
+        }
+        return result
+    }
+
+    func string(_ value: JSONValue, _ path: String) throws -> String {
+        guard case .string(let text) = value else {
+            throw fail(path, "expected a string, found \(value.kindDescription)")
+        }
+        return text
+    }
+
+    func name(_ value: JSONValue, _ path: String) throws -> String {
+        let text = try string(value, path)
+        if text.isEmpty { throw fail(path, "must not be empty") }
+        if text.contains("/") || text.hasPrefix(".") {
+            throw fail(path, "'\(text)' cannot name a folder (no '/', no leading '.')")
+        }
+        return text
+    }
+
+    func bool(_ value: JSONValue, _ path: String) throws -> Bool {
+        guard case .bool(let flag) = value else {
+            throw fail(path, "expected true or false, found \(value.kindDescription)")
+        }
+        return flag
+    }
+
+    func double(_ value: JSONValue, _ path: String) throws -> Double {
+        guard case .number(let number) = value, number.isFinite else {
+            throw fail(path, "expected a number, found \(value.kindDescription)")
+        }
+        return number
+    }
+
+    func int(_ value: JSONValue, _ path: String) throws -> Int {
+        guard case .number(let number) = value, number.isFinite, number.rounded() == number,
+              abs(number) <= 9_007_199_254_740_992
+        else {
+            throw fail(path, "expected an integer, found \(value.kindDescription)")
+        }
+        return Int(number)
+    }
+
+    func positiveInt(_ value: JSONValue, _ path: String) throws -> Int {
+        let number = try int(value, path)
+        if number < 1 { throw fail(path, "must be at least 1, found \(number)") }
+        return number
+    }
+
+    func positiveDouble(_ value: JSONValue, _ path: String) throws -> Double {
+        let number = try double(value, path)
+        if number <= 0 { throw fail(path, "must be greater than 0, found \(number)") }
+        return number
+    }
+
+    /// A number in [0, 1): momentum and Adam's decay rates.
+    func rate(_ value: JSONValue, _ path: String) throws -> Double {
+        let number = try double(value, path)
+        if !(0..<1).contains(number) { throw fail(path, "must be in [0, 1), found \(number)") }
+        return number
+    }
+
+    func choice<T: RawRepresentable & CaseIterable>(_ value: JSONValue, _ path: String, _ what: String) throws -> T
+    where T.RawValue == String {
+        let text = try string(value, path)
+        guard let result = T(rawValue: text) else {
+            let valid = T.allCases.map(\.rawValue).joined(separator: ", ")
+            throw fail(path, "unknown \(what) '\(text)' (valid: \(valid))")
+        }
+        return result
+    }
+
+    func activation(_ value: JSONValue, _ path: String) throws -> Activation {
+        try choice(value, path, "activation")
+    }
+
+    func initialization(_ value: JSONValue, _ path: String) throws -> Initialization {
+        try choice(value, path, "init")
+    }
+
+    func seeds(_ value: JSONValue, _ path: String) throws -> [Int] {
+        guard case .array(let items) = value else {
+            throw fail(path, "expected an array of integers, found \(value.kindDescription)")
+        }
+        if items.isEmpty { throw fail(path, "needs at least one seed") }
+        let seeds = try items.enumerated().map { try int($0.element, "\(path)[\($0.offset)]") }
+        if let negative = seeds.firstIndex(where: { $0 < 0 }) {
+            throw fail("\(path)[\(negative)]", "seeds must be 0 or more, found \(seeds[negative])")
+        }
+        return seeds
+    }
+
+    func dataset(_ value: JSONValue, _ path: String) throws -> DatasetSpec {
+        switch value {
+        case .string(let name):
+            switch name {
+            case "digits": return .digits
+            case "spirals": return .spirals
+            default: throw fail(path, "unknown dataset '\(name)' (valid: digits, spirals, {\"csv\": PATH})")
+            }
+        case .object:
+            let fields = try object(value, path: path, allowed: ["csv", "labelColumn"])
+            return .csv(
+                path: try required(fields, "csv", string, path: path),
+                labelColumn: try optional(fields, "labelColumn", string, path: path) ?? "last")
+        default:
+            throw fail(path, "expected \"digits\", \"spirals\" or {\"csv\": PATH}, found \(value.kindDescription)")
+        }
+    }
+
+    func optimizer(_ value: JSONValue, _ path: String) throws -> OptimizerSpec {
+        let fields = try object(
+            value, path: path, allowed: ["kind", "learningRate", "momentum", "beta1", "beta2", "epsilon"])
+        let kind: OptimizerSpec.Kind = try required(fields, "kind", { try choice($0, $1, "optimizer") }, path: path)
+        let spec = OptimizerSpec(
+            kind: kind,
+            learningRate: try required(fields, "learningRate", positiveDouble, path: path),
+            momentum: try optional(fields, "momentum", rate, path: path),
+            beta1: try optional(fields, "beta1", rate, path: path),
+            beta2: try optional(fields, "beta2", rate, path: path),
+            epsilon: try optional(fields, "epsilon", positiveDouble, path: path))
+        if kind == .sgd, let key = ["beta1", "beta2", "epsilon"].first(where: { fields[$0] != nil }) {
+            throw fail(Self.join(path, key), "only Adam uses \(key); SGD takes \"momentum\"")
+        }
+        if kind == .adam, fields["momentum"] != nil {
+            throw fail(Self.join(path, "momentum"), "Adam takes beta1 and beta2, not momentum")
+        }
+        return spec
+    }
+
+    static let networkKeys = [
+        "name", "activation", "batchNorm", "residual", "depth", "width", "batchSize", "epochs", "steps",
+        "optimizer", "init", "clipNorm", "recordEvery",
+    ]
+
+    func network(_ value: JSONValue, _ path: String) throws -> NetworkSpec {
+        let fields = try object(value, path: path, allowed: Self.networkKeys)
+        return NetworkSpec(
+            name: try required(fields, "name", name, path: path),
+            activation: try required(fields, "activation", activation, path: path),
+            batchNorm: try optional(fields, "batchNorm", bool, path: path),
+            residual: try optional(fields, "residual", bool, path: path),
+            depth: try optional(fields, "depth", positiveInt, path: path),
+            width: try optional(fields, "width", positiveInt, path: path),
+            batchSize: try optional(fields, "batchSize", positiveInt, path: path),
+            epochs: try optional(fields, "epochs", positiveInt, path: path),
+            steps: try optional(fields, "steps", positiveInt, path: path),
+            optimizer: try optional(fields, "optimizer", optimizer, path: path),
+            init: try optional(fields, "init", initialization, path: path),
+            clipNorm: try optional(fields, "clipNorm", positiveDouble, path: path),
+            recordEvery: try optional(fields, "recordEvery", positiveInt, path: path))
+    }
+
+    func networks(_ value: JSONValue, _ path: String) throws -> [NetworkSpec] {
+        guard case .array(let items) = value else {
+            throw fail(path, "expected an array of networks, found \(value.kindDescription)")
+        }
+        return try items.enumerated().map { try network($0.element, "\(path)[\($0.offset)]") }
+    }
+}

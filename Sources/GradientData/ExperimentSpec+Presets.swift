@@ -1,0 +1,36 @@
+extension ExperimentSpec {
+    /// The five networks of the zoo story, each differing from plain sigmoid in one idea.
+    static let zooNetworks = [
+        NetworkSpec(name: "sigmoid", activation: .sigmoid),
+        NetworkSpec(name: "tanh", activation: .tanh),
+        NetworkSpec(name: "relu", activation: .relu, init: .heNormal),
+        NetworkSpec(name: "sigmoid+batchnorm", activation: .sigmoid, batchNorm: true),
+        NetworkSpec(name: "sigmoid+residual", activation: .sigmoid, residual: true),
+    ]
+
+    /// Why deep sigmoid networks stop learning: depth 20, width 64, 30 epochs of SGD with momentum.
+    ///
+    /// The same spec ships as `Reports/zoo.json`.
+    public static let zoo = ExperimentSpec(
+        name: "zoo", title: "Why deep sigmoid networks stop learning", dataset: .digits,
+        depth: 20, width: 64, batchSize: 64, epochs: 30,
+        optimizer: OptimizerSpec(kind: .sgd, learningRate: 0.01, momentum: 0.9),
+        init: .xavierNormal, seeds: [0], recordEvery: 1, networks: zooNetworks)
+
+    /// The zoo's five networks, small and short (depth 8, width 32, 3 epochs): for demos and tests.
+    ///
+    /// The same spec ships as `Reports/quick.json`.
+    public static let quick = ExperimentSpec(
+        name: "quick", title: "The zoo in miniature", dataset: .digits,
+        depth: 8, width: 32, batchSize: 64, epochs: 3,
+        optimizer: OptimizerSpec(kind: .sgd, learningRate: 0.01, momentum: 0.9),
+        init: .xavierNormal, seeds: [0], recordEvery: 1, networks: zooNetworks)
+
+    /// The specs built into the binary, so `vanish train zoo` works from any folder.
+    public static let presets: [ExperimentSpec] = [quick, zoo]
+
+    /// The built-in spec called `name`, if there is one.
+    public static func preset(named name: String) -> ExperimentSpec? {
+        presets.first { $0.name == name }
+    }
+}

@@ -1,0 +1,208 @@
+import Foundation
+
+/// A history file that cannot be read, with the file and what is wrong.
+public struct HistoryReadError: Error, CustomStringConvertible, Sendable, Equatable {
+    public var source: String
+    public var message: String
+
+    public init(source: String, message: String) {
+        self.source = source
+        self.message = message
+    }
+
+    public var description: String { "\(source): \(message)" }
+}
+
+extension GradientHistory {
+    /// `history.json`: keys in the documented order, one stats row per line, non-finite numbers as
+    /// the strings `"NaN"`, `"Infinity"`, `"-Infinity"`.
+    ///
+    /// The same history always gives the same bytes.
+    public func jsonData() -> Data {
+        let document = OrderedJSON.object([
+            ("schema", .int(schema)),
+            ("spec", spec.orderedJSON),
+            ("runs", .array(runs.map(\.orderedJSON))),
+        ])
+        return Data(document.text())
+    }
+
+    /// Reads `history.json`, refusing a schema this version does not know.
+    ///
+    /// - Parameter source: names the file in error messages.
+    public static func decode(_ data: Data, source: String) throws -> GradientHistory {
+        struct SchemaProbe: Decodable { var schema: Int? }
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        let probe: SchemaProbe
+        do {
+            probe = try decoder.decode(SchemaProbe.self, from: data)
+        } catch {
+            throw HistoryReadError(source: source, message: "not a history file (\(Self.decodingReason(error)))")
+        }
+        guard let schema = probe.schema else {
+            throw HistoryReadError(source: source, message: "not a history file (no \"schema\")")
+        }
+        guard schema == currentSchema else {
+            throw HistoryReadError(
+                source: source, message: "history schema \(schema) is not supported (this vanish reads \(currentSchema))")
+        }
+        let history: GradientHistory
+        do {
+            history = try decoder.decode(GradientHistory.self, from: data)
+        } catch {
+            throw HistoryReadError(source: source, message: Self.decodingReason(error))
+        }
+        try history.checkShape(source: source)
+        return history
+    }
+
+    /// Reads the history file at `url`.
+    public static func load(contentsOf url: URL) throws -> GradientHistory {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw HistoryReadError(source: url.path, message: "cannot read the file")
+        }
+        return try decode(data, source: url.path)
+    }
+
+    /// Checks that every table has one row per recorded step and one value per layer.
+    public func checkShape(source: String) throws {
+        for (runIndex, run) in runs.enumerated() {
+            func fail(_ path: String, _ message: String) -> HistoryReadError {
+                HistoryReadError(source: source, message: "runs[\(runIndex)].\(path): \(message)")
+            }
+            let rows = run.steps.count
+            for name in LayerStats.names {
+                guard let table = run.stats[name] else { continue }
+                if table.count != rows {
+                    throw fail("stats.\(name)", "has \(table.count) rows, expected one per step (\(rows))")
+                }
+                if let bad = table.firstIndex(where: { $0.count != run.layers.count }) {
+                    throw fail("stats.\(name)[\(bad)]",
+                               "has \(table[bad].count) values, expected one per layer (\(run.layers.count))")
+                }
+            }
+            if run.loss.count != rows { throw fail("loss", "has \(run.loss.count) values, expected \(rows)") }
+            if run.trainAccuracy.count != rows {
+                throw fail("trainAccuracy", "has \(run.trainAccuracy.count) values, expected \(rows)")
+            }
+        }
+    }
+
+    static func decodingReason(_ error: Error) -> String {
+        func path(_ codingPath: [CodingKey]) -> String {
+            var text = ""
+            for key in codingPath {
+                if let index = key.intValue {
+                    text += "[\(index)]"
+                } else {
+                    text += text.isEmpty ? key.stringValue : ".\(key.stringValue)"
+                }
+            }
+            return text.isEmpty ? "document" : text
+        }
+        switch error {
+        case DecodingError.keyNotFound(let key, let context):
+            return "\(path(context.codingPath + [key])): missing"
+        case DecodingError.typeMismatch(let type, let context):
+            return "\(path(context.codingPath)): expected \(type)"
+        case DecodingError.valueNotFound(let type, let context):
+            return "\(path(context.codingPath)): expected \(type), found null"
+        case DecodingError.dataCorrupted(let context):
+            return "\(path(context.codingPath)): \(ExperimentSpec.jsonReason(error))"
+        default:
+            return "\(error)"
+        }
+    }
+}
+
+extension OptimizerSpec {
+    var orderedJSON: OrderedJSON {
+        var fields: [(String, OrderedJSON)] = [("kind", .string(kind.rawValue)), ("learningRate", .double(learningRate))]
+        if let momentum { fields.append(("momentum", .double(momentum))) }
+        if let beta1 { fields.append(("beta1", .double(beta1))) }
+        if let beta2 { fields.append(("beta2", .double(beta2))) }
+        if let epsilon { fields.append(("epsilon", .double(epsilon))) }
+        return .object(fields)
+    }
+}
+
+extension DatasetSpec {
+    var orderedJSON: OrderedJSON {
+        switch self {
+        case .digits: return .string("digits")
+        case .spirals: return .string("spirals")
+        case .csv(let path, let labelColumn):
+            return .object([("csv", .string(path)), ("labelColumn", .string(labelColumn))])
+        }
+    }
+}
+
+extension NetworkSpec {
+    var orderedJSON: OrderedJSON {
+        var fields: [(String, OrderedJSON)] = [("name", .string(name)), ("activation", .string(activation.rawValue))]
+        if let batchNorm { fields.append(("batchNorm", .bool(batchNorm))) }
+        if let residual { fields.append(("residual", .bool(residual))) }
+        if let depth { fields.append(("depth", .int(depth))) }
+        if let width { fields.append(("width", .int(width))) }
+        if let batchSize { fields.append(("batchSize", .int(batchSize))) }
+        if let epochs { fields.append(("epochs", .int(epochs))) }
+        if let steps { fields.append(("steps", .int(steps))) }
+        if let optimizer { fields.append(("optimizer", optimizer.orderedJSON)) }
+        if let value = `init` { fields.append(("init", .string(value.rawValue))) }
+        if let clipNorm { fields.append(("clipNorm", .double(clipNorm))) }
+        if let recordEvery { fields.append(("recordEvery", .int(recordEvery))) }
+        return .object(fields)
+    }
+}
+
+extension ExperimentSpec {
+    var orderedJSON: OrderedJSON {
+        var fields: [(String, OrderedJSON)] = [
+            ("name", .string(name)), ("title", .string(title)), ("dataset", dataset.orderedJSON),
+            ("depth", .int(depth)), ("width", .int(width)), ("batchSize", .int(batchSize)),
+        ]
+        if let epochs { fields.append(("epochs", .int(epochs))) }
+        if let steps { fields.append(("steps", .int(steps))) }
+        fields.append(("optimizer", optimizer.orderedJSON))
+        fields.append(("init", .string(`init`.rawValue)))
+        if let clipNorm { fields.append(("clipNorm", .double(clipNorm))) }
+        fields.append(("seeds", .array(seeds.map { .int($0) })))
+        fields.append(("recordEvery", .int(recordEvery)))
+        fields.append(("networks", .array(networks.map(\.orderedJSON))))
+        return .object(fields)
+    }
+
+    /// The spec as JSON in the documented key order (the text of `Reports/*.json`).
+    public func jsonData() -> Data { Data(orderedJSON.text()) }
+}
+
+extension RunSettings {
+    var orderedJSON: OrderedJSON {
+        .object([
+            ("network", .string(network)), ("activation", .string(activation.rawValue)),
+            ("batchNorm", .bool(batchNorm)), ("residual", .bool(residual)), ("depth", .int(depth)),
+            ("width", .int(width)), ("batchSize", .int(batchSize)), ("epochs", epochs.map { .int($0) } ?? .null),
+            ("steps", .int(steps)), ("optimizer", optimizer.orderedJSON), ("init", .string(`init`.rawValue)),
+            ("clipNorm", clipNorm.map { .double($0) } ?? .null), ("recordEvery", .int(recordEvery)),
+            ("seed", .int(seed)),
+        ])
+    }
+}
+
+extension RunHistory {
+    var orderedJSON: OrderedJSON {
+        .object([
+            ("network", .string(network)), ("seed", .int(seed)), ("settings", settings.orderedJSON),
+            ("layers", .array(layers.map { .string($0) })),
+            ("steps", .array(steps.map { .int($0) })),
+            ("stats", .object(LayerStats.names.map { ($0, .floatRows(stats[$0] ?? [])) })),
+            ("loss", .floats(loss)), ("trainAccuracy", .floats(trainAccuracy)),
+            ("testAccuracy", .floats(testAccuracy)), ("diverged", diverged.map { .int($0) } ?? .null),
+        ])
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import GradientData
+
+/// Runs every (network, seed) of a spec, in parallel, and gathers the history.
+public enum Experiment {
+    /// The number of updates all runs of `spec` take together (for progress bars).
+    public static func totalSteps(_ spec: ExperimentSpec, trainCount: Int) -> Int {
+        spec.networks.indices.reduce(0) { sum, index in
+            sum + spec.seeds.reduce(0) { $0 + spec.settings(networkIndex: index, seed: $1, trainCount: trainCount).steps }
+        }
+    }
+
+    /// Trains every network with every seed and returns the history, runs in spec order
+    /// (networks, then seeds), whatever order they finish in.
+    ///
+    /// - Parameters:
+    ///   - threads: how many runs train at once (at least 1); the result does not depend on it.
+    ///   - dataFolder: where relative CSV dataset paths start (the spec file's folder).
+    ///   - progress: called from worker threads with (steps done, steps in all).
+    public static func run(
+        _ spec: ExperimentSpec, threads: Int, dataFolder: URL? = nil,
+        progress: (@Sendable (Int, Int) -> Void)? = nil
+    ) throws -> GradientHistory {
+        try spec.validate(source: spec.name)
+        var splits: [DataSplit] = []
+        for seed in spec.seeds {
+            splits.append(try spec.dataset.load(seed: seed, relativeTo: dataFolder))
+        }
+        var jobs: [(networkIndex: Int, seedIndex: Int, settings: RunSettings)] = []
+        for networkIndex in spec.networks.indices {
+            for (seedIndex, seed) in spec.seeds.enumerated() {
+                let settings = spec.settings(networkIndex: networkIndex, seed: seed,
+                                             trainCount: splits[seedIndex].train.count)
+                jobs.append((networkIndex, seedIndex, settings))
+            }
+        }
+        let total = jobs.reduce(0) { $0 + $1.settings.steps }
+        let board = RunBoard(count: jobs.count, totalSteps: total, progress: progress)
+        let workers = max(1, min(threads, jobs.count))
+        let frozenJobs = jobs
+        let frozenSplits = splits
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while let index = board.nextJob() {
+                let job = frozenJobs[index]
+                let history = TrainingRun.train(
+                    settings: job.settings, networkIndex: job.networkIndex, data: frozenSplits[job.seedIndex],
+                    progress: { board.advance(by: $0) })
+                board.store(history, at: index)
+            }
+        }
+        return GradientHistory(spec: spec, runs: board.results())
+    }
+}
+
+/// The shared state of a parallel experiment: the next job, the finished runs by index, progress.
+private final class RunBoard: @unchecked Sendable {
+    // Every field is read and written under `lock`.
+    private let lock = NSLock()
+    private var next = 0
+    private var slots: [RunHistory?]
+    private var done = 0
+    private let totalSteps: Int
+    private let progress: (@Sendable (Int, Int) -> Void)?
+
+    init(count: Int, totalSteps: Int, progress: (@Sendable (Int, Int) -> Void)?) {
+        slots = Array(repeating: nil, count: count)
+        self.totalSteps = totalSteps
+        self.progress = progress
+    }
+
+    func nextJob() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard next < slots.count else { return nil }
+        next += 1
+        return next - 1
+    }
+
+    func store(_ history: RunHistory, at index: Int) {
+        lock.lock()
+        slots[index] = history
+        lock.unlock()
+    }
+
+    func advance(by steps: Int) {
+        lock.lock()
+        done += steps
+        let now = done
+        lock.unlock()
+        progress?(now, totalSteps)
+    }
+
+    func results() -> [RunHistory] {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots.compactMap { $0 }
+    }
+}

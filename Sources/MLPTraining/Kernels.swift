@@ -1,0 +1,209 @@
+import GradientData
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A fully connected layer on a batch of row vectors: `y = x Wᵀ + b`.
+///
+/// `x` is `batch × inputs`, `W` is `outputs × inputs` (row-major), `b` and each row of `y` hold `outputs`.
+public enum DenseKernel {
+    /// `y = x Wᵀ + b`.
+    public static func forward(
+        x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+        y: UnsafeMutablePointer<Float>, batch: Int, inputs: Int, outputs: Int
+    ) {
+        for row in 0..<batch {
+            (y + row * outputs).update(from: bias, count: outputs)
+        }
+        matrixProduct(transposeA: false, transposeB: true, m: batch, n: outputs, k: inputs,
+                      a: x, lda: inputs, b: weight, ldb: inputs, beta: 1, c: y, ldc: outputs)
+    }
+
+    /// Gradients of the layer: `dW = dyᵀ x`, `db = Σ_rows dy`, and `dx = dy W` when `dx` is given.
+    public static func backward(
+        x: UnsafePointer<Float>, weight: UnsafePointer<Float>, dy: UnsafePointer<Float>,
+        dWeight: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>, dx: UnsafeMutablePointer<Float>?,
+        batch: Int, inputs: Int, outputs: Int
+    ) {
+        matrixProduct(transposeA: true, transposeB: false, m: outputs, n: inputs, k: batch,
+                      a: dy, lda: outputs, b: x, ldb: inputs, c: dWeight, ldc: inputs)
+        columnSums(dy, rows: batch, columns: outputs, into: dBias)
+        if let dx {
+            matrixProduct(transposeA: false, transposeB: false, m: batch, n: inputs, k: outputs,
+                          a: dy, lda: outputs, b: weight, ldb: inputs, c: dx, ldc: inputs)
+        }
+    }
+}
+
+/// Sums a row-major matrix's rows into one row.
+@inline(__always)
+func columnSums(_ matrix: UnsafePointer<Float>, rows: Int, columns: Int, into sums: UnsafeMutablePointer<Float>) {
+    sums.update(repeating: 0, count: columns)
+    for row in 0..<rows {
+        let line = matrix + row * columns
+        for column in 0..<columns { sums[column] += line[column] }
+    }
+}
+
+/// Elementwise nonlinearities; the backward pass needs only the forward output.
+public enum ActivationKernel {
+    /// `output[i] = act(input[i])`; input and output may be the same buffer.
+    public static func forward(
+        _ kind: Activation, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, count: Int
+    ) {
+        switch kind {
+        case .sigmoid:
+            for i in 0..<count { output[i] = 1 / (1 + expf(-input[i])) }
+        case .tanh:
+            for i in 0..<count { output[i] = tanhf(input[i]) }
+        case .relu:
+            for i in 0..<count { output[i] = max(input[i], 0) }
+        }
+    }
+
+    /// `gradInput[i] = gradOutput[i] · act'(input)`, with act' written through the output `a`:
+    /// sigmoid a(1 − a), tanh 1 − a², relu 1 where a > 0 (0 at the kink, as PyTorch).
+    public static func backward(
+        _ kind: Activation, output a: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
+        gradInput: UnsafeMutablePointer<Float>, count: Int
+    ) {
+        switch kind {
+        case .sigmoid:
+            for i in 0..<count { gradInput[i] = gradOutput[i] * a[i] * (1 - a[i]) }
+        case .tanh:
+            for i in 0..<count { gradInput[i] = gradOutput[i] * (1 - a[i] * a[i]) }
+        case .relu:
+            for i in 0..<count { gradInput[i] = a[i] > 0 ? gradOutput[i] : 0 }
+        }
+    }
+}
+
+/// Batch normalisation over the batch dimension of a `batch × width` matrix, per column.
+///
+/// Train mode normalises with the batch's mean and (biased) variance and moves the running
+/// averages by `momentum` towards them (the running variance takes the unbiased batch variance,
+/// as PyTorch does); eval mode normalises with the running averages.
+public enum BatchNormKernel {
+    public static let epsilon: Float = 1e-5
+    public static let momentum: Float = 0.1
+
+    /// Train mode: `y = gamma · xhat + beta`, `xhat = (u − mean) / sqrt(var + eps)`.
+    ///
+    /// `u` and `y` may be the same buffer. Keeps `xhat` and `invStd` for the backward pass;
+    /// `mean` is scratch of `width` values.
+    public static func forwardTrain(
+        u: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, xhat: UnsafeMutablePointer<Float>,
+        invStd: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>,
+        gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
+        runningMean: UnsafeMutablePointer<Float>, runningVar: UnsafeMutablePointer<Float>,
+        batch: Int, width: Int
+    ) {
+        columnSums(u, rows: batch, columns: width, into: mean)
+        let scale = 1 / Float(batch)
+        for j in 0..<width { mean[j] *= scale }
+        // Two passes (mean, then squared deviations) keep the variance accurate in Float32.
+        invStd.update(repeating: 0, count: width)
+        for row in 0..<batch {
+            let line = u + row * width
+            for j in 0..<width {
+                let d = line[j] - mean[j]
+                invStd[j] += d * d
+            }
+        }
+        let unbiased = batch > 1 ? Float(batch) / Float(batch - 1) : 1
+        for j in 0..<width {
+            let variance = invStd[j] * scale
+            runningMean[j] = (1 - momentum) * runningMean[j] + momentum * mean[j]
+            runningVar[j] = (1 - momentum) * runningVar[j] + momentum * variance * unbiased
+            invStd[j] = 1 / (variance + epsilon).squareRoot()
+        }
+        for row in 0..<batch {
+            let offset = row * width
+            for j in 0..<width {
+                let normalised = (u[offset + j] - mean[j]) * invStd[j]
+                xhat[offset + j] = normalised
+                y[offset + j] = gamma[j] * normalised + beta[j]
+            }
+        }
+    }
+
+    /// Eval mode: normalise with the running mean and variance; `u` and `y` may be the same buffer.
+    public static func forwardEval(
+        u: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, gamma: UnsafePointer<Float>,
+        beta: UnsafePointer<Float>, runningMean: UnsafePointer<Float>, runningVar: UnsafePointer<Float>,
+        batch: Int, width: Int
+    ) {
+        for row in 0..<batch {
+            let offset = row * width
+            for j in 0..<width {
+                let scale = gamma[j] / (runningVar[j] + epsilon).squareRoot()
+                y[offset + j] = (u[offset + j] - runningMean[j]) * scale + beta[j]
+            }
+        }
+    }
+
+    /// Train-mode gradients: `dGamma = Σ dy·xhat`, `dBeta = Σ dy`,
+    /// `du = gamma · invStd / B · (B·dy − dBeta − xhat·dGamma)`.
+    public static func backward(
+        dy: UnsafePointer<Float>, xhat: UnsafePointer<Float>, invStd: UnsafePointer<Float>,
+        gamma: UnsafePointer<Float>, du: UnsafeMutablePointer<Float>,
+        dGamma: UnsafeMutablePointer<Float>, dBeta: UnsafeMutablePointer<Float>, batch: Int, width: Int
+    ) {
+        dGamma.update(repeating: 0, count: width)
+        dBeta.update(repeating: 0, count: width)
+        for row in 0..<batch {
+            let offset = row * width
+            for j in 0..<width {
+                dGamma[j] += dy[offset + j] * xhat[offset + j]
+                dBeta[j] += dy[offset + j]
+            }
+        }
+        let n = Float(batch)
+        for row in 0..<batch {
+            let offset = row * width
+            for j in 0..<width {
+                let factor = gamma[j] * invStd[j] / n
+                du[offset + j] = factor * (n * dy[offset + j] - dBeta[j] - xhat[offset + j] * dGamma[j])
+            }
+        }
+    }
+}
+
+/// Mean softmax cross-entropy over a batch of logits.
+public enum SoftmaxCrossEntropyKernel {
+    /// Returns the mean loss and the number of rows whose largest logit is the label (first on ties);
+    /// writes `gradLogits = (softmax − onehot) / batch`.
+    public static func lossAndGradient(
+        logits: UnsafePointer<Float>, labels: UnsafePointer<Int32>, gradLogits: UnsafeMutablePointer<Float>,
+        batch: Int, classes: Int
+    ) -> (loss: Float, correct: Int) {
+        var total = 0.0
+        var correct = 0
+        let scale = 1 / Float(batch)
+        for row in 0..<batch {
+            let line = logits + row * classes
+            let grad = gradLogits + row * classes
+            var best = 0
+            for c in 1..<max(classes, 1) where line[c] > line[best] { best = c }
+            let label = Int(labels[row])
+            if best == label { correct += 1 }
+            let top = line[best]
+            var sum: Float = 0
+            for c in 0..<classes {
+                let e = expf(line[c] - top)
+                grad[c] = e
+                sum += e
+            }
+            // log-sum-exp relative to the largest logit: never overflows.
+            total += Double(logf(sum) - (line[label] - top))
+            let inverse = 1 / sum
+            for c in 0..<classes { grad[c] = grad[c] * inverse * scale }
+            grad[label] -= scale
+            if !top.isFinite { total = .nan }
+        }
+        return (Float(total / Double(batch)), correct)
+    }
+}

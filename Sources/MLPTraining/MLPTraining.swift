@@ -1,1 +1,0 @@
-// MLPTraining: see the module's files.

@@ -1,0 +1,99 @@
+import Foundation
+import Figures
+import GradientData
+import Graphics
+
+/// An output format of `vanish render`.
+public enum FigureFormat: String, CaseIterable, Sendable {
+    case png, svg, pdf
+
+    /// Formats from a comma-separated list (`png,svg`), in the order given, without repeats.
+    public static func parseList(_ text: String) throws -> [FigureFormat] {
+        var out: [FigureFormat] = []
+        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let name = part.trimmingCharacters(in: .whitespaces).lowercased()
+            guard let format = FigureFormat(rawValue: name) else {
+                throw RenderError.badOption("unknown format '\(name)' in --format; valid: png, svg, pdf")
+            }
+            if !out.contains(format) { out.append(format) }
+        }
+        return out
+    }
+}
+
+/// A problem with the input or options of `vanish render`, worded for the user.
+public enum RenderError: Error, CustomStringConvertible, Sendable {
+    case badOption(String)
+    case unreadableHistory(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .badOption(let message): return message
+        case .unreadableHistory(let path, let reason): return "cannot read history \(path): \(reason)"
+        }
+    }
+}
+
+/// What `vanish render` is asked to do.
+public struct RenderRequest: Sendable {
+    public var historyPath: String
+    public var outputFolder: String
+    public var formats: [FigureFormat]
+    /// Raster resolution of PNGs (72 = one pixel per point).
+    public var dpi: Double
+
+    public init(historyPath: String, outputFolder: String, formats: [FigureFormat] = [.png], dpi: Double = 144) {
+        self.historyPath = historyPath
+        self.outputFolder = outputFolder
+        self.formats = formats
+        self.dpi = dpi
+    }
+
+    public static let dpiRange: ClosedRange<Double> = 36...1200
+}
+
+/// Reads a history written by `vanish train` (`history.json`).
+public enum HistoryInput {
+    /// The history at `path`, or an error that names the file and what is wrong with it.
+    public static func read(_ path: String) throws -> GradientHistory {
+        do {
+            return try GradientHistory.load(contentsOf: URL(fileURLWithPath: path))
+        } catch let error as HistoryReadError {
+            throw RenderError.unreadableHistory(path: path, reason: error.message)
+        }
+    }
+}
+
+/// `vanish render`: every figure of a history, one file per figure per format.
+public enum RenderFigures {
+    /// Turns a scene into the bytes of a file of `format` at `dpi`.
+    public typealias Encoder = @Sendable (Scene, FigureFormat, Double) throws -> Data
+
+    /// Writes every figure of the history, each atomically; returns the paths written, in order.
+    ///
+    /// Nothing is written when the history cannot be read or an option is wrong.
+    public static func run(_ request: RenderRequest, measurer: TextMeasurer, encode: Encoder) throws -> [String] {
+        guard !request.formats.isEmpty else { throw RenderError.badOption("--format lists no format; valid: png, svg, pdf") }
+        guard RenderRequest.dpiRange.contains(request.dpi) else {
+            throw RenderError.badOption("--dpi \(NumberFormat.fixed(request.dpi, digits: 0, typographicMinus: false)) is out of range; use 36 to 1200")
+        }
+        let history = try HistoryInput.read(request.historyPath)
+        let folder = URL(fileURLWithPath: request.outputFolder)
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw RenderError.badOption("cannot create output folder \(request.outputFolder)")
+        }
+        var style = FigureStyle.standard
+        style.pixelsPerPoint = max(1, request.dpi / 72)
+        var written: [String] = []
+        for figure in FigureCatalog.figures(for: history, style: style, measurer: measurer) {
+            for format in request.formats {
+                let url = folder.appendingPathComponent("\(figure.name).\(format.rawValue)")
+                try AtomicFile.write(try encode(figure.scene, format, request.dpi), to: url)
+                written.append(url.path)
+            }
+        }
+        return written
+    }
+}

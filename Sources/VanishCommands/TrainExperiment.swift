@@ -1,0 +1,124 @@
+import Foundation
+import GradientData
+import MLPTraining
+
+/// What `vanish train` is asked to do.
+public struct TrainRequest: Sendable {
+    /// A spec file's path, or the name of a built-in spec (`zoo`, `quick`).
+    public var specOrPreset: String
+    /// Where history.json and history.csv go; nil: `Reports/<spec name>/`.
+    public var outputFolder: String?
+    /// How many runs train at once; nil: one per core.
+    public var threads: Int?
+    /// Replaces the spec's seeds with this one.
+    public var seed: Int?
+
+    public init(specOrPreset: String, outputFolder: String? = nil, threads: Int? = nil, seed: Int? = nil) {
+        self.specOrPreset = specOrPreset
+        self.outputFolder = outputFolder
+        self.threads = threads
+        self.seed = seed
+    }
+}
+
+/// A problem with `vanish train`'s input or options, worded for the user.
+public struct TrainError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+
+    public init(_ description: String) {
+        self.description = description
+    }
+}
+
+/// What `vanish train` wrote.
+public struct TrainResult: Sendable {
+    public var history: GradientHistory
+    public var historyJSON: URL
+    public var historyCSV: URL
+}
+
+/// `vanish train`: read a spec, train every run, write history.json and history.csv.
+public enum TrainExperiment {
+    /// The spec a `vanish train` argument names: an existing file first, else a built-in spec.
+    ///
+    /// - Returns: the spec and the folder relative dataset paths start from.
+    public static func resolveSpec(_ argument: String) throws -> (spec: ExperimentSpec, folder: URL?) {
+        let url = URL(fileURLWithPath: argument)
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), !isFolder.boolValue {
+            return (try ExperimentSpec.load(contentsOf: url), url.deletingLastPathComponent())
+        }
+        if let preset = ExperimentSpec.preset(named: argument) {
+            return (preset, nil)
+        }
+        let names = ExperimentSpec.presets.map(\.name).joined(separator: ", ")
+        throw TrainError("no spec file '\(argument)' and no built-in spec of that name (built-in: \(names))")
+    }
+
+    /// Trains what `request` names and writes the history files, each atomically.
+    ///
+    /// - Parameter progress: receives (steps done, steps in all) from worker threads.
+    public static func run(
+        _ request: TrainRequest, progress: (@Sendable (Int, Int) -> Void)? = nil
+    ) throws -> TrainResult {
+        var (spec, folder) = try resolveSpec(request.specOrPreset)
+        if let seed = request.seed {
+            guard seed >= 0 else { throw TrainError("--seed must be 0 or more, found \(seed)") }
+            spec = spec.withSeed(seed)
+        }
+        let threads = request.threads ?? ProcessInfo.processInfo.activeProcessorCount
+        guard threads >= 1 else { throw TrainError("--threads must be at least 1, found \(threads)") }
+        let output = URL(fileURLWithPath: request.outputFolder ?? "Reports/\(spec.name)", isDirectory: true)
+        do {
+            try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+        } catch {
+            throw TrainError("cannot create folder \(output.path)")
+        }
+        let history = try Experiment.run(spec, threads: threads, dataFolder: folder, progress: progress)
+        let json = output.appendingPathComponent("history.json")
+        let csv = output.appendingPathComponent("history.csv")
+        try AtomicFile.write(history.jsonData(), to: json)
+        try AtomicFile.write(history.csvData(), to: csv)
+        return TrainResult(history: history, historyJSON: json, historyCSV: csv)
+    }
+
+    /// One line per run: final loss, last test accuracy, first/last gradient ratio at step 0, divergence.
+    public static func summary(_ history: GradientHistory) -> [String] {
+        history.runs.map { run in
+            let loss = run.loss.last.map { NumberText.fixed(Double($0), digits: 4) } ?? "-"
+            let accuracy = run.testAccuracy.last.map { NumberText.fixed(Double($0), digits: 3) } ?? "-"
+            var ratio = "-"
+            if let first = run.stats.weightGradNorm.first, let input = first.first, let output = first.last {
+                ratio = NumberText.scientific(Double(input / output))
+            }
+            let diverged = run.diverged.map { ", diverged at step \($0)" } ?? ""
+            return "\(run.network) (seed \(run.seed)): loss \(loss), test accuracy \(accuracy), "
+                + "step-0 gradient first/last \(ratio)\(diverged)"
+        }
+    }
+}
+
+/// Draws a one-line progress bar on a terminal, at most once per percent.
+public final class TerminalProgress: @unchecked Sendable {
+    // `lastPercent` is read and written under `lock`.
+    private let lock = NSLock()
+    private var lastPercent = -1
+    private let label: String
+
+    public init(label: String) {
+        self.label = label
+    }
+
+    /// True when standard error is a terminal (progress is drawn only there).
+    public static var isTerminal: Bool { isatty(STDERR_FILENO) != 0 }
+
+    public func update(done: Int, total: Int) {
+        let percent = total > 0 ? done * 100 / total : 100
+        lock.lock()
+        defer { lock.unlock() }
+        guard percent != lastPercent else { return }
+        lastPercent = percent
+        let line = "\r\(label): \(done)/\(total) steps (\(percent)%)" + (done >= total ? "\n" : "")
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+import VanishCommands
+
+/// `vanish train SPEC_OR_PRESET`: train every network of a spec and write its history.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train every network of a spec and record every layer's gradients.",
+        discussion: "Writes DIR/history.json and DIR/history.csv. Built-in specs: zoo, quick.")
+
+    @Argument(help: "A spec file (JSON) or a built-in spec name (zoo, quick).")
+    var specOrPreset: String
+
+    @Option(name: .long, help: "Output folder (default: Reports/<spec name>).")
+    var out: String?
+
+    @Option(name: .long, help: "How many runs train at once (default: one per core).")
+    var threads: Int?
+
+    @Option(name: .long, help: "Train with this seed instead of the spec's seeds.")
+    var seed: Int?
+
+    func run() throws {
+        let request = TrainRequest(specOrPreset: specOrPreset, outputFolder: out, threads: threads, seed: seed)
+        let bar = TerminalProgress.isTerminal ? TerminalProgress(label: "training \(specOrPreset)") : nil
+        var progress: (@Sendable (Int, Int) -> Void)?
+        if let bar {
+            progress = { done, total in bar.update(done: done, total: total) }
+        }
+        let result = try TrainExperiment.run(request, progress: progress)
+        for line in TrainExperiment.summary(result.history) { print(line) }
+        print("wrote \(result.historyJSON.relativePath)")
+        print("wrote \(result.historyCSV.relativePath)")
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+import Figures
+import Graphics
+import GradientData
+
+@Suite struct AllFiguresTests {
+    static let measurer: TextMeasurer = EstimatedTextMeasurer()
+
+    @Test func everyFigureRendersFromEveryFixtureWithTextOnThePage() throws {
+        let fixtures = try FigureFixtures.available()
+        #expect(!fixtures.isEmpty)
+        for (name, history) in fixtures {
+            let figures = FigureCatalog.figures(for: history, measurer: Self.measurer)
+            let runs = history.runs.count
+            #expect(figures.count == 7 + 3 * runs, "\(name)")
+            #expect(Set(figures.map(\.name)).count == figures.count, "\(name): figure names are unique")
+            for figure in figures {
+                let scene = figure.scene
+                #expect(scene.width > 100 && scene.height > 100, "\(name)/\(figure.name)")
+                #expect(!scene.items.isEmpty, "\(name)/\(figure.name) is blank")
+                for text in scene.placedTexts(measurer: Self.measurer) {
+                    #expect(scene.bounds.contains(text.bounds, tolerance: 0.5),
+                            "\(name)/\(figure.name): '\(text.string)' at \(text.bounds) leaves the page \(scene.width)×\(scene.height)")
+                }
+            }
+        }
+    }
+
+    @Test func noTwoLabelsOverlap() throws {
+        for (name, history) in try FigureFixtures.available() {
+            for figure in FigureCatalog.figures(for: history, measurer: Self.measurer) {
+                let boxes = figure.scene.placedTexts(measurer: Self.measurer).filter { !$0.string.isEmpty }
+                for i in boxes.indices {
+                    for j in boxes.indices where j > i {
+                        // Shrink slightly: glyph boxes include line gaps that may touch.
+                        let a = boxes[i].bounds.insetBy(dx: 0.5, dy: 1.5), b = boxes[j].bounds.insetBy(dx: 0.5, dy: 1.5)
+                        #expect(!a.intersects(b), "\(name)/\(figure.name): '\(boxes[i].string)' overlaps '\(boxes[j].string)'")
+                    }
+                }
+            }
+        }
+    }
+}
