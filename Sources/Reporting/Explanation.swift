@@ -265,17 +265,18 @@ public enum Explanation {
     /// Two or three sentences with the run's main result, for the title page.
     public static func headline(_ f: Findings) -> [TextSpan] {
         var p: [TextSpan] = []
-        let vanished = f.runs.filter { $0.gradientFate == .vanished }
-        for r in vanished {
+        // Networks that lose their gradient or do not learn get a sentence each; the rest share one.
+        let stuck = f.runs.filter { $0.gradientFate == .vanished || f.outcome($0) == .chance }
+        for r in stuck {
             p += [TextSpan(p.isEmpty ? "In the " : " In the "), name(r), TextSpan(" network \(receives(r)). " + accuracySentence(r, f))]
         }
-        let others = f.runs.filter { $0.gradientFate != .vanished && $0.diverged == nil }
+        let others = f.runs.filter { r in !stuck.contains(r) && r.diverged == nil }
         let accs = others.compactMap(\.finalTestAccuracy).filter(\.isFinite)
         if !others.isEmpty, let lo = accs.min(), let hi = accs.max() {
             let range = lo == hi ? Phrases.accuracy(lo) : "\(Phrases.accuracy(lo)) to \(Phrases.accuracy(hi))"
+            let verb = others.count == 1 ? " keeps its gradient and reaches" : " keep their gradient and reach"
             p += [TextSpan(p.isEmpty ? "" : " "), TextSpan(Phrases.list(others.map(\.label)), .strong),
-                  TextSpan(vanished.isEmpty ? " keep their gradient and reach \(range) test accuracy." : " keep their gradient and reach \(range).")]
-            if others.count == 1 { p[p.count - 1] = TextSpan(" keeps its gradient and reaches \(range) test accuracy.") }
+                  TextSpan("\(verb) \(range) test accuracy.")]
         }
         for r in f.diverged {
             p += [TextSpan(" "), name(r), TextSpan(" diverged at step \(r.diverged ?? 0).", .warning)]

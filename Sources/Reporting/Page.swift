@@ -82,6 +82,19 @@ public struct Page: Sendable {
         return w
     }
 
+    /// Right-aligned badges "NAME diverged at step N" at `top`, one per run.
+    public mutating func divergedBadges(_ runs: [RunFinding], top: Double) {
+        var x = column.x + column.width
+        var s = design.style(.strong)
+        s.size = design.bodySize - 1
+        for r in runs.reversed() {
+            let text = "\(r.label) diverged at step \(r.diverged ?? 0)"
+            x -= measurer.measure(text, style: s).width + 12
+            badge(text, at: Point(x, top))
+            x -= 8
+        }
+    }
+
     // MARK: - Figures
 
     /// Places `figure` scaled to fit `rect` (never enlarged beyond `maxScale`), centred

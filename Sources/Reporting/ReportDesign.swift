@@ -42,7 +42,7 @@ public struct ReportDesign: Hashable, Sendable {
         textColor: Color = Color(rgb8: 0x1A, 0x1A, 0x1A), mutedColor: Color = Color(rgb8: 0x5A, 0x5A, 0x5A),
         accentColor: Color = Color(rgb8: 0x1F, 0x3A, 0x5F), warningColor: Color = Color(rgb8: 0xC0, 0x39, 0x2B),
         ruleColor: Color = Color(rgb8: 0xC8, 0xC8, 0xC8), panelColor: Color = Color(rgb8: 0xF3, 0xF4, 0xF6),
-        figureStyle: FigureStyle = .standard
+        figureStyle: FigureStyle = ReportDesign.pageFigureStyle
     ) {
         self.pageWidth = pageWidth
         self.pageHeight = pageHeight
@@ -64,8 +64,13 @@ public struct ReportDesign: Hashable, Sendable {
         self.figureStyle = figureStyle
     }
 
-    /// A4 landscape with the standard figure style.
+    /// A4 landscape with `pageFigureStyle`.
     public static let standard = ReportDesign()
+
+    /// The figures' style with larger type: a figure placed at half a page's width still
+    /// shows its tick labels at about 7.5 pt.
+    public static let pageFigureStyle = FigureStyle(
+        titleSize: 20, panelTitleSize: 17, labelSize: 16, tickSize: 15, legendSize: 15, lineWidth: 2.8, axisWidth: 1.4)
 
     /// The area between the margins, above the footer.
     public var contentRect: Rect {

@@ -7,12 +7,17 @@ import Graphics
 /// widest columns are narrowed and their cells shortened with `…`.
 public struct Table: Sendable {
     public struct Column: Sendable {
-        public var header: String
+        /// One or more lines, drawn bold above the rule.
+        public var header: [String]
         /// `.start` for text, `.end` for numbers.
         public var alignment: TextAnchor
 
         public init(_ header: String, alignment: TextAnchor = .start) {
-            self.header = header
+            self.init(lines: [header], alignment: alignment)
+        }
+
+        public init(lines: [String], alignment: TextAnchor = .start) {
+            self.header = lines
             self.alignment = alignment
         }
     }
@@ -60,7 +65,7 @@ public struct Table: Sendable {
         let gap = size * 1.4
         let chip = rows.contains { $0.chip != nil } ? size : 0
         let chipSpace = chip > 0 ? chip + 6 : 0
-        var widths = columns.map { measurer.measure($0.header, style: style(.strong, .start)).width }
+        var widths = columns.map { c in c.header.map { measurer.measure($0, style: style(.strong, .start)).width }.max() ?? 0 }
         for row in rows {
             for (c, cell) in row.cells.enumerated() where c < widths.count {
                 widths[c] = max(widths[c], measurer.measure(cell.text, style: style(cell.role, .start)).width + (c == 0 ? chipSpace : 0))
@@ -81,12 +86,17 @@ public struct Table: Sendable {
         let total = x - gap - origin.x
         let rowHeight = size * 1.75
         var out: [SceneItem] = []
-        var y = origin.y + rowHeight / 2
+        let headerLines = columns.map(\.header.count).max() ?? 1
+        let lineHeight = size * 1.25
         for (c, column) in columns.enumerated() {
             let ax = column.alignment == .end ? xs[c] + widths[c] : xs[c]
-            out.append(.text(column.header, at: Point(ax, y), style: style(.strong, column.alignment), rotation: 0))
+            // Headers sit on the rule: a one-line header shares the baseline of the others' last line.
+            for (k, line) in column.header.enumerated() {
+                let y = origin.y + (Double(headerLines - column.header.count + k) + 0.5) * lineHeight + size * 0.2
+                out.append(.text(line, at: Point(ax, y), style: style(.strong, column.alignment), rotation: 0))
+            }
         }
-        y += rowHeight / 2
+        var y = origin.y + Double(headerLines) * lineHeight + size * 0.45
         let rule = StrokeStyle(color: design.mutedColor, width: 0.8)
         out.append(.stroke(.polyline([Point(origin.x, y), Point(origin.x + total, y)]), rule))
         for (r, row) in rows.enumerated() {

@@ -1,60 +1,55 @@
 import Foundation
 
-/// A one-line progress bar on stderr while training: runs done, steps, elapsed and remaining time.
+/// A one-line progress bar on stderr while training: runs, steps, elapsed and remaining time.
 ///
-/// Drawn only when stderr is a terminal and the user did not ask for quiet output; otherwise
-/// every call does nothing, so logs and pipes see only the final list of files.
-/// A class because the training threads share one bar; `lock` guards its counters.
+/// Drawn only when it is enabled (by default: stderr is a terminal); otherwise every call does
+/// nothing, so logs and pipes see only the final list of files. A class because training's
+/// worker threads share one bar; `lock` guards its counters.
 public final class RunProgress: @unchecked Sendable {
     private let lock = NSLock()
     private let enabled: Bool
-    private let totalRuns: Int
-    private let totalSteps: Int
-    private var stepsPerRun: [Int]
-    private var finishedRuns = 0
+    private let runs: Int
     private let start: Date
+    private var done = 0
+    private var total = 0
     private var lastDraw = Date.distantPast
     private var drawn = false
     private let write: @Sendable (String) -> Void
 
-    /// A bar for `runSteps.count` runs of `runSteps[i]` steps each; `enabled` nil means "stderr is a terminal".
-    public init(runSteps: [Int], enabled: Bool? = nil, now: Date = Date(),
+    /// A bar for `runs` runs; `enabled` nil means "stderr is a terminal".
+    public init(runs: Int, enabled: Bool? = nil, now: Date = Date(),
                 write: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) {
         self.enabled = enabled ?? (isatty(STDERR_FILENO) == 1)
-        self.totalRuns = runSteps.count
-        self.totalSteps = max(1, runSteps.reduce(0, +))
-        self.stepsPerRun = Array(repeating: 0, count: runSteps.count)
+        self.runs = runs
         self.start = now
         self.write = write
     }
 
-    /// Records that run `index` has finished `step` of its steps.
-    public func update(run index: Int, step: Int, now: Date = Date()) {
+    /// Whether the bar draws anything.
+    public var isEnabled: Bool { enabled }
+
+    /// Records `done` of `total` steps (all runs together).
+    public func update(done: Int, total: Int, now: Date = Date()) {
         guard enabled else { return }
         lock.lock()
         defer { lock.unlock() }
-        guard stepsPerRun.indices.contains(index) else { return }
-        stepsPerRun[index] = max(stepsPerRun[index], step)
-        // Redrawing more than ten times a second only costs time.
-        if now.timeIntervalSince(lastDraw) >= 0.1 { draw(now: now) }
+        self.done = max(self.done, done)
+        self.total = total
+        // More than ten redraws a second only cost time; the last step is always drawn.
+        guard now.timeIntervalSince(lastDraw) >= 0.1 || done >= total else { return }
+        lastDraw = now
+        drawn = true
+        write("\r\u{1B}[2K" + text(now: now))
     }
 
-    /// Records that run `index` is complete.
-    public func finish(run index: Int, now: Date = Date()) {
-        guard enabled else { return }
-        lock.lock()
-        defer { lock.unlock() }
-        finishedRuns += 1
-        draw(now: now)
-    }
-
-    /// Replaces the bar with a short status (`rendering figures…`), or clears it when `status` is nil.
-    public func end(_ status: String? = nil) {
+    /// Replaces the bar with a short status (`rendering the report`), or clears it when `status` is nil.
+    public func show(_ status: String?) {
         guard enabled else { return }
         lock.lock()
         defer { lock.unlock() }
         if drawn { write("\r\u{1B}[2K") }
-        if let status { write(status) ; drawn = true } else { drawn = false }
+        drawn = status != nil
+        if let status { write(status) }
     }
 
     /// The bar's text for the current counters (no terminal control characters).
@@ -64,20 +59,13 @@ public final class RunProgress: @unchecked Sendable {
         return text(now: now)
     }
 
-    private func draw(now: Date) {
-        lastDraw = now
-        drawn = true
-        write("\r\u{1B}[2K" + text(now: now))
-    }
-
     private func text(now: Date) -> String {
-        let done = stepsPerRun.reduce(0, +)
-        let fraction = min(1, Double(done) / Double(totalSteps))
+        let fraction = total > 0 ? min(1, Double(done) / Double(total)) : 0
         let width = 24
         let filled = Int((fraction * Double(width)).rounded(.down))
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
         let elapsed = now.timeIntervalSince(start)
-        var s = "training \(bar) \(finishedRuns)/\(totalRuns) runs · \(done)/\(totalSteps) steps · \(Self.clock(elapsed)) elapsed"
+        var s = "training \(runs) runs \(bar) \(done)/\(total) steps · \(Self.clock(elapsed)) elapsed"
         if fraction > 0.02 && fraction < 1 {
             s += " · \(Self.clock(elapsed / fraction - elapsed)) left"
         }

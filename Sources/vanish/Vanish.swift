@@ -6,10 +6,9 @@ struct Vanish: ParsableCommand {
         commandName: "vanish",
         abstract: "Train deep networks and draw how their gradients vanish.",
         subcommands: [
+            RunCommand.self,
+            PresetsCommand.self,
             TrainCommand.self,
-        ])
-
-    func run() throws {
-        print("vanish")
-    }
+        ],
+        defaultSubcommand: RunCommand.self)
 }

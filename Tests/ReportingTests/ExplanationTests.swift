@@ -85,7 +85,7 @@ import Testing
     @Test func headlineStatesTheStory() {
         let headline = Explanation.headline(Findings(history: HistoryFixtures.zooLike, data: nil)).map(\.text).joined()
         #expect(headline.hasPrefix("In the sigmoid network the first layer receives about 10⁻¹² of the gradient of its output layer"))
-        #expect(headline.contains("tanh, relu, sigmoid+batchnorm and sigmoid+residual keep their gradient and reach 95.0\u{2009}% to 98.0\u{2009}%."))
+        #expect(headline.contains("tanh, relu, sigmoid+batchnorm and sigmoid+residual keep their gradient and reach 95.0\u{2009}% to 98.0\u{2009}% test accuracy."))
     }
 }
 

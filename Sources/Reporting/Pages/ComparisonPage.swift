@@ -42,21 +42,13 @@ enum ComparisonPage {
     static func header(_ page: inout Page, _ title: String, findings: Findings) {
         let y = page.cursor
         page.heading(title)
-        var x = page.column.x + page.column.width
-        for r in findings.diverged.reversed() {
-            let text = "\(r.label) diverged at step \(r.diverged ?? 0)"
-            var s = page.design.style(.strong)
-            s.size = page.design.bodySize - 1
-            x -= page.measurer.measure(text, style: s).width + 12
-            page.badge(text, at: Point(x, y))
-            x -= 8
-        }
+        page.divergedBadges(findings.diverged, top: y)
     }
 
     /// The summary table in the report's type: the figures' summary rows, diverged runs in the warning colour.
     static func summaryTable(_ runs: [FigureRun], design: ReportDesign) -> Table {
         let columns = SummaryTable.headers.enumerated().map { i, h in
-            Table.Column(h.joined(separator: " "), alignment: i == 0 ? .start : .end)
+            Table.Column(lines: h, alignment: i == 0 ? .start : .end)
         }
         let rows = SummaryTable.rows(runs).map { row in
             Table.Row(row.cells.enumerated().map { c, text in

@@ -18,10 +18,11 @@ enum ExplanationPages {
             if columnIndex == 0 {
                 columnIndex = 1
                 page.column = (design.contentRect.minX + width + gap, width)
-                page.cursor = pages.isEmpty ? columnTop : design.contentRect.minY
+                page.cursor = columnTop
             } else {
                 pages.append(page)
                 page = Page(design: design, measurer: measurer)
+                page.heading("What it means (continued)")
                 columnIndex = 0
                 page.column = (design.contentRect.minX, width)
             }
@@ -40,6 +41,16 @@ enum ExplanationPages {
             page.cursor += design.bodySize * 0.4
         }
         pages.append(page)
+        // A diverged run named on a page is marked there, like on every other page.
+        for i in pages.indices {
+            let strings = pages[i].scene.items.compactMap { item -> String? in
+                if case .text(let s, _, _, _) = item { return s }
+                return nil
+            }
+            let named = findings.diverged.filter { r in strings.contains { $0.contains(r.label) } }
+            pages[i].column = (design.contentRect.minX, design.contentRect.width)
+            pages[i].divergedBadges(named, top: design.contentRect.minY)
+        }
         return pages
     }
 }
