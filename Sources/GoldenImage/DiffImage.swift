@@ -28,37 +28,30 @@ public enum DiffImage {
         let width = max(expected.width, actual.width)
         let height = max(expected.height, actual.height)
         var out = RasterImage(width: width, height: height, fill: .white)
+        var changed = [Bool](repeating: false, count: width * height)
         var box: PixelBox?
         for y in 0..<height {
             for x in 0..<width {
-                let o = (y * width + x) * 4
+                let p = y * width + x
                 let largest = pixelDifference(expected, actual, x: x, y: y).largest
                 let rgb: (UInt8, UInt8, UInt8)
                 if largest > threshold {
                     rgb = changedColor
-                    if var b = box {
-                        b.minX = min(b.minX, x)
-                        b.maxX = max(b.maxX, x)
-                        b.minY = min(b.minY, y)
-                        b.maxY = max(b.maxY, y)
-                        box = b
-                    } else {
-                        box = PixelBox(minX: x, minY: y, maxX: x, maxY: y)
-                    }
+                    changed[p] = true
+                    box = box?.including(x: x, y: y) ?? PixelBox(x: x, y: y)
                 } else if largest > 0 {
                     rgb = toleratedColor
                 } else {
                     let grey = fadedGrey(expected, x: x, y: y)
                     rgb = (grey, grey, grey)
                 }
-                out.pixels[o] = rgb.0
-                out.pixels[o + 1] = rgb.1
-                out.pixels[o + 2] = rgb.2
-                out.pixels[o + 3] = 255
+                out.pixels[p * 4] = rgb.0
+                out.pixels[p * 4 + 1] = rgb.1
+                out.pixels[p * 4 + 2] = rgb.2
+                out.pixels[p * 4 + 3] = 255
             }
         }
         guard let box else { return out }
-        let changed = changedMask(expected: expected, actual: actual, threshold: threshold)
         let radius = max(1, max(width, height) / 120)
         let halo = dilate(changed, width: width, height: height, radius: radius)
         for p in 0..<(width * height) where halo[p] && !changed[p] {
@@ -144,19 +137,6 @@ public enum DiffImage {
         let luma = 0.299 * over(image.pixels[i]) + 0.587 * over(image.pixels[i + 1]) + 0.114 * over(image.pixels[i + 2])
         let grey = 255 - (255 - luma) * fade
         return UInt8(max(0, min(255, grey.rounded())))
-    }
-
-    /// True for every pixel (row-major over the union canvas) whose difference exceeds `threshold`.
-    static func changedMask(expected: RasterImage, actual: RasterImage, threshold: Int) -> [Bool] {
-        let width = max(expected.width, actual.width)
-        let height = max(expected.height, actual.height)
-        var mask = [Bool](repeating: false, count: width * height)
-        for y in 0..<height {
-            for x in 0..<width where pixelDifference(expected, actual, x: x, y: y).largest > threshold {
-                mask[y * width + x] = true
-            }
-        }
-        return mask
     }
 
     /// The mask grown by `radius` pixels in every direction (a square neighbourhood).
