@@ -25,6 +25,11 @@ let package = Package(
         .systemLibrary(
             name: "COpenBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]),
+        // libpng through a small C target: libpng reports errors by longjmp, which
+        // only C can catch (Debian: libpng-dev).
+        .target(
+            name: "CPNG",
+            linkerSettings: [.linkedLibrary("png16")]),
         .systemLibrary(
             name: "CZlib",
             providers: [.apt(["zlib1g-dev"])]),
@@ -42,7 +47,7 @@ let package = Package(
             dependencies: ["Graphics", "GradientData"]),
         .target(
             name: "CairoBackend",
-            dependencies: ["Graphics", "CCairo"],
+            dependencies: ["Graphics", "CCairo", "CPNG"],
             resources: [
                 .copy("Resources/DejaVuSans.ttf"),
                 .copy("Resources/DejaVuSans-Bold.ttf"),
@@ -53,7 +58,7 @@ let package = Package(
             dependencies: ["Figures", "Graphics", "GradientData"]),
         .target(
             name: "GoldenImage",
-            dependencies: ["CairoBackend"]),
+            dependencies: ["CairoBackend", "Graphics"]),
         // Everything the CLI does, as library functions the tests can call.
         .target(
             name: "VanishCommands",
@@ -70,14 +75,14 @@ let package = Package(
 
         .target(
             name: "TestSupport",
-            dependencies: ["GradientData"],
+            dependencies: ["GradientData", "CairoBackend", "GoldenImage", "Graphics"],
             path: "Tests/TestSupport"),
         .testTarget(name: "GradientDataTests", dependencies: ["GradientData", "TestSupport"]),
         .testTarget(name: "MLPTrainingTests", dependencies: ["MLPTraining", "GradientData", "TestSupport"]),
         .testTarget(name: "GraphicsTests", dependencies: ["Graphics", "TestSupport"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "Graphics", "CairoBackend", "GoldenImage", "TestSupport", "VanishCommands"]),
         .testTarget(name: "CairoBackendTests", dependencies: ["CairoBackend", "Graphics", "TestSupport"]),
-        .testTarget(name: "GoldenImageTests", dependencies: ["GoldenImage", "CairoBackend", "Graphics", "TestSupport"]),
+        .testTarget(name: "GoldenImageTests", dependencies: ["GoldenImage", "CairoBackend", "Graphics", "VanishCommands", "vanish", "TestSupport"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Figures", "CairoBackend", "TestSupport"]),
         .testTarget(name: "VanishTests", dependencies: ["vanish", "VanishCommands", "TestSupport"]),
     ]

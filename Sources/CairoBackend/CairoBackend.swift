@@ -1,1 +1,0 @@
-// CairoBackend: see the module's files.

@@ -1,0 +1,148 @@
+import CCairo
+import Graphics
+
+/// Draws a scene's display list onto a Cairo context, item by item, in scene units (points).
+///
+/// The backend's whole drawing vocabulary: fill and stroke a path, draw an image, draw text,
+/// group with clip and opacity. Everything shape-specific is built in the scene.
+struct SceneReplay {
+    let context: CairoContext
+    let fonts: DejaVuFonts
+    /// Whether image patterns extend their edge pixels (`CAIRO_EXTEND_PAD`).
+    ///
+    /// On raster surfaces this keeps filtered edges from fading into transparency; the SVG
+    /// surface cannot express padding and would fall back to a bitmap, so vector output clips instead.
+    let padImages: Bool
+
+    private var cr: OpaquePointer { context.pointer }
+
+    /// Paints the background and every item; throws at the first item Cairo rejects.
+    func draw(_ scene: Scene) throws {
+        if let background = scene.background {
+            setSource(background)
+            cairo_paint(cr)
+            try context.check("painting the background")
+        }
+        try draw(scene.items, path: "")
+    }
+
+    private func draw(_ items: [SceneItem], path: String) throws {
+        for (index, item) in items.enumerated() {
+            try draw(item, path: "\(path)\(index)")
+        }
+    }
+
+    private func draw(_ item: SceneItem, path itemPath: @autoclosure () -> String) throws {
+        switch item {
+        case .fill(let path, let color):
+            addPath(path)
+            setSource(color)
+            cairo_set_fill_rule(cr, CAIRO_FILL_RULE_WINDING)
+            cairo_fill(cr)
+            try context.check("fill (scene item \(itemPath()))")
+        case .stroke(let path, let style):
+            addPath(path)
+            setSource(style.color)
+            try setStroke(style, item: itemPath())
+            cairo_stroke(cr)
+            try context.check("stroke (scene item \(itemPath()))")
+        case .image(let image, let rect, let interpolation):
+            try drawImage(image, in: rect, interpolation: interpolation, item: itemPath())
+        case .text(let string, let at, let style, let rotation):
+            try drawText(string, at: at, style: style, rotation: rotation, item: itemPath())
+        case .group(let items, let clip, let opacity):
+            try drawGroup(items, clip: clip, opacity: opacity, item: itemPath())
+        }
+    }
+
+    private func setSource(_ c: Color) {
+        cairo_set_source_rgba(cr, c.red, c.green, c.blue, c.alpha)
+    }
+
+    private func addPath(_ path: Path) {
+        cairo_new_path(cr)
+        for element in path.elements {
+            switch element {
+            case .move(let p): cairo_move_to(cr, p.x, p.y)
+            case .line(let p): cairo_line_to(cr, p.x, p.y)
+            case .curve(let p, let c1, let c2): cairo_curve_to(cr, c1.x, c1.y, c2.x, c2.y, p.x, p.y)
+            case .close: cairo_close_path(cr)
+            }
+        }
+    }
+
+    private func setStroke(_ style: StrokeStyle, item: String) throws {
+        cairo_set_line_width(cr, style.width)
+        switch style.cap {
+        case .butt: cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT)
+        case .round: cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND)
+        case .square: cairo_set_line_cap(cr, CAIRO_LINE_CAP_SQUARE)
+        }
+        switch style.join {
+        case .miter: cairo_set_line_join(cr, CAIRO_LINE_JOIN_MITER)
+        case .round: cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND)
+        case .bevel: cairo_set_line_join(cr, CAIRO_LINE_JOIN_BEVEL)
+        }
+        style.dash.withUnsafeBufferPointer { dash in
+            cairo_set_dash(cr, dash.baseAddress, Int32(dash.count), 0)
+        }
+        try context.check("setting dash \(style.dash) (scene item \(item))")
+    }
+
+    private func drawImage(_ image: RasterImage, in rect: Rect, interpolation: ImageInterpolation, item: String) throws {
+        guard image.width > 0, image.height > 0, rect.width != 0, rect.height != 0 else { return }
+        let surface = try CairoSurface.premultiplied(image)
+        cairo_save(cr)
+        defer { cairo_restore(cr) }
+        cairo_translate(cr, rect.x, rect.y)
+        cairo_scale(cr, rect.width / Double(image.width), rect.height / Double(image.height))
+        cairo_set_source_surface(cr, surface.pointer, 0, 0)
+        let pattern = cairo_get_source(cr)
+        switch interpolation {
+        case .nearest: cairo_pattern_set_filter(pattern, CAIRO_FILTER_NEAREST)
+        case .smooth: cairo_pattern_set_filter(pattern, CAIRO_FILTER_GOOD)
+        }
+        cairo_pattern_set_extend(pattern, padImages ? CAIRO_EXTEND_PAD : CAIRO_EXTEND_NONE)
+        cairo_new_path(cr)
+        cairo_rectangle(cr, 0, 0, Double(image.width), Double(image.height))
+        cairo_fill(cr)
+        try context.check("image \(image.width) × \(image.height) (scene item \(item))")
+    }
+
+    private func drawText(_ string: String, at: Point, style: TextStyle, rotation: Double, item: String) throws {
+        let placement = try fonts.placement(string, style: style)
+        guard placement.extents.width > 0 else { return }
+        cairo_save(cr)
+        defer { cairo_restore(cr) }
+        cairo_set_font_face(cr, fonts.face(style.weight).pointer)
+        cairo_set_font_size(cr, style.size)
+        cairo_translate(cr, at.x, at.y)
+        // y points down, so a positive angle turns the text clockwise on the page.
+        if rotation != 0 { cairo_rotate(cr, rotation) }
+        cairo_move_to(cr, placement.dx, placement.dy)
+        setSource(style.color)
+        cairo_show_text(cr, string)
+        try context.check("text \"\(string)\" (scene item \(item))")
+    }
+
+    private func drawGroup(_ items: [SceneItem], clip: Rect?, opacity: Double, item: String) throws {
+        guard opacity > 0 else { return }
+        cairo_save(cr)
+        defer { cairo_restore(cr) }
+        if let clip {
+            cairo_new_path(cr)
+            cairo_rectangle(cr, clip.x, clip.y, clip.width, clip.height)
+            cairo_clip(cr)
+        }
+        if opacity < 1 {
+            // Composite the group as one layer, so overlapping members do not show through each other.
+            cairo_push_group(cr)
+            try draw(items, path: "\(item).")
+            cairo_pop_group_to_source(cr)
+            cairo_paint_with_alpha(cr, opacity)
+        } else {
+            try draw(items, path: "\(item).")
+        }
+        try context.check("group (scene item \(item))")
+    }
+}

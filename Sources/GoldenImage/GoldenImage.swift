@@ -1,1 +1,0 @@
-// GoldenImage: see the module's files.
