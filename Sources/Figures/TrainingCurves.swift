@@ -36,7 +36,7 @@ public enum TrainingCurves {
         let lo = Double(steps.min() ?? 0), hi = Double(max(steps.max() ?? 1, (steps.min() ?? 0) + 1))
         let top = area.minY + style.panelTitleSize * 1.2 + 10
         let bottom = area.maxY - Axes.bottomMargin(style: style)
-        let yTicks = Ticks.decades(lower: scale.lowerExponent, upper: scale.upperExponent,
+        let yTicks = Ticks.logarithmic(lower: scale.lowerExponent, upper: scale.upperExponent,
                                    maxCount: max(2, Int((bottom - top) / (style.tickSize * 2.2))))
         let left = area.minX + Axes.leftMargin(labels: yTicks.map(\.label), style: style, measurer: measurer)
         let frame = Rect(x: left, y: top, width: area.maxX - left - 16, height: bottom - top)

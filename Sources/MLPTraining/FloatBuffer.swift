@@ -17,14 +17,3 @@ final class FloatBuffer {
 
     var array: [Float] { Array(UnsafeBufferPointer(start: pointer, count: count)) }
 }
-
-/// Euclidean norm of `count` values, accumulated in Double so tiny gradients keep their digits.
-@inline(__always)
-func norm(_ values: UnsafePointer<Float>, _ count: Int) -> Float {
-    var sum = 0.0
-    for i in 0..<count {
-        let value = Double(values[i])
-        sum += value * value
-    }
-    return Float(sum.squareRoot())
-}

@@ -58,10 +58,25 @@ public enum ActivationKernel {
         case .sigmoid:
             for i in 0..<count { output[i] = 1 / (1 + expf(-input[i])) }
         case .tanh:
-            for i in 0..<count { output[i] = tanhf(input[i]) }
+            for i in 0..<count { output[i] = fastTanh(input[i]) }
         case .relu:
             for i in 0..<count { output[i] = max(input[i], 0) }
         }
+    }
+
+    /// tanh through one `expf` (glibc's `tanhf` is several times slower): `(1 − e) / (1 + e)` with
+    /// `e = exp(−2|x|)`, and its Taylor series below 1/16 where that quotient would lose digits.
+    /// Relative error below 1e-6 everywhere.
+    @inline(__always)
+    static func fastTanh(_ x: Float) -> Float {
+        let magnitude = abs(x)
+        if magnitude < 0.0625 {
+            let x2 = x * x
+            return x * (1 + x2 * (-1.0 / 3 + x2 * (2.0 / 15 + x2 * (-17.0 / 315))))
+        }
+        let e = expf(-2 * magnitude)
+        let value = (1 - e) / (1 + e)
+        return x < 0 ? -value : value
     }
 
     /// `gradInput[i] = gradOutput[i] · act'(input)`, with act' written through the output `a`:

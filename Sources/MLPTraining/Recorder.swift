@@ -70,21 +70,15 @@ struct Recorder {
         -> (mean: Float, std: Float, saturated: Float, dead: Float)
     {
         let count = rows * columns
-        var sum = 0.0
-        for i in 0..<count { sum += Double(values[i]) }
-        let mean = sum / Double(count)
-        var squares = 0.0
-        for i in 0..<count {
-            let d = Double(values[i]) - mean
-            squares += d * d
-        }
+        let mean = sum(values, count) / Double(count)
+        let squares = squaredDeviations(values, count, mean: Float(mean))
         var saturatedCount = 0
         var deadCount = 0
         switch activation {
         case .sigmoid:
-            for i in 0..<count where values[i] < 0.03 || values[i] > 0.97 { saturatedCount += 1 }
+            saturatedCount = countOutside(values, count, low: 0.03, high: 0.97)
         case .tanh:
-            for i in 0..<count where abs(values[i]) > 0.97 { saturatedCount += 1 }
+            saturatedCount = countOutside(values, count, low: -0.97, high: 0.97)
         case .relu:
             for column in 0..<columns {
                 var alive = false
@@ -112,13 +106,8 @@ struct Recorder {
         let now = network.parameters.pointer
         let before = previousWeights.pointer
         for (index, layer) in network.layout.layers.enumerated() {
-            var change = 0.0
-            var size = 0.0
-            for i in layer.weight..<(layer.weight + layer.weightCount) {
-                let d = Double(now[i]) - Double(before[i])
-                change += d * d
-                size += Double(before[i]) * Double(before[i])
-            }
+            let (change, size) = changeAndSize(
+                now: now + layer.weight, before: before + layer.weight, layer.weightCount)
             ratio[index] = Float((change / size).squareRoot())
         }
     }

@@ -56,41 +56,10 @@ public struct RenderRequest: Sendable {
 public enum HistoryInput {
     /// The history at `path`, or an error that names the file and what is wrong with it.
     public static func read(_ path: String) throws -> GradientHistory {
-        let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw RenderError.unreadableHistory(path: path, reason: "no such readable file")
-        }
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
-            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        let history: GradientHistory
-        do {
-            history = try decoder.decode(GradientHistory.self, from: data)
-        } catch let error as DecodingError {
-            throw RenderError.unreadableHistory(path: path, reason: describe(error))
-        } catch {
-            throw RenderError.unreadableHistory(path: path, reason: "not a history file")
-        }
-        guard history.schema == GradientHistory.currentSchema else {
-            throw RenderError.unreadableHistory(
-                path: path, reason: "schema \(history.schema) is not supported (this vanish reads schema \(GradientHistory.currentSchema))")
-        }
-        return history
-    }
-
-    static func describe(_ error: DecodingError) -> String {
-        func at(_ path: [CodingKey]) -> String {
-            let p = path.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-            return p.isEmpty ? "at the top level" : "at \(p.hasPrefix(".") ? String(p.dropFirst()) : p)"
-        }
-        switch error {
-        case .keyNotFound(let key, let ctx): return "missing field '\(key.stringValue)' \(at(ctx.codingPath))"
-        case .typeMismatch(_, let ctx), .valueNotFound(_, let ctx): return "wrong type \(at(ctx.codingPath)): \(ctx.debugDescription)"
-        case .dataCorrupted(let ctx):
-            return ctx.codingPath.isEmpty ? "not valid JSON" : "bad value \(at(ctx.codingPath)): \(ctx.debugDescription)"
-        @unknown default: return "not a history file"
+            return try GradientHistory.load(contentsOf: URL(fileURLWithPath: path))
+        } catch let error as HistoryReadError {
+            throw RenderError.unreadableHistory(path: path, reason: error.message)
         }
     }
 }

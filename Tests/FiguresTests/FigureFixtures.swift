@@ -6,11 +6,7 @@ import TestSupport
 /// Histories the figure tests draw: the fixtures on disk and small synthetic ones.
 enum FigureFixtures {
     static func load(_ name: String) throws -> GradientHistory {
-        let url = TestPaths.fixtures.appendingPathComponent("histories/\(name).json")
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
-            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        return try decoder.decode(GradientHistory.self, from: Data(contentsOf: url))
+        try GradientHistory.load(contentsOf: TestPaths.fixtures.appendingPathComponent("histories/\(name).json"))
     }
 
     /// The fixture histories that exist (zoo-small arrives with the training engine).

@@ -61,6 +61,12 @@ import Figures
         #expect(labels.first == "10⁻¹²" && labels.last == "10⁰")
     }
 
+    @Test func shortLogAxesGetTwoAndFiveTimesEachDecade() {
+        #expect(Ticks.logarithmic(lower: 0, upper: 1, maxCount: 8).map(\.label) == ["10⁰", "2", "5", "10¹"])
+        #expect(Ticks.logarithmic(lower: -3, upper: -2, maxCount: 8).map(\.label) == ["10⁻³", "2×10⁻³", "5×10⁻³", "10⁻²"])
+        #expect(Ticks.logarithmic(lower: -12, upper: 0, maxCount: 8) == Ticks.decades(lower: -12, upper: 0, maxCount: 8))
+    }
+
     @Test func linearTicksAreNiceAndInside() {
         let t = Ticks.linear(from: 0, to: 690, maxCount: 7)
         #expect(t.map(\.label) == ["0", "100", "200", "300", "400", "500", "600"])

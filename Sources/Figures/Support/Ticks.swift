@@ -58,6 +58,23 @@ public enum Ticks {
         }
     }
 
+    /// Ticks for a log axis: decades (`10ⁿ`), plus 2× and 5× each decade when the axis spans
+    /// at most two decades, so a short axis still has enough labels to read values from.
+    public static func logarithmic(lower: Int, upper: Int, maxCount: Int) -> [Tick] {
+        let decades = self.decades(lower: lower, upper: upper, maxCount: maxCount)
+        guard upper - lower <= 2, maxCount >= 3 * (upper - lower) + 1 else { return decades }
+        let span = Double(upper - lower)
+        var out = decades
+        for e in lower..<upper {
+            for m in [2.0, 5.0] {
+                let v = m * pow(10, Double(e))
+                let label = (e >= 0 && e <= 2) ? NumberFormat.fixed(v, digits: 0) : NumberFormat.scientific(v, digits: 0)
+                out.append(Tick(fraction: (log10(v) - Double(lower)) / span, label: label))
+            }
+        }
+        return out.sorted { $0.fraction < $1.fraction }
+    }
+
     /// Which of `count` layers (0-based, input side first) get a label when at most `maxLabels` fit.
     ///
     /// All layers up to `maxLabels`; beyond that, layer 1, every multiple of a nice stride

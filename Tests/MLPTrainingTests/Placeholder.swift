@@ -1,1 +1,0 @@
-// Tests for MLPTrainingTests live here.
