@@ -57,7 +57,7 @@ public enum ComparisonSummary {
         section { margin: 2em 0; border-top: 1px solid #ccc; padding-top: 1em; }
         figure { display: inline-block; margin: 0 1em 1em 0; vertical-align: top; }
         figcaption { font-size: 12px; color: #555; }
-        img { max-width: 480px; image-rendering: pixelated; background:
+        img { max-width: 480px; background:
           repeating-conic-gradient(#ddd 0% 25%, #fff 0% 50%) 50% / 16px 16px; border: 1px solid #999; }
         code { font-size: 13px; }
         </style>
@@ -140,7 +140,21 @@ public enum ComparisonSummary {
         guard let data = FileManager.default.contents(atPath: path) else {
             return "<em>cannot read \(escape(path))</em>"
         }
-        return "<img alt=\"\(escape(alt))\" src=\"data:image/png;base64,\(data.base64EncodedString())\">"
+        // Enlarge small images by a whole factor, with sharp pixels, so single pixels can be seen;
+        // large ones are left to the browser's smooth scaling, which keeps isolated pixels faintly visible.
+        var style = ""
+        if let width = pngWidth(data), width > 0, width < 160 {
+            let factor = min(16, (160 + width - 1) / width)
+            style = " style=\"width: \(width * factor)px; image-rendering: pixelated\""
+        }
+        return "<img alt=\"\(escape(alt))\"\(style) src=\"data:image/png;base64,\(data.base64EncodedString())\">"
+    }
+
+    /// The width stored in a PNG's header (bytes 16...19, big-endian), if the data is long enough.
+    static func pngWidth(_ data: Data) -> Int? {
+        guard data.count >= 24 else { return nil }
+        let bytes = [UInt8](data[data.startIndex + 16..<data.startIndex + 20])
+        return bytes.reduce(0) { $0 << 8 | Int($1) }
     }
 
     /// `path` relative to `folder` when it lies below it, else unchanged.

@@ -178,7 +178,7 @@ public enum ImageFiles {
             let html = outputFolder.appendingPathComponent("summary.html")
             try write(Data(ComparisonSummary.markdown(run, relativeTo: outputFolder).utf8), to: markdown)
             try write(Data(ComparisonSummary.html(run).utf8), to: html)
-            run.summaryPaths = [markdown.path, html.path]
+            run.summaryPaths = [markdown.relativePath, html.relativePath]
         }
         return run
     }
@@ -229,8 +229,9 @@ public enum ImageFiles {
             at: diffURL.deletingLastPathComponent(), withIntermediateDirectories: true)
         try write(PNGCodec.encode(diff), to: diffURL)
         try write(PNGCodec.encode(sideBySide), to: sideURL)
-        file.diffPath = diffURL.path
-        file.sideBySidePath = sideURL.path
+        // As the caller named the folder: relative paths stay relative in what is printed.
+        file.diffPath = diffURL.relativePath
+        file.sideBySidePath = sideURL.relativePath
         return file
     }
 

@@ -32,6 +32,16 @@ public struct PixelBox: Hashable, Sendable, CustomStringConvertible {
         self.maxY = maxY
     }
 
+    /// The box of one pixel.
+    public init(x: Int, y: Int) {
+        self.init(minX: x, minY: y, maxX: x, maxY: y)
+    }
+
+    /// The smallest box holding this one and pixel (x, y).
+    public func including(x: Int, y: Int) -> PixelBox {
+        PixelBox(minX: min(minX, x), minY: min(minY, y), maxX: max(maxX, x), maxY: max(maxY, y))
+    }
+
     public var width: Int { maxX - minX + 1 }
     public var height: Int { maxY - minY + 1 }
 
@@ -129,15 +139,7 @@ public func compare(expected: RasterImage, actual: RasterImage, threshold: Int =
             result.largestDifference = max(result.largestDifference, difference.largest)
             guard difference.largest > threshold else { continue }
             result.changedPixels += 1
-            if var b = box {
-                b.minX = min(b.minX, x)
-                b.maxX = max(b.maxX, x)
-                b.minY = min(b.minY, y)
-                b.maxY = max(b.maxY, y)
-                box = b
-            } else {
-                box = PixelBox(minX: x, minY: y, maxX: x, maxY: y)
-            }
+            box = box?.including(x: x, y: y) ?? PixelBox(x: x, y: y)
         }
     }
     result.changedBox = box
