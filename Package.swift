@@ -47,7 +47,7 @@ let package = Package(
             dependencies: ["Graphics", "GradientData"]),
         .target(
             name: "CairoBackend",
-            dependencies: ["Graphics", "CCairo", "CPNG"],
+            dependencies: ["Graphics", "CCairo", "CPNG", "CZlib"],
             resources: [
                 .copy("Resources/DejaVuSans.ttf"),
                 .copy("Resources/DejaVuSans-Bold.ttf"),
