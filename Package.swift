@@ -47,7 +47,7 @@ let package = Package(
             dependencies: ["Graphics", "GradientData"]),
         .target(
             name: "CairoBackend",
-            dependencies: ["Graphics", "CCairo", "CPNG"],
+            dependencies: ["Graphics", "CCairo", "CPNG", "CZlib"],
             resources: [
                 .copy("Resources/DejaVuSans.ttf"),
                 .copy("Resources/DejaVuSans-Bold.ttf"),
@@ -83,7 +83,7 @@ let package = Package(
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "Graphics", "CairoBackend", "GoldenImage", "TestSupport", "VanishCommands"]),
         .testTarget(name: "CairoBackendTests", dependencies: ["CairoBackend", "Graphics", "TestSupport"]),
         .testTarget(name: "GoldenImageTests", dependencies: ["GoldenImage", "CairoBackend", "Graphics", "Figures", "GradientData", "VanishCommands", "vanish", "TestSupport"]),
-        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Figures", "CairoBackend", "TestSupport"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Figures", "CairoBackend", "VanishCommands", "GradientData", "TestSupport"]),
         .testTarget(name: "VanishTests", dependencies: ["vanish", "VanishCommands", "TestSupport"]),
     ]
 )

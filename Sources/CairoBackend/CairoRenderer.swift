@@ -45,14 +45,10 @@ public struct CairoRenderer: Sendable {
     /// A measurer that agrees exactly with how this renderer places text.
     public var measurer: CairoTextMeasurer { CairoTextMeasurer(fonts: fonts) }
 
-    /// The scene as a PNG file (8-bit RGBA; transparent where the scene has no background).
+    /// The scene as a PNG file: 8-bit RGB if every pixel is opaque, else RGBA (transparent where
+    /// the scene has no background); the file records `dpi`.
     public func png(_ scene: Scene, dpi: Double = CairoRenderer.defaultDPI) throws -> Data {
-        let surface = try rasterSurface(scene, dpi: dpi)
-        let sink = ByteSink()
-        try CairoError.check(
-            cairo_surface_write_to_png_stream(surface.pointer, ByteSink.write, sink.closure),
-            "cairo_surface_write_to_png_stream")
-        return sink.data
+        try PNGWriter.encode(try rasterSurface(scene, dpi: dpi), dpi: dpi)
     }
 
     /// The scene's pixels at `dpi`, straight-alpha RGBA, for tests and image comparison.
@@ -67,9 +63,9 @@ public struct CairoRenderer: Sendable {
         let surface = try CairoSurface(
             owning: cairo_svg_surface_create_for_stream(ByteSink.write, sink.closure, scene.width, scene.height),
             call: "cairo_svg_surface_create_for_stream")
-        try replay(scene, on: surface, padImages: false)
+        let replay = try replay(scene, on: surface, padImages: false)
         try surface.finish()
-        return sink.data
+        return SVGImageRendering.markNearest(in: sink.data, drawn: replay.drawnImages)
     }
 
     /// The scenes as the pages of one PDF, in order; each page takes its scene's size.
@@ -93,7 +89,7 @@ public struct CairoRenderer: Sendable {
         for (index, page) in pages.enumerated() {
             cairo_pdf_surface_set_size(surface.pointer, page.width, page.height)
             try CairoError.check(surface.status, "cairo_pdf_surface_set_size (page \(index + 1))")
-            let context = try replay(page, on: surface, padImages: true)
+            let context = try replay(page, on: surface, padImages: true).context
             cairo_show_page(context.pointer)
             try context.check("cairo_show_page (page \(index + 1))")
         }
@@ -129,16 +125,17 @@ public struct CairoRenderer: Sendable {
         let surface = try CairoSurface.image(width: Int(width), height: Int(height))
         let context = try CairoContext(surface: surface, fonts: fonts)
         cairo_scale(context.pointer, scale, scale)
-        try SceneReplay(context: context, fonts: fonts, padImages: true).draw(scene)
+        var replay = SceneReplay(context: context, fonts: fonts, padImages: true)
+        try replay.draw(scene)
         return surface
     }
 
-    /// Draws `scene` on a new context of `surface` and returns the context (for `show_page`).
-    @discardableResult
-    private func replay(_ scene: Scene, on surface: CairoSurface, padImages: Bool) throws -> CairoContext {
+    /// Draws `scene` on a new context of `surface`; the replay keeps the context (for `show_page`).
+    private func replay(_ scene: Scene, on surface: CairoSurface, padImages: Bool) throws -> SceneReplay {
         let context = try CairoContext(surface: surface, fonts: fonts)
-        try SceneReplay(context: context, fonts: fonts, padImages: padImages).draw(scene)
-        return context
+        var replay = SceneReplay(context: context, fonts: fonts, padImages: padImages)
+        try replay.draw(scene)
+        return replay
     }
 
     private func checkPage(_ scene: Scene, index: Int?) throws {

@@ -14,10 +14,19 @@ struct SceneReplay {
     /// surface cannot express padding and would fall back to a bitmap, so vector output clips instead.
     let padImages: Bool
 
+    /// How each image drawn so far was to be resampled, in drawing order.
+    private(set) var drawnImages: [ImageInterpolation] = []
+
+    init(context: CairoContext, fonts: DejaVuFonts, padImages: Bool) {
+        self.context = context
+        self.fonts = fonts
+        self.padImages = padImages
+    }
+
     private var cr: OpaquePointer { context.pointer }
 
     /// Paints the background and every item; throws at the first item Cairo rejects.
-    func draw(_ scene: Scene) throws {
+    mutating func draw(_ scene: Scene) throws {
         if let background = scene.background {
             setSource(background)
             cairo_paint(cr)
@@ -26,13 +35,13 @@ struct SceneReplay {
         try draw(scene.items, path: "")
     }
 
-    private func draw(_ items: [SceneItem], path: String) throws {
+    private mutating func draw(_ items: [SceneItem], path: String) throws {
         for (index, item) in items.enumerated() {
             try draw(item, path: "\(path)\(index)")
         }
     }
 
-    private func draw(_ item: SceneItem, path itemPath: @autoclosure () -> String) throws {
+    private mutating func draw(_ item: SceneItem, path itemPath: @autoclosure () -> String) throws {
         switch item {
         case .fill(let path, let color):
             addPath(path)
@@ -89,7 +98,7 @@ struct SceneReplay {
         try context.check("setting dash \(style.dash) (scene item \(item))")
     }
 
-    private func drawImage(_ image: RasterImage, in rect: Rect, interpolation: ImageInterpolation, item: String) throws {
+    private mutating func drawImage(_ image: RasterImage, in rect: Rect, interpolation: ImageInterpolation, item: String) throws {
         guard image.width > 0, image.height > 0, rect.width != 0, rect.height != 0 else { return }
         let surface = try CairoSurface.premultiplied(image)
         cairo_save(cr)
@@ -107,6 +116,7 @@ struct SceneReplay {
         cairo_rectangle(cr, 0, 0, Double(image.width), Double(image.height))
         cairo_fill(cr)
         try context.check("image \(image.width) × \(image.height) (scene item \(item))")
+        drawnImages.append(interpolation)
     }
 
     private func drawText(_ string: String, at: Point, style: TextStyle, rotation: Double, item: String) throws {
@@ -125,7 +135,7 @@ struct SceneReplay {
         try context.check("text \"\(string)\" (scene item \(item))")
     }
 
-    private func drawGroup(_ items: [SceneItem], clip: Rect?, opacity: Double, item: String) throws {
+    private mutating func drawGroup(_ items: [SceneItem], clip: Rect?, opacity: Double, item: String) throws {
         guard opacity > 0 else { return }
         cairo_save(cr)
         defer { cairo_restore(cr) }

@@ -7,13 +7,12 @@ struct Vanish: ParsableCommand {
         commandName: "vanish",
         abstract: "Train deep networks and draw how their gradients vanish.",
         subcommands: [
+            RunCommand.self,
+            PresetsCommand.self,
             TrainCommand.self,
             CompareCommand.self,
-        ])
-
-    func run() throws {
-        print("vanish")
-    }
+        ],
+        defaultSubcommand: RunCommand.self)
 
     /// Runs the command; usage errors exit with status 2 (not ArgumentParser's 64).
     ///

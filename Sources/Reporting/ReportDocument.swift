@@ -1,0 +1,59 @@
+import Figures
+import GradientData
+import Graphics
+
+/// A report: its pages as scenes, in order, each with a short title for the contents.
+public struct ReportDocument: Hashable, Sendable {
+    /// The experiment's name (`zoo`): the report folder's default name.
+    public var name: String
+    public var title: String
+    public var pages: [Scene]
+    /// What each page holds, in a few words (`Settings`, `sigmoid: gradients`, …).
+    public var pageTitles: [String]
+
+    public init(name: String, title: String, pages: [Scene], pageTitles: [String]) {
+        self.name = name
+        self.title = title
+        self.pages = pages
+        self.pageTitles = pageTitles
+    }
+}
+
+/// Builds a report document from a history: title page, comparison, pages per network, explanation.
+public enum ReportBuilder {
+    /// The report of `history`; `data` adds the data set's size and split to the title page.
+    ///
+    /// A pure function of its arguments: the same history gives the same scenes.
+    public static func document(
+        for history: GradientHistory, data: DataSummary? = nil, design: ReportDesign = .standard, measurer: TextMeasurer
+    ) -> ReportDocument {
+        let findings = Findings(history: history, data: data)
+        let runs = FigureRun.all(in: history)
+        var sections: [(title: String, pages: [Page])] = []
+        sections.append(("All networks compared", ComparisonPage.pages(history, runs: runs, findings: findings, design: design, measurer: measurer)))
+        for (i, run) in runs.enumerated() {
+            sections.append(("\(run.label)", NetworkPages.pages(run, finding: findings.runs[i], allRuns: runs, history: history,
+                                                               design: design, measurer: measurer)))
+        }
+        sections.append(("What it means", ExplanationPages.pages(findings, design: design, measurer: measurer)))
+
+        // The title page lists where each section starts.
+        var contents: [(String, Int)] = []
+        var next = 2
+        for s in sections {
+            contents.append((s.title, next))
+            next += s.pages.count
+        }
+        var pages = [TitlePage.page(history, findings: findings, data: data, contents: contents, design: design, measurer: measurer)]
+        var titles = ["Settings"]
+        for s in sections {
+            pages += s.pages
+            titles += Array(repeating: s.title, count: s.pages.count)
+        }
+        let footerLeft = "vanish · \(history.spec.name) · \(history.spec.title)"
+        for i in pages.indices {
+            pages[i].footer(left: footerLeft, right: "page \(i + 1) of \(pages.count)")
+        }
+        return ReportDocument(name: history.spec.name, title: history.spec.title, pages: pages.map(\.scene), pageTitles: titles)
+    }
+}

@@ -1,1 +1,0 @@
-// Reporting: see the module's files.

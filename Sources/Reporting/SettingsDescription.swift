@@ -1,0 +1,112 @@
+import Foundation
+import Figures
+import GradientData
+
+/// The exact settings of an experiment in words: shared settings first, then what each network sets.
+public enum SettingsDescription {
+    /// A decimal as written in the spec, locale-independent (`0.01`, `0.9`, `1×10⁻⁵`).
+    public static func decimal(_ x: Double) -> String {
+        guard x.isFinite else { return NumberFormat.fixed(x, digits: 0) }
+        if x != 0 && abs(x) < 1e-3 { return NumberFormat.scientific(x, digits: 0) }
+        var s = "\(x)"
+        if s.hasSuffix(".0") { s.removeLast(2) }
+        return s
+    }
+
+    public static func optimizer(_ o: OptimizerSpec) -> String {
+        switch o.kind {
+        case .sgd:
+            var s = "SGD, learning rate \(decimal(o.learningRate))"
+            if let m = o.momentum, m != 0 { s += ", momentum \(decimal(m))" } else { s += ", no momentum" }
+            return s
+        case .adam:
+            return "Adam, learning rate \(decimal(o.learningRate)), β₁ \(decimal(o.beta1 ?? 0.9)), β₂ \(decimal(o.beta2 ?? 0.999)), ε \(decimal(o.epsilon ?? 1e-8))"
+        }
+    }
+
+    public static func initialization(_ i: Initialization) -> String {
+        switch i {
+        case .xavierNormal: return "Xavier normal"
+        case .heNormal: return "He normal"
+        case .nielsen: return "Nielsen (N(0, 1/fan-in), N(0, 1) biases)"
+        }
+    }
+
+    public static func dataset(_ d: DatasetSpec, _ data: DataSummary?) -> String {
+        var s: String
+        switch d {
+        case .digits: s = "UCI handwritten digits (8×8 images)"
+        case .spirals: s = "two interleaved spirals"
+        case .csv(let path, let label): s = "CSV \(URL(fileURLWithPath: path).lastPathComponent) (label column \(label))"
+        }
+        if let data {
+            s += ": \(data.examples) examples, \(data.features) inputs, \(data.classes) classes; "
+                + "\(data.trainCount) for training, \(data.testCount) for testing"
+        }
+        return s
+    }
+
+    /// The training length of a run: "30 epochs (6750 steps)" or "500 steps".
+    public static func length(epochs: Int?, steps: Int) -> String {
+        if let e = epochs { return "\(Phrases.count(e, "epoch")) (\(Phrases.count(steps, "step")))" }
+        return Phrases.count(steps, "step")
+    }
+
+    /// The settings every network shares, as (label, value) pairs.
+    public static func shared(_ history: GradientHistory, data: DataSummary?) -> [(String, String)] {
+        let spec = history.spec
+        var out: [(String, String)] = [("Data", dataset(spec.dataset, data))]
+        out.append(("Networks", "\(spec.depth) hidden layers of \(spec.width) units, then a softmax output layer"))
+        out.append(("Optimiser", optimizer(spec.optimizer)))
+        out.append(("Batch size", "\(spec.batchSize)"))
+        if let first = history.runs.first {
+            let stepsShared = history.runs.allSatisfy { $0.settings.steps == first.settings.steps && $0.settings.epochs == first.settings.epochs }
+            out.append(("Training", stepsShared ? length(epochs: first.settings.epochs, steps: first.settings.steps)
+                                                : (spec.steps.map { Phrases.count($0, "step") } ?? spec.epochs.map { Phrases.count($0, "epoch") } ?? "—")))
+        }
+        out.append(("Gradient clipping", spec.clipNorm.map { "by norm, at \(decimal($0))" } ?? "none"))
+        out.append(("Seeds", spec.seeds.map(String.init).joined(separator: ", ") + (spec.seeds.count > 1 ? " (one run per network and seed)" : "")))
+        out.append(("Recorded", spec.recordEvery == 1 ? "every layer at every step" : "every layer at every \(spec.recordEvery)th step"))
+        return out
+    }
+
+    /// What each network of the history sets: one row per network (first run of each).
+    public static func networkRows(_ history: GradientHistory) -> [(network: String, colorIndex: Int, cells: [String], diverged: [Int])] {
+        let runs = FigureRun.all(in: history)
+        var seen: [String] = []
+        var out: [(network: String, colorIndex: Int, cells: [String], diverged: [Int])] = []
+        let spec = history.spec
+        for r in runs where !seen.contains(r.run.network) {
+            seen.append(r.run.network)
+            let s = r.run.settings
+            var other: [String] = []
+            if s.depth != spec.depth { other.append("depth \(s.depth)") }
+            if s.width != spec.width { other.append("width \(s.width)") }
+            if s.batchSize != spec.batchSize { other.append("batch \(s.batchSize)") }
+            if s.optimizer != spec.optimizer { other.append(optimizer(s.optimizer)) }
+            if s.clipNorm != spec.clipNorm { other.append(s.clipNorm.map { "clip at \(decimal($0))" } ?? "no clipping") }
+            if s.recordEvery != spec.recordEvery { other.append("recorded every \(s.recordEvery)") }
+            let lengths = history.runs.filter { $0.network == r.run.network }
+            if let any = lengths.first, history.runs.contains(where: { $0.settings.steps != any.settings.steps }) {
+                other.append(length(epochs: s.epochs, steps: s.steps))
+            }
+            let diverged = history.runs.filter { $0.network == r.run.network }.compactMap(\.diverged)
+            out.append((r.run.network, r.colorIndex,
+                        [r.run.network, s.activation.rawValue, s.batchNorm ? "yes" : "no", s.residual ? "yes" : "no",
+                         initialization(s.`init`), other.isEmpty ? "—" : other.joined(separator: ", ")],
+                        diverged))
+        }
+        return out
+    }
+
+    /// One line describing a run's architecture: "sigmoid, batch norm, Xavier normal init, 20 × 64".
+    public static func architecture(_ s: RunSettings) -> String {
+        var parts = ["\(s.activation.rawValue) activations"]
+        if s.batchNorm { parts.append("batch normalisation") }
+        if s.residual { parts.append("residual connections") }
+        parts.append("\(initialization(s.`init`)) initialisation")
+        parts.append("\(s.depth) hidden layers × \(s.width) units")
+        parts.append("seed \(s.seed)")
+        return parts.joined(separator: " · ")
+    }
+}

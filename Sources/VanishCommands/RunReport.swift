@@ -1,0 +1,158 @@
+import CairoBackend
+import Figures
+import Foundation
+import GradientData
+import Graphics
+import MLPTraining
+import Reporting
+
+/// What `vanish run` is asked to do.
+public struct RunRequest: Sendable {
+    /// A spec file's path or a built-in spec's name; ignored when `historyPath` is set.
+    public var specOrPreset: String
+    /// Where the report goes; nil: `Reports/<spec name>/`.
+    public var outputFolder: String?
+    /// `pdf` writes report.pdf; `png` and `svg` write one file per figure.
+    public var formats: [FigureFormat]
+    /// How many runs train at once; nil: one per core.
+    public var threads: Int?
+    /// Re-render this history.json instead of training.
+    public var historyPath: String?
+    /// Resolution of the figure PNGs.
+    public var dpi: Double
+
+    public init(
+        specOrPreset: String = "zoo", outputFolder: String? = nil, formats: [FigureFormat] = RunRequest.defaultFormats,
+        threads: Int? = nil, historyPath: String? = nil, dpi: Double = CairoRenderer.defaultDPI
+    ) {
+        self.specOrPreset = specOrPreset
+        self.outputFolder = outputFolder
+        self.formats = formats
+        self.threads = threads
+        self.historyPath = historyPath
+        self.dpi = dpi
+    }
+
+    /// report.pdf and one PNG per figure.
+    public static let defaultFormats: [FigureFormat] = [.pdf, .png]
+}
+
+/// What `vanish run` wrote.
+public struct RunResult: Sendable {
+    public var history: GradientHistory
+    /// Every file written, in order: history, report.pdf, figures.
+    public var written: [URL]
+}
+
+/// `vanish run`: train (or read a history), then write the report folder, every file atomically.
+public enum RunReport {
+    /// The report folder's figures live in this subfolder.
+    public static let figureFolder = "figures"
+
+    /// Trains what `request` names (or reads its history) and writes the report folder.
+    ///
+    /// - Parameter progress: receives (steps done, steps in all) from training's worker threads.
+    public static func run(
+        _ request: RunRequest, progress: (@Sendable (Int, Int) -> Void)? = nil, status: (@Sendable (String) -> Void)? = nil
+    ) throws -> RunResult {
+        guard !request.formats.isEmpty else { throw RenderError.badOption("--format lists no format; valid: png, svg, pdf") }
+        guard RenderRequest.dpiRange.contains(request.dpi) else {
+            throw RenderError.badOption("--dpi \(NumberFormat.fixed(request.dpi, digits: 0, typographicMinus: false)) is out of range; use 36 to 1200")
+        }
+        let renderer = try CairoRenderer()
+        var written: [URL] = []
+        let history: GradientHistory
+        let folder: URL
+        var dataFolder: URL?
+        if let path = request.historyPath {
+            history = try HistoryInput.read(path)
+            folder = URL(fileURLWithPath: request.outputFolder ?? "Reports/\(history.spec.name)", isDirectory: true)
+            try createFolder(folder)
+            let json = folder.appendingPathComponent("history.json")
+            let csv = folder.appendingPathComponent("history.csv")
+            try AtomicFile.write(history.jsonData(), to: json)
+            try AtomicFile.write(history.csvData(), to: csv)
+            written += [json, csv]
+        } else {
+            let spec = try TrainExperiment.resolveSpec(request.specOrPreset)
+            dataFolder = spec.folder
+            let trained = try TrainExperiment.run(
+                TrainRequest(specOrPreset: request.specOrPreset, outputFolder: request.outputFolder, threads: request.threads),
+                progress: progress)
+            history = trained.history
+            folder = trained.historyJSON.deletingLastPathComponent()
+            written += [trained.historyJSON, trained.historyCSV]
+        }
+        status?("rendering the report")
+        written += try writeReport(history, data: dataSummary(history.spec, folder: dataFolder), to: folder,
+                                   formats: request.formats, dpi: request.dpi, renderer: renderer)
+        return RunResult(history: history, written: written)
+    }
+
+    /// Writes report.pdf and the figure files of `history` into `folder`; returns the files written.
+    public static func writeReport(
+        _ history: GradientHistory, data: DataSummary?, to folder: URL, formats: [FigureFormat],
+        dpi: Double = CairoRenderer.defaultDPI, renderer: CairoRenderer
+    ) throws -> [URL] {
+        try createFolder(folder)
+        var written: [URL] = []
+        let measurer = renderer.measurer
+        if formats.contains(.pdf) {
+            let document = ReportBuilder.document(for: history, data: data, measurer: measurer)
+            let url = folder.appendingPathComponent("report.pdf")
+            try AtomicFile.write(try renderer.pdf(pages: document.pages, metadata: PDFMetadata(title: document.title)), to: url)
+            written.append(url)
+        }
+        let figureFormats = formats.filter { $0 != .pdf }
+        if !figureFormats.isEmpty {
+            let figures = folder.appendingPathComponent(figureFolder, isDirectory: true)
+            try createFolder(figures)
+            var style = FigureStyle.standard
+            style.pixelsPerPoint = max(1, dpi / 72)
+            for figure in FigureCatalog.figures(for: history, style: style, measurer: measurer) {
+                for format in figureFormats {
+                    let url = figures.appendingPathComponent("\(figure.name).\(format.rawValue)")
+                    let bytes = format == .png ? try renderer.png(figure.scene, dpi: dpi) : try renderer.svg(figure.scene)
+                    try AtomicFile.write(bytes, to: url)
+                    written.append(url)
+                }
+            }
+        }
+        return written
+    }
+
+    /// The size and split of the spec's data set (first seed's split), or nil if it cannot be loaded.
+    public static func dataSummary(_ spec: ExperimentSpec, folder: URL?) -> DataSummary? {
+        guard let split = try? spec.dataset.load(seed: spec.seeds.first ?? 0, relativeTo: folder) else { return nil }
+        let name: String
+        switch spec.dataset {
+        case .digits: name = "digits"
+        case .spirals: name = "spirals"
+        case .csv(let path, _): name = URL(fileURLWithPath: path).lastPathComponent
+        }
+        return DataSummary(name: name, examples: split.train.count + split.test.count, features: split.train.featureCount,
+                           classes: split.train.classCount, trainCount: split.train.count, testCount: split.test.count)
+    }
+
+    static func createFolder(_ folder: URL) throws {
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw RenderError.badOption("cannot create output folder \(folder.path)")
+        }
+    }
+}
+
+/// The specs built into vanish, one line each, for `vanish presets`.
+public enum PresetList {
+    public static func lines() -> [String] {
+        let specs = ExperimentSpec.presets
+        let nameWidth = specs.map(\.name.count).max() ?? 0
+        return specs.map { spec in
+            let length = spec.steps.map { "\($0) steps" } ?? spec.epochs.map { "\($0) epochs" } ?? ""
+            let networks = spec.networks.map(\.name).joined(separator: ", ")
+            return spec.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
+                + "  \(spec.title): \(networks); depth \(spec.depth), width \(spec.width), \(length)"
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// VanishCommands: see the module's files.

@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import GradientData
+import VanishCommands
+
+/// `vanish run SPEC_OR_PRESET`: train, draw every figure and write the report folder.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Train a spec's networks and write the report: report.pdf, figures, history.",
+        discussion: """
+            Writes DIR/report.pdf, DIR/figures/*.png (and .svg on request), DIR/history.json and \
+            DIR/history.csv, each file atomically, then lists them. Built-in specs: see `vanish presets`.
+            """)
+
+    @Argument(help: "A spec file (JSON) or a built-in spec name.")
+    var specOrPreset: String = "zoo"
+
+    @Option(name: .long, help: "Output folder (default: Reports/<spec name>).")
+    var out: String?
+
+    @Option(name: .long, help: "What to write, comma-separated: pdf (report.pdf), png, svg (one file per figure).")
+    var format: String = "pdf,png"
+
+    @Option(name: .long, help: "How many runs train at once (default: one per core).")
+    var threads: Int?
+
+    @Option(name: .long, help: "Re-render this history.json instead of training.")
+    var fromHistory: String?
+
+    @Flag(name: .long, help: "Print nothing but the list of files written.")
+    var quiet = false
+
+    func run() throws {
+        let formats = try FigureFormat.parseList(format)
+        let request = RunRequest(specOrPreset: specOrPreset, outputFolder: out, formats: formats, threads: threads,
+                                 historyPath: fromHistory)
+        var runs = 0
+        if fromHistory == nil, let spec = try? TrainExperiment.resolveSpec(specOrPreset).spec {
+            runs = spec.networks.count * spec.seeds.count
+        }
+        let bar = RunProgress(runs: runs, enabled: quiet ? false : nil)
+        var progress: (@Sendable (Int, Int) -> Void)?
+        if bar.isEnabled {
+            progress = { done, total in bar.update(done: done, total: total) }
+        }
+        let result = try RunReport.run(request, progress: progress, status: { status in bar.show(status) })
+        bar.show(nil)
+        let cwd = FileManager.default.currentDirectoryPath + "/"
+        for url in result.written {
+            let path = url.standardizedFileURL.path
+            print(path.hasPrefix(cwd) ? String(path.dropFirst(cwd.count)) : path)
+        }
+    }
+}
+
+/// `vanish presets`: the built-in specs, one line each.
+struct PresetsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "presets",
+        abstract: "List the built-in specs (the stories vanish ships), one line each.")
+
+    func run() throws {
+        for line in PresetList.lines() { print(line) }
+    }
+}
