@@ -56,9 +56,9 @@ public enum ActivationKernel {
     ) {
         switch kind {
         case .sigmoid:
-            for i in 0..<count { output[i] = 1 / (1 + expf(-input[i])) }
+            VectorExp.sigmoid(input, output, count)
         case .tanh:
-            for i in 0..<count { output[i] = fastTanh(input[i]) }
+            VectorExp.tanh(input, output, count)
         case .relu:
             for i in 0..<count { output[i] = max(input[i], 0) }
         }

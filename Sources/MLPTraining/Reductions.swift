@@ -11,7 +11,9 @@ func norm(_ values: UnsafePointer<Float>, _ count: Int) -> Float {
     var i = 0
     while i < lanes {
         let v = UnsafeRawPointer(values + i).loadUnaligned(as: SIMD8<Float>.self)
-        largest = pointwiseMax(largest, pointwiseMax(v, -v))
+        // `pointwiseMax` is not specialised for SIMD8 and costs a function call per lane.
+        let magnitude = v.replacing(with: -v, where: v .< 0)
+        largest.replace(with: magnitude, where: magnitude .> largest)
         total += v
         i += 8
     }
