@@ -10,6 +10,7 @@ struct Vanish: ParsableCommand {
             RunCommand.self,
             PresetsCommand.self,
             TrainCommand.self,
+            RenderCommand.self,
             CompareCommand.self,
         ],
         defaultSubcommand: RunCommand.self)

@@ -3,15 +3,21 @@ import Testing
 import Figures
 import Graphics
 import GradientData
+import CairoBackend
 
 @Suite struct AllFiguresTests {
-    static let measurer: TextMeasurer = EstimatedTextMeasurer()
+    /// The backend's own measurer, so the checks see text exactly as it is drawn.
+    let measurer: TextMeasurer
+
+    init() throws {
+        measurer = try CairoTextMeasurer()
+    }
 
     @Test func everyFigureRendersFromEveryFixtureWithTextOnThePage() throws {
         let fixtures = try FigureFixtures.available()
         #expect(!fixtures.isEmpty)
         for (name, history) in fixtures {
-            let figures = FigureCatalog.figures(for: history, measurer: Self.measurer)
+            let figures = FigureCatalog.figures(for: history, measurer: measurer)
             let runs = history.runs.count
             #expect(figures.count == 7 + 3 * runs, "\(name)")
             #expect(Set(figures.map(\.name)).count == figures.count, "\(name): figure names are unique")
@@ -19,7 +25,7 @@ import GradientData
                 let scene = figure.scene
                 #expect(scene.width > 100 && scene.height > 100, "\(name)/\(figure.name)")
                 #expect(!scene.items.isEmpty, "\(name)/\(figure.name) is blank")
-                for text in scene.placedTexts(measurer: Self.measurer) {
+                for text in scene.placedTexts(measurer: measurer) {
                     #expect(scene.bounds.contains(text.bounds, tolerance: 0.5),
                             "\(name)/\(figure.name): '\(text.string)' at \(text.bounds) leaves the page \(scene.width)×\(scene.height)")
                 }
@@ -29,8 +35,8 @@ import GradientData
 
     @Test func noTwoLabelsOverlap() throws {
         for (name, history) in try FigureFixtures.available() {
-            for figure in FigureCatalog.figures(for: history, measurer: Self.measurer) {
-                let boxes = figure.scene.placedTexts(measurer: Self.measurer).filter { !$0.string.isEmpty }
+            for figure in FigureCatalog.figures(for: history, measurer: measurer) {
+                let boxes = figure.scene.placedTexts(measurer: measurer).filter { !$0.string.isEmpty }
                 for i in boxes.indices {
                     for j in boxes.indices where j > i {
                         // Shrink slightly: glyph boxes include line gaps that may touch.

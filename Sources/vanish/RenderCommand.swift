@@ -1,0 +1,38 @@
+import ArgumentParser
+import VanishCommands
+
+/// `vanish render HISTORY.json`: draws every figure of a recorded history.
+struct RenderCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "render",
+        abstract: "Draw every figure of a history (heatmaps, fading diagrams, profiles, curves, …).",
+        discussion: """
+            Writes one file per figure per format into the output folder, named after the \
+            figure: heatmap-<network>.png, heatmaps.png, fading-<network>.png, fading.png, \
+            filmstrip-<network>.png, profile.png, profile-delta.png, curves.png, \
+            saturation.png, summary.png.
+            """)
+
+    @Argument(help: "The history written by `vanish train` (history.json).")
+    var history: String
+
+    @Option(name: .long, help: "The folder to write the figures into (created if missing).")
+    var out: String = "figures"
+
+    @Option(name: .long, help: "Comma-separated formats: png, svg, pdf.")
+    var format: String = "png"
+
+    @Option(name: .long, help: "Resolution of PNG files in dots per inch (36–1200).")
+    var dpi: Double = 144
+
+    func run() throws {
+        do {
+            let formats = try FigureFormat.parseList(format)
+            let written = try RenderFigures.run(
+                RenderRequest(historyPath: history, outputFolder: out, formats: formats, dpi: dpi))
+            print("wrote \(written.count) files to \(out)")
+        } catch let error as RenderError {
+            throw ValidationError(error.description)
+        }
+    }
+}
