@@ -42,26 +42,34 @@ extension CairoSurface {
         }
         var pixels = [UInt8](repeating: 0, count: width * height * 4)
         pixels.withUnsafeMutableBufferPointer { dst in
+            guard let base = dst.baseAddress else { return }
             for y in 0..<height {
                 let row = UnsafeRawPointer(data + y * stride).assumingMemoryBound(to: UInt32.self)
-                var i = y * width * 4
-                for x in 0..<width {
-                    let word = row[x]
-                    let a = word >> 24
-                    if a == 255 {
-                        dst[i] = UInt8(truncatingIfNeeded: word >> 16)
-                        dst[i + 1] = UInt8(truncatingIfNeeded: word >> 8)
-                        dst[i + 2] = UInt8(truncatingIfNeeded: word)
-                    } else if a > 0 {
-                        dst[i] = UInt8(min(255, ((word >> 16 & 0xFF) * 255 + a / 2) / a))
-                        dst[i + 1] = UInt8(min(255, ((word >> 8 & 0xFF) * 255 + a / 2) / a))
-                        dst[i + 2] = UInt8(min(255, ((word & 0xFF) * 255 + a / 2) / a))
-                    }
-                    dst[i + 3] = UInt8(a)
-                    i += 4
-                }
+                Self.straightAlpha(row, width: width, channels: 4, into: base + y * width * 4)
             }
         }
         return RasterImage(width: width, height: height, pixels: pixels)
+    }
+
+    /// One row of premultiplied ARGB words as straight-alpha RGB (`channels` 3) or RGBA (4) bytes.
+    ///
+    /// Colour is divided by alpha and rounded; fully transparent pixels become 0, 0, 0, 0.
+    static func straightAlpha(_ row: UnsafePointer<UInt32>, width: Int, channels: Int, into out: UnsafeMutablePointer<UInt8>) {
+        var o = out
+        for x in 0..<width {
+            let word = row[x]
+            let a = word >> 24
+            var r = word >> 16 & 0xFF, g = word >> 8 & 0xFF, b = word & 0xFF
+            if a != 0xFF && a != 0 {
+                r = min(255, (r &* 255 &+ a / 2) / a)
+                g = min(255, (g &* 255 &+ a / 2) / a)
+                b = min(255, (b &* 255 &+ a / 2) / a)
+            }
+            o[0] = UInt8(truncatingIfNeeded: r)
+            o[1] = UInt8(truncatingIfNeeded: g)
+            o[2] = UInt8(truncatingIfNeeded: b)
+            if channels == 4 { o[3] = UInt8(truncatingIfNeeded: a) }
+            o += channels
+        }
     }
 }

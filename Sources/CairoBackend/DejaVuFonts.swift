@@ -116,11 +116,25 @@ final class DejaVuFonts: @unchecked Sendable {
         }
     }()
 
+    /// The path of a shipped font file.
+    ///
+    /// Looks where SwiftPM puts this module's resources next to the executable, then in the
+    /// source tree. `Bundle.module` is not used: it stops the process when its bundle is
+    /// missing (a copied binary), where a clear error is wanted.
     static func resourcePath(_ name: String) throws -> String {
-        guard let url = Bundle.module.url(forResource: name, withExtension: "ttf") else {
-            throw CairoError.missingFont("\(name).ttf")
+        var bundles: [URL] = []
+        for base in [Bundle.main.bundleURL, Bundle.main.executableURL?.resolvingSymlinksInPath().deletingLastPathComponent()] {
+            guard let base else { continue }
+            bundles.append(base.appendingPathComponent("vanish_CairoBackend.resources"))  // Linux
+            bundles.append(base.appendingPathComponent("vanish_CairoBackend.bundle"))  // macOS
         }
-        return url.path
+        for folder in bundles {
+            if let url = Bundle(url: folder)?.url(forResource: name, withExtension: "ttf") { return url.path }
+        }
+        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("Resources").appendingPathComponent("\(name).ttf")
+        if FileManager.default.fileExists(atPath: source.path) { return source.path }
+        throw CairoError.missingFont("\(name).ttf (looked in \(bundles.first?.path ?? "the executable's folder") and \(source.deletingLastPathComponent().path))")
     }
 
     func face(_ weight: FontWeight) -> CairoFontFace {

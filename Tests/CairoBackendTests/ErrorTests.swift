@@ -44,6 +44,13 @@ import Testing
         #expect(error { try renderer.png(Scene(width: 10, height: 10), dpi: 1) } != nil)
     }
 
+    @Test func imageTooWideForCairoIsAnError() throws {
+        var scene = Scene(width: 100, height: 100)
+        scene.append(.image(RasterImage(width: 40000, height: 1), rect: Rect(x: 0, y: 0, width: 100, height: 10), interpolation: .nearest))
+        let e = try #require(error { try renderer.png(scene, dpi: 72) })
+        #expect(e.description.contains("40000"))
+    }
+
     @Test func pdfWithoutPagesIsAnError() {
         #expect(error { try renderer.pdf(pages: []) } == .noPages)
     }

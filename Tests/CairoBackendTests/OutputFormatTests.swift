@@ -47,6 +47,19 @@ import Testing
         #expect(decodedTranslucent == (try renderer.image(translucent, dpi: 72)))
     }
 
+    @Test func sameBytesWhenRenderingInParallel() throws {
+        let scene = SampleScenes.mixed()
+        let expectedPNG = try renderer.png(scene, dpi: 144)
+        let expectedPDF = try renderer.pdf(pages: [scene])
+        nonisolated(unsafe) let same = UnsafeMutableBufferPointer<Bool>.allocate(capacity: 8)
+        defer { same.deallocate() }
+        let r = renderer
+        DispatchQueue.concurrentPerform(iterations: 8) { i in
+            same[i] = i % 2 == 0 ? (try? r.png(scene, dpi: 144)) == expectedPNG : (try? r.pdf(pages: [scene])) == expectedPDF
+        }
+        #expect(same.allSatisfy { $0 })
+    }
+
     @Test func samePDFBytesEveryTime() throws {
         let pages = [SampleScenes.mixed(), PerformanceTests.heatmapScene()]
         let metadata = PDFMetadata(title: "vanish test", creator: "vanish tests")

@@ -104,6 +104,27 @@ import Testing
         #expect(abs(Double(centred.minY + centred.maxY) / 2 - 100) <= 3)
     }
 
+    @Test(arguments: [72.0, 144.0, 300.0])
+    func placedTextBoxesHoldTheirInkAtEveryResolution(dpi: Double) throws {
+        // Figures lay out labels with `placedTexts`; the drawn glyphs must stay inside those boxes.
+        var scene = Scene(width: 240, height: 240)
+        scene.text("10⁻¹²", at: Point(30, 40), style: TextStyle(size: 14))
+        scene.text("layer (1 = input side)", at: Point(20, 130), style: TextStyle(size: 11, anchor: .middle, baseline: .middle), rotation: -.pi / 2)
+        scene.text("step", at: Point(200, 200), style: TextStyle(size: 12, weight: .bold, anchor: .end, baseline: .top), rotation: 0.3)
+        let image = try renderer.image(scene, dpi: dpi)
+        let scale = dpi / 72
+        var covered = 0
+        for placed in scene.placedTexts(measurer: measurer) {
+            let b = placed.bounds
+            let inside = (x: Int((b.minX * scale).rounded(.down))..<Int((b.maxX * scale).rounded(.up)),
+                          y: Int((b.minY * scale).rounded(.down))..<Int((b.maxY * scale).rounded(.up)))
+            covered += image.inkCount(x: inside.x, y: inside.y)
+            #expect(image.inkCount(x: inside.x, y: inside.y) > 20, "no ink for \(placed.string)")
+        }
+        // All ink of the page lies in the boxes (their union is the only place text was drawn).
+        #expect(image.inkCount(x: 0..<image.width, y: 0..<image.height) == covered)
+    }
+
     @Test func textColourIsUsed() throws {
         let image = try render("█", style: TextStyle(size: 40, color: SampleScenes.blue))
         let ink = try #require(image.inkBounds())
