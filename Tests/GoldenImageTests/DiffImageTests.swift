@@ -1,6 +1,8 @@
+import CairoBackend
 import GoldenImage
 import Graphics
 import Testing
+import TestSupport
 
 @Suite("Diff pictures")
 struct DiffImageTests {
@@ -72,5 +74,17 @@ struct DiffImageTests {
         // The labels put white text into the strip.
         let strip = side.pixels[0..<(side.width * 20 * 4)]
         #expect(stride(from: 0, to: strip.count, by: 4).contains { strip[$0] == 255 && strip[$0 + 1] == 255 })
+    }
+}
+
+/// The comparator's own pictures are pinned by the same harness the figures use.
+@Suite("Diff pictures (golden)")
+struct DiffImageGoldenTests {
+    @Test func sideBySideOfAOnePixelChange() throws {
+        let expected = try PNGCodec.decode(contentsOf: TestPaths.fixtures.appendingPathComponent("png/palette4-trns-as-rgba.png"))
+        var actual = expected
+        actual.pixels[(3 * expected.width + 5) * 4 + 2] &+= 1
+        let diff = DiffImage.make(expected: expected, actual: actual)
+        expectMatchesGolden(DiffImage.sideBySide(expected: expected, actual: actual, diff: diff), named: "comparator/side-by-side")
     }
 }

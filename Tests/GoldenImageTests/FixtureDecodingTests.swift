@@ -62,6 +62,14 @@ struct FixtureDecodingTests {
         #expect(Array(palette.pixels[8..<12]) == [68, 1, 84, 128])
     }
 
+    @Test func sixteenBitSamplesRoundToTheNearestLevel() throws {
+        // Samples 0, 128, 129, 257, 32767, 32768, 65407, 65535: v / 257 is 0, 0.498, 0.502, 1, 127.498, 127.502, 254.502, 255.
+        let image = try Self.load("grey16-rounding.png")
+        #expect(image.width == 8 && image.height == 1)
+        let greys = stride(from: 0, to: image.pixels.count, by: 4).map { image.pixels[$0] }
+        #expect(greys == [0, 0, 1, 1, 127, 128, 255, 255])
+    }
+
     @Test func anOpaqueReferenceReEncodesToTheSamePixels() throws {
         let image = try Self.load("palette8.png")
         #expect(try PNGCodec.decode(PNGCodec.encode(image)) == image)

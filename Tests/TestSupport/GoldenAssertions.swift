@@ -23,9 +23,20 @@ public enum Golden {
         TestPaths.packageRoot.appendingPathComponent(".build").appendingPathComponent("golden-failures")
     }
 
-    /// True when the environment asks for baselines to be recorded.
+    /// True when the environment asks for baselines to be recorded (and this is not CI).
     public static var isRecording: Bool {
-        ProcessInfo.processInfo.environment[recordVariable] == "1"
+        ProcessInfo.processInfo.environment[recordVariable] == "1" && !isCI
+    }
+
+    /// True when recording was asked for on a CI machine, where it is refused.
+    public static var recordingRefused: Bool {
+        ProcessInfo.processInfo.environment[recordVariable] == "1" && isCI
+    }
+
+    /// CI services set `CI` (GitHub Actions, GitLab, Travis, CircleCI...).
+    static var isCI: Bool {
+        let value = ProcessInfo.processInfo.environment["CI"]?.lowercased() ?? ""
+        return !value.isEmpty && value != "false" && value != "0"
     }
 
     /// Compares `image` with the baseline `NAME.png` and returns nil when it matches, else why not.
@@ -123,6 +134,7 @@ public func expectMatchesGolden(
     _ image: RasterImage, named name: String, threshold: Int = 0, maxPixels: Int = 0,
     sourceLocation: SourceLocation = #_sourceLocation
 ) {
+    refuseRecordingInCI(sourceLocation)
     if let failure = Golden.check(image, named: name, threshold: threshold, maxPixels: maxPixels) {
         Issue.record(Comment(rawValue: failure), sourceLocation: sourceLocation)
     }
@@ -133,7 +145,17 @@ public func expectMatchesGolden(
     png: Data, named name: String, threshold: Int = 0, maxPixels: Int = 0,
     sourceLocation: SourceLocation = #_sourceLocation
 ) {
+    refuseRecordingInCI(sourceLocation)
     if let failure = Golden.check(png: png, named: name, threshold: threshold, maxPixels: maxPixels) {
         Issue.record(Comment(rawValue: failure), sourceLocation: sourceLocation)
+    }
+}
+
+/// CI compares and never records: a baseline written there would accept whatever CI drew.
+private func refuseRecordingInCI(_ sourceLocation: SourceLocation) {
+    if Golden.recordingRefused {
+        Issue.record(
+            "\(Golden.recordVariable)=1 is ignored on CI (CI is set): baselines are recorded on a developer's machine and reviewed",
+            sourceLocation: sourceLocation)
     }
 }
