@@ -32,6 +32,7 @@ public enum Explanation {
         if let s = whatResidualChanges(f) { out.append(s) }
         if let s = divergedRuns(f) { out.append(s) }
         out.append(inShort(f))
+        out.append(tryItYourself())
         return out
     }
 
@@ -166,14 +167,24 @@ public enum Explanation {
             measured.append(TextSpan(lead ? "Measured here at the end of training, the gradient of the " : " In the "))
             measured.append(name(r))
             measured.append(TextSpan((lead ? " network shrinks" : " network it shrinks") + " by a factor of \(NumberFormat.fixed(k, digits: 2)) per layer on average"))
+            if r.settings.activation == .sigmoid { measured.append(TextSpan(Self.comparedWithSigmoidLimit(k))) }
             if let s = r.saturatedAtEnd, s.isFinite {
-                measured.append(TextSpan(", and \(NumberFormat.percent(s, digits: 0)) of its hidden units are saturated."))
+                measured.append(TextSpan(s < 0.05
+                    ? ", and only \(NumberFormat.percent(s, digits: 0)) of its hidden units are saturated: the small slope alone is enough."
+                    : ", and \(NumberFormat.percent(s, digits: 0)) of its hidden units are saturated."))
             } else {
                 measured.append(TextSpan("."))
             }
         }
         if !measured.isEmpty { paragraphs.append(measured) }
         return ProseSection(heading: "Why sigmoid and tanh shrink it", paragraphs: paragraphs)
+    }
+
+    /// ", close to the limit of 0.25" for a factor per layer `k` of a sigmoid network.
+    static func comparedWithSigmoidLimit(_ k: Double) -> String {
+        if k < 0.15 { return ", well below the slope's limit of 0.25: the weights shrink it further" }
+        if k < 0.35 { return ", close to the slope's limit of 0.25" }
+        return ""
     }
 
     /// "— 10⁹ times more than the plain sigmoid network's" when both ratios are known.
@@ -244,6 +255,16 @@ public enum Explanation {
         return ProseSection(heading: "Runs that diverged", paragraphs: [p])
     }
 
+    static func tryItYourself() -> ProseSection {
+        ProseSection(heading: "Try it yourself", paragraphs: [[
+            TextSpan("Every number here comes from history.json next to this report. To change the experiment, copy a spec (the zoo's ships as Reports/zoo.json), change the depth, the learning rate or a network's activation or initialisation, and run "),
+            TextSpan("vanish run my-spec.json", .strong),
+            TextSpan(". "),
+            TextSpan("vanish presets", .strong),
+            TextSpan(" lists the stories that ship with vanish."),
+        ]])
+    }
+
     static func inShort(_ f: Findings) -> ProseSection {
         let vanished = f.runs.filter { $0.gradientFate == .vanished }
         let learned = f.runs.filter { f.outcome($0) == .learned && ($0.gradientFate == .healthy || $0.gradientFate == .weakened) }
@@ -258,6 +279,45 @@ public enum Explanation {
             }
         }
         return ProseSection(heading: "In short", paragraphs: [p])
+    }
+
+    // MARK: - Network pages
+
+    /// Short notes on one network, with its numbers, for its own page.
+    public static func networkNotes(_ r: RunFinding, _ f: Findings) -> [[TextSpan]] {
+        var out: [[TextSpan]] = []
+        if let d = r.diverged {
+            out.append([TextSpan("Diverged at step \(d): ", .warning), TextSpan("its loss or a gradient stopped being a finite number; later values are drawn as they are.")])
+        }
+        if let start = r.ratioAtStart, let end = r.ratioAtEnd, start.isFinite, end.isFinite, start > 0, end > 0 {
+            out.append([TextSpan("Gradient reaching layer 1: ", .strong),
+                        TextSpan("\(Phrases.ratio(start)) of the output layer's at the start (\(NumberFormat.scientific(start, digits: 1))), \(Phrases.ratio(end)) at the end (\(NumberFormat.scientific(end, digits: 1))).")])
+        }
+        if let k = r.factorPerLayerAtEnd {
+            var p = [TextSpan("Per layer: ", .strong),
+                     TextSpan("the gradient changes by a factor of \(NumberFormat.fixed(k, digits: 2)) on average from one layer to the next")]
+            if r.isPlainSigmoid && k < 0.35 {
+                p.append(TextSpan(Self.comparedWithSigmoidLimit(k) + "."))
+            } else if k >= 0.7 && k <= 1.4 {
+                p.append(TextSpan(": close to 1, so the gradient keeps its size."))
+            } else {
+                p.append(TextSpan("."))
+            }
+            out.append(p)
+        }
+        if r.settings.activation == .relu, let d = r.deadAtEnd, d.isFinite {
+            out.append([TextSpan("Dead units: ", .strong), TextSpan("\(NumberFormat.percent(d, digits: 0)) of the hidden units output 0 for every example of the last batch.")])
+        } else if let s = r.saturatedAtEnd, s.isFinite {
+            out.append([TextSpan("Saturated units: ", .strong), TextSpan("\(NumberFormat.percent(s, digits: 0)) of the hidden units at the end" + (s < 0.05 ? ", so saturation is not what shrinks this gradient." : "; their slope is almost zero."))])
+        }
+        if r.finalTestAccuracy != nil {
+            var p = [TextSpan("Learning: ", .strong), TextSpan(accuracySentence(r, f, subject: "It"))]
+            if let best = r.bestTestAccuracy, let last = r.finalTestAccuracy, best > last + 0.005 {
+                p.append(TextSpan(" Its best epoch reached \(Phrases.accuracy(best))."))
+            }
+            out.append(p)
+        }
+        return out
     }
 
     // MARK: - Title page

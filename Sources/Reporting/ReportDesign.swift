@@ -70,7 +70,7 @@ public struct ReportDesign: Hashable, Sendable {
     /// The figures' style with larger type: a figure placed at half a page's width still
     /// shows its tick labels at about 7.5 pt.
     public static let pageFigureStyle = FigureStyle(
-        titleSize: 20, panelTitleSize: 17, labelSize: 16, tickSize: 15, legendSize: 15, lineWidth: 2.8, axisWidth: 1.4)
+        titleSize: 20, panelTitleSize: 17, labelSize: 14.5, tickSize: 15, legendSize: 15, lineWidth: 2.8, axisWidth: 1.4)
 
     /// The area between the margins, above the footer.
     public var contentRect: Rect {

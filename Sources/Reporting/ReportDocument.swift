@@ -32,7 +32,7 @@ public enum ReportBuilder {
         var sections: [(title: String, pages: [Page])] = []
         sections.append(("All networks compared", ComparisonPage.pages(history, runs: runs, findings: findings, design: design, measurer: measurer)))
         for (i, run) in runs.enumerated() {
-            sections.append(("\(run.label)", NetworkPages.pages(run, finding: findings.runs[i], allRuns: runs, history: history,
+            sections.append(("\(run.label)", NetworkPages.pages(run, finding: findings.runs[i], findings: findings, allRuns: runs,
                                                                design: design, measurer: measurer)))
         }
         sections.append(("What it means", ExplanationPages.pages(findings, design: design, measurer: measurer)))

@@ -54,8 +54,8 @@ public struct Table: Sendable {
         self.size = size
     }
 
-    /// The table's scene items with its top-left at `origin`, and its height.
-    func items(at origin: Point, maxWidth: Double, design: ReportDesign, measurer: TextMeasurer) -> (items: [SceneItem], height: Double) {
+    /// The table's scene items with its top-left at `origin`, and its size.
+    func items(at origin: Point, maxWidth: Double, design: ReportDesign, measurer: TextMeasurer) -> (items: [SceneItem], width: Double, height: Double) {
         let size = self.size ?? design.bodySize
         func style(_ role: TextRole, _ anchor: TextAnchor) -> TextStyle {
             var s = design.style(role, anchor: anchor, baseline: .middle)
@@ -118,6 +118,6 @@ public struct Table: Sendable {
             y += rowHeight
         }
         out.append(.stroke(.polyline([Point(origin.x, y), Point(origin.x + total, y)]), rule))
-        return (out, y - origin.y)
+        return (out, total, y - origin.y)
     }
 }

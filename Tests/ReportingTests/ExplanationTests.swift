@@ -1,3 +1,4 @@
+import Foundation
 import GradientData
 import Reporting
 import Testing
@@ -44,7 +45,7 @@ import Testing
         let t = text(HistoryFixtures.zooLike)
         #expect(t.contains("across the 6 layers between the output and the first layer the slopes alone can shrink the gradient to 0.25⁶ ≈ 2.4×10⁻⁴."))
         // 1e-12^(1/6) = 0.01 per layer; 40 % saturated.
-        #expect(t.contains("the gradient of the sigmoid network shrinks by a factor of 0.01 per layer on average, and 40\u{2009}% of its hidden units are saturated."))
+        #expect(t.contains("the gradient of the sigmoid network shrinks by a factor of 0.01 per layer on average, well below the slope's limit of 0.25: the weights shrink it further, and 40\u{2009}% of its hidden units are saturated."))
         let deep = HistoryFixtures.history([.init(name: "sigmoid", activation: .sigmoid, ratio: 1e-12, accuracy: 0.08)], depth: 20)
         #expect(text(deep).contains("0.25²⁰ ≈ 9.1×10⁻¹³"))
     }
@@ -66,7 +67,7 @@ import Testing
     @Test func sectionsAppearOnlyForNetworksInTheRun() {
         let h = HistoryFixtures.history([.init(name: "relu", activation: .relu, ratio: 0.5, accuracy: 0.97, dead: 0.12)])
         let headings = Explanation.sections(Findings(history: h, data: nil)).map(\.heading)
-        #expect(headings == ["What a vanishing gradient is", "How to read the figures", "What this run shows", "What ReLU changes", "In short"])
+        #expect(headings == ["What a vanishing gradient is", "How to read the figures", "What this run shows", "What ReLU changes", "In short", "Try it yourself"])
         #expect(text(h).contains("12\u{2009}% of the relu network's hidden units are dead at the end."))
     }
 
@@ -116,5 +117,35 @@ import Testing
         #expect(SettingsDescription.decimal(0.9) == "0.9")
         #expect(SettingsDescription.decimal(1) == "1")
         #expect(SettingsDescription.decimal(1e-5) == "10⁻⁵")
+    }
+}
+
+@Suite struct NetworkNotesTests {
+    func notes(_ name: String, in history: GradientHistory) -> String {
+        let f = Findings(history: history, data: nil)
+        guard let r = f.runs.first(where: { $0.label == name }) else { return "" }
+        return Explanation.networkNotes(r, f).map { $0.map(\.text).joined() }.joined(separator: "\n")
+    }
+
+    @Test func notesCarryTheRunsOwnNumbers() {
+        // 6 layers between layer 1 and the output: (2.4×10⁻⁴)^(1/6) = 0.25 per layer.
+        let h = HistoryFixtures.history([
+            .init(name: "sigmoid", activation: .sigmoid, ratio: pow(0.25, 6), startFactor: 2, accuracy: 0.09, saturated: 0.01),
+            .init(name: "relu", activation: .relu, ratio: 0.9, accuracy: 0.97, dead: 0.07),
+        ])
+        let sigmoid = notes("sigmoid", in: h)
+        #expect(sigmoid.contains("Gradient reaching layer 1: about 10⁻³ of the output layer's at the start (4.9×10⁻⁴), about 10⁻⁴ at the end (2.4×10⁻⁴)."))
+        #expect(sigmoid.contains("the gradient changes by a factor of 0.25 on average from one layer to the next, close to the slope's limit of 0.25."))
+        #expect(sigmoid.contains("Saturated units: 1\u{2009}% of the hidden units at the end, so saturation is not what shrinks this gradient."))
+        #expect(sigmoid.contains("It reaches 9.0\u{2009}% test accuracy: no better than guessing one of 10 classes"))
+        let relu = notes("relu", in: h)
+        #expect(relu.contains("Dead units: 7\u{2009}% of the hidden units"))
+        #expect(relu.contains("factor of 0.98 on average from one layer to the next: close to 1, so the gradient keeps its size."))
+        #expect(!relu.contains("Diverged"))
+    }
+
+    @Test func aDivergedRunSaysSoFirst() {
+        let h = HistoryFixtures.history([.init(name: "relu", activation: .relu, ratio: 0.9, accuracy: 0.1, diverged: 3)])
+        #expect(notes("relu", in: h).hasPrefix("Diverged at step 3: "))
     }
 }

@@ -34,7 +34,7 @@ func texts(_ scene: Scene) -> [String] {
         let measurer = try CairoRenderer().measurer
         let doc = ReportBuilder.document(for: HistoryFixtures.zooLike, measurer: measurer)
         #expect(doc.pages.count == doc.pageTitles.count)
-        #expect(doc.pageTitles.prefix(3) == ["Settings", "All networks compared", "All networks compared"])
+        #expect(doc.pageTitles.prefix(4) == ["Settings", "All networks compared", "All networks compared", "All networks compared"])
         for (i, page) in doc.pages.enumerated() {
             #expect(page.width == 842 && page.height == 595)
             #expect(texts(page).contains("page \(i + 1) of \(doc.pages.count)"))

@@ -38,9 +38,9 @@ func pdfPageCount(_ data: Data) -> Int {
         let png = try Data(contentsOf: first.appendingPathComponent("figures/heatmaps.png"))
         #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
         let pdf = try Data(contentsOf: first.appendingPathComponent("report.pdf"))
-        // Title, two comparison pages, two per network (5), explanation.
+        // Title, three comparison pages, two per network (5), explanation.
         #expect(pdfPageCount(pdf) >= 5)
-        #expect(pdfPageCount(pdf) == 1 + 2 + 2 * 5 + ReportBuilderTests.explanationPages(result.history))
+        #expect(pdfPageCount(pdf) == 1 + 3 + 2 * 5 + ReportBuilderTests.explanationPages(result.history))
         let reread = try GradientHistory.load(contentsOf: first.appendingPathComponent("history.json"))
         #expect(reread.runs.count == 5)
         let csv = try String(contentsOf: first.appendingPathComponent("history.csv"), encoding: .utf8)

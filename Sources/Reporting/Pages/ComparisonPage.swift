@@ -2,40 +2,49 @@ import Figures
 import GradientData
 import Graphics
 
-/// The comparison: every network's heatmap on one colour scale, and the summary table;
-/// then the fading diagrams, the profile and the curves of all networks together.
+/// The comparison: every network's heatmap on one colour scale with the summary table;
+/// then the fading diagrams; then the profile and the curves of all networks together.
 enum ComparisonPage {
     static func pages(_ history: GradientHistory, runs: [FigureRun], findings: Findings, design: ReportDesign, measurer: TextMeasurer) -> [Page] {
         let style = design.figureStyle
         var first = Page(design: design, measurer: measurer)
         header(&first, "All networks compared", findings: findings)
         let table = summaryTable(runs, design: design)
-        let tableHeight = table.items(at: Point(0, 0), maxWidth: first.column.width, design: design, measurer: measurer).height
-        let caption = [TextSpan("Gradient of every layer during training. ", .caption),
-                       TextSpan("Bottom row of each panel: layer 1 (input side); top row: the output layer. One colour scale for all: the same colour is the same ‖dL/dW‖ in every panel. Dark means the layer receives almost no gradient and barely learns.", .caption)]
+        let tableSize = table.items(at: Point(0, 0), maxWidth: first.column.width, design: design, measurer: measurer)
+                // The caption sits beside the table, where the page has room.
+        let captionWidth = first.column.width - tableSize.width - 24
+        let caption = [
+            TextSpan("One colour scale for all panels: the same colour is the same ‖dL/dW‖ everywhere. Dark: the layer receives almost no gradient and barely learns.", .caption),
+            TextSpan("\nlayer 1 / output: the first hidden layer's ‖dL/dW‖ divided by the output layer's; near 1, the gradient reaches the input side intact.", .caption),
+        ]
+        let captionHeight = first.measureParagraph(caption, width: captionWidth)
         let figureRect = Rect(x: first.column.x, y: first.cursor, width: first.column.width,
-                              height: first.bottom - first.cursor - tableHeight - design.bodySize * 2.2)
-        let placed = first.figure(GradientHeatmap.smallMultiples(runs, style: style, measurer: measurer), caption: caption, in: figureRect)
+                              height: first.bottom - first.cursor - max(tableSize.height, captionHeight) - design.bodySize)
+        let placed = first.place(GradientHeatmap.smallMultiples(runs, style: style, measurer: measurer), in: figureRect)
         first.cursor = placed.maxY + design.bodySize
+        let tableTop = first.cursor
         first.table(table)
+        first.column = (first.column.x + tableSize.width + 24, captionWidth)
+        first.cursor = tableTop + 2
+        first.paragraph(caption)
 
         var second = Page(design: design, measurer: measurer)
-        header(&second, "All networks compared: where the gradient goes", findings: findings)
-        let top = second.cursor
-        let half = (second.column.width - 24) / 2
-        let height = second.bottom - top
+        header(&second, "All networks compared: which layers still learn", findings: findings)
         second.figure(FadingLayerDiagram.smallMultiples(runs, style: style, measurer: measurer),
-                      caption: [TextSpan("Each layer drawn as solid as its gradient is large, relative to the output layer, at the end of training. Faded layers no longer learn.", .caption)],
-                      in: Rect(x: second.column.x, y: top, width: half, height: height * 0.56))
-        second.figure(GradientProfile.scene(runs, style: style, measurer: measurer),
-                      caption: [TextSpan("Gradient size by layer (log scale), at the start and the end. The dashed line falls by 0.25 per layer: the sigmoid's limit.", .caption)],
-                      in: Rect(x: second.column.x + half + 24, y: top, width: half, height: height * 0.5))
-        second.figure(TrainingCurves.scene(runs, style: style, measurer: measurer),
-                      caption: [TextSpan("Training loss (log scale) and test accuracy after each epoch.", .caption)],
-                      in: Rect(x: second.column.x + half + 24, y: top + height * 0.5 + 6, width: half, height: height * 0.5 - 6))
-        second.figure(SummaryTable.scene(runs, style: style, measurer: measurer), caption: [],
-                      in: Rect(x: second.column.x, y: top + height * 0.6, width: half, height: height * 0.4))
-        return [first, second]
+                      caption: [TextSpan("Each network drawn layer by layer, input on the left. A layer is as solid and as bright as its gradient ‖dL/dW‖ compared with the output layer's, at the end of training; layers that fade away no longer learn.", .caption)],
+                      in: Rect(x: second.column.x, y: second.cursor, width: second.column.width, height: second.bottom - second.cursor))
+
+        var third = Page(design: design, measurer: measurer)
+        header(&third, "All networks compared: gradient by layer, and learning", findings: findings)
+        let top = third.cursor
+        let height = (third.bottom - top - 10) / 2
+        third.figure(GradientProfile.scene(runs, style: style, measurer: measurer),
+                     caption: [TextSpan("Gradient size by layer (log scale), at the start and at the end of training. The dashed line falls by 0.25 per layer, the most a sigmoid's slope lets through.", .caption)],
+                     in: Rect(x: third.column.x, y: top, width: third.column.width, height: height))
+        third.figure(TrainingCurves.scene(runs, style: style, measurer: measurer),
+                     caption: [TextSpan("Training loss (log scale) at every step and test accuracy after each epoch.", .caption)],
+                     in: Rect(x: third.column.x, y: top + height + 10, width: third.column.width, height: height))
+        return [first, second, third]
     }
 
     /// The page heading, with a badge for every diverged network.
@@ -55,6 +64,6 @@ enum ComparisonPage {
                 Table.Cell(text, row.diverged != nil && (c == 0 || c == row.cells.count - 1) ? .warning : .body)
             }, chip: design.figureStyle.networkColor(row.colorIndex))
         }
-        return Table(columns: columns, rows: rows, size: design.bodySize - 0.5)
+        return Table(columns: columns, rows: rows, size: design.bodySize - 1)
     }
 }

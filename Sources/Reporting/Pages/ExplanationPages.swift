@@ -31,8 +31,8 @@ enum ExplanationPages {
         for section in Explanation.sections(findings) {
             let headingHeight = design.subheadingSize * design.leading + 2
             let firstHeight = section.paragraphs.first.map { page.measureParagraph($0, width: width) } ?? 0
-            // Keep a heading with at least the start of its first paragraph.
-            if page.cursor + headingHeight + min(firstHeight, design.bodySize * design.leading * 3) > page.bottom { nextColumn() }
+            // Keep a heading with its first paragraph.
+            if page.cursor + headingHeight + firstHeight > page.bottom { nextColumn() }
             page.text(section.heading, .subheading, gapAfter: 2)
             for paragraph in section.paragraphs {
                 if page.cursor + page.measureParagraph(paragraph, width: width) > page.bottom { nextColumn() }

@@ -6,7 +6,7 @@ import Graphics
 /// then why (profile, saturation) and what it learned (curves).
 enum NetworkPages {
     static func pages(
-        _ run: FigureRun, finding: RunFinding, allRuns: [FigureRun], history: GradientHistory,
+        _ run: FigureRun, finding: RunFinding, findings: Findings, allRuns: [FigureRun],
         design: ReportDesign, measurer: TextMeasurer
     ) -> [Page] {
         let style = design.figureStyle
@@ -32,19 +32,29 @@ enum NetworkPages {
         var second = Page(design: design, measurer: measurer)
         header(&second, run, finding: finding, part: "why, and what it learned")
         top = second.cursor
+        // Left: the two wide figures stacked; right: saturation and the notes.
+        let left = second.column.width * 0.56
+        let right = second.column.width - left - gap
+        let rightX = second.column.x + left + gap
         let upper = (second.bottom - top) * 0.5
         second.figure(GradientProfile.scene([run], style: style, measurer: measurer),
                       caption: [TextSpan("Gradient size by layer (log scale), at the start and the end; the dashed line falls by 0.25 per layer, the sigmoid's limit.", .caption)],
-                      in: Rect(x: second.column.x, y: top, width: half, height: upper))
-        second.figure(SaturationStrip.scene([run], style: style, measurer: measurer),
-                      caption: [TextSpan(run.run.settings.activation == .relu
-                                         ? "Share of dead units (zero for every example of a batch) per layer and step."
-                                         : "Share of saturated units (slope almost zero) per layer and step.", .caption)],
-                      in: Rect(x: second.column.x + half + gap, y: top, width: half, height: upper))
-        top += upper + 8
+                      in: Rect(x: second.column.x, y: top, width: left, height: upper))
         second.figure(TrainingCurves.scene([run], style: style, measurer: measurer),
                       caption: [TextSpan("Training loss (log scale) and test accuracy after each epoch.", .caption)],
-                      in: Rect(x: second.column.x, y: top, width: second.column.width, height: second.bottom - top))
+                      in: Rect(x: second.column.x, y: top + upper + 8, width: left, height: second.bottom - top - upper - 8))
+        let saturation = second.figure(
+            SaturationStrip.scene([run], style: style, measurer: measurer),
+            caption: [TextSpan(run.run.settings.activation == .relu
+                               ? "Share of dead units (zero for every example of a batch) per layer and step."
+                               : "Share of saturated units (slope almost zero) per layer and step.", .caption)],
+            in: Rect(x: rightX, y: top, width: right, height: upper), maxScale: 0.5)
+        second.column = (rightX, right)
+        second.cursor = saturation.maxY + 16
+        second.text("What to notice", .subheading, gapAfter: 4)
+        for note in Explanation.networkNotes(finding, findings) {
+            second.paragraph(note, gapAfter: 5)
+        }
         return [first, second]
     }
 
