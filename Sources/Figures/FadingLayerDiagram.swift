@@ -99,6 +99,9 @@ public enum FadingLayerDiagram {
         }
     }
 
+    /// The outline of a layer with no gradient at all: light and dashed, so it reads as empty.
+    static let emptyOutline = StrokeStyle(color: Color(rgb8: 0xA0, 0xA0, 0xA0), width: 0.9, dash: [2.5, 3])
+
     static func layerCount(_ run: RunHistory) -> Int {
         max(run.layers.count, run.stats.weightGradNorm.first?.count ?? 0)
     }
@@ -244,7 +247,7 @@ public enum FadingLayerDiagram {
                            Point(x + depth.dx, baseY - planeHeight + depth.dy), Point(x + depth.dx, baseY + depth.dy)]
             let outline = Color(red: layer.color.red * 0.55, green: layer.color.green * 0.55, blue: layer.color.blue * 0.55)
             if layer.kind == .underflow {
-                items.append(.stroke(.polygon(corners), StrokeStyle(color: style.mutedTextColor, width: 1, dash: [3, 3])))
+                items.append(.stroke(.polygon(corners), FadingLayerDiagram.emptyOutline))
             } else {
                 items.append(.fill(.polygon(corners), layer.color.withAlpha(0.45)))
                 items.append(.stroke(.polygon(corners), StrokeStyle(color: outline, width: 1.2, join: .round)))
@@ -343,7 +346,7 @@ public enum FadingLayerDiagram {
             let corners = [Point(x, y + h / 2), Point(x, y - h / 2 + 3), Point(x + 14, y - h / 2 - 3), Point(x + 14, y + h / 2 - 6)]
             var items: [SceneItem] = []
             if a.kind == .underflow {
-                items.append(.stroke(.polygon(corners), StrokeStyle(color: style.mutedTextColor, width: 1, dash: [3, 3])))
+                items.append(.stroke(.polygon(corners), FadingLayerDiagram.emptyOutline))
             } else {
                 let outline = Color(red: a.color.red * 0.55, green: a.color.green * 0.55, blue: a.color.blue * 0.55)
                 items.append(.fill(.polygon(corners), a.color))

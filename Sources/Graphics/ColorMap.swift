@@ -25,6 +25,21 @@ public struct ColorMap: Hashable, Sendable {
         self.nonFiniteColor = nonFiniteColor
     }
 
+    /// A map from explicit colours (index 0 = low end).
+    public init(name: String, colors: [Color], underflowColor: Color, nonFiniteColor: Color) {
+        precondition(!colors.isEmpty, "a colour map needs at least one colour")
+        self.name = name
+        self.colors = colors
+        self.underflowColor = underflowColor
+        self.nonFiniteColor = nonFiniteColor
+    }
+
+    /// The same map run from the high end to the low end (`magma_r`), keeping the special colours.
+    public func reversed() -> ColorMap {
+        ColorMap(name: name.hasSuffix("_r") ? String(name.dropLast(2)) : name + "_r", colors: colors.reversed(),
+                 underflowColor: underflowColor, nonFiniteColor: nonFiniteColor)
+    }
+
     /// The colour at position `t` in 0…1 (clamped; NaN gives `nonFiniteColor`).
     ///
     /// The table is sampled as matplotlib does: `t` picks entry `⌊t · 256⌋`, with 1 → the last entry.

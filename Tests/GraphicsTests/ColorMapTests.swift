@@ -21,6 +21,10 @@ import Graphics
         #expect(m.color(at: .nan) == m.nonFiniteColor)
         #expect(ColorMap.named("magma") == .magma)
         #expect(ColorMap.named("jet") == nil)
+        let r = m.reversed()
+        #expect(r.name == "viridis_r")
+        #expect(r.color(at: 0) == m.colors[255] && r.color(at: 1) == m.colors[0])
+        #expect(r.reversed() == m)
     }
 
     @Test func specialColoursAreFarFromEveryMapColour() {

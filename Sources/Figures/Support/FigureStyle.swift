@@ -6,7 +6,8 @@ import Graphics
 public struct FigureStyle: Hashable, Sendable {
     /// The map for gradient magnitudes (heatmaps, fading diagrams).
     public var colorMap: ColorMap
-    /// The map for fractions 0…1 (saturation strips); different from `colorMap` so the two are not confused.
+    /// The map for fractions 0…1 (saturation strips); different from `colorMap` so the two are not
+    /// confused, and light at 0 so that "no saturated units" reads as empty rather than as dark data.
     public var fractionMap: ColorMap
     /// One colour per network, in the history's network order (colour-blind safe).
     public var palette: [Color]
@@ -28,7 +29,7 @@ public struct FigureStyle: Hashable, Sendable {
     public var pixelsPerPoint: Double
 
     public init(
-        colorMap: ColorMap = .viridis, fractionMap: ColorMap = .magma, palette: [Color] = FigureStyle.okabeIto,
+        colorMap: ColorMap = .viridis, fractionMap: ColorMap = ColorMap.magma.reversed(), palette: [Color] = FigureStyle.okabeIto,
         titleSize: Double = 17, panelTitleSize: Double = 14, labelSize: Double = 13.5, tickSize: Double = 12,
         legendSize: Double = 12.5, lineWidth: Double = 2.4, axisWidth: Double = 1.2,
         textColor: Color = Color(rgb8: 0x1A, 0x1A, 0x1A), mutedTextColor: Color = Color(rgb8: 0x55, 0x55, 0x55),
@@ -52,7 +53,7 @@ public struct FigureStyle: Hashable, Sendable {
         self.pixelsPerPoint = pixelsPerPoint
     }
 
-    /// The default style: viridis for gradients, magma for fractions, Okabe–Ito network colours.
+    /// The default style: viridis for gradients, reversed magma for fractions, Okabe–Ito network colours.
     public static let standard = FigureStyle()
 
     /// Okabe & Ito's colour-blind-safe qualitative palette ("Color Universal Design", 2008),

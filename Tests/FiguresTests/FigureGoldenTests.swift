@@ -1,0 +1,39 @@
+import CairoBackend
+import Figures
+import Foundation
+import Graphics
+import Testing
+import TestSupport
+
+/// Every figure of both fixture histories against `fixtures/golden/<history>-<figure>.png`.
+///
+/// Rendered at 72 dpi (one pixel per point) to keep the baselines small; record new ones with
+/// `VANISH_RECORD_GOLDENS=1` and look at each before committing it.
+@Suite struct FigureGoldenTests {
+    static let dpi = 72.0
+
+    @Test(arguments: ["edge-cases", "zoo-small"])
+    func everyFigureMatchesItsGolden(history name: String) throws {
+        let history = try FigureFixtures.load(name)
+        let renderer = try CairoRenderer()
+        var style = FigureStyle.standard
+        style.pixelsPerPoint = Self.dpi / 72
+        let figures = FigureCatalog.figures(for: history, style: style, measurer: renderer.measurer)
+        #expect(figures.count == 7 + 3 * history.runs.count)
+        for figure in figures {
+            expectMatchesGolden(try renderer.image(figure.scene, dpi: Self.dpi), named: "\(name)-\(figure.name)")
+        }
+    }
+
+    @Test func renderingTwiceGivesTheSameBytes() throws {
+        let history = try FigureFixtures.load("zoo-small")
+        let renderer = try CairoRenderer()
+        let runs = FigureRun.all(in: history)
+        let a = GradientHeatmap.smallMultiples(runs, measurer: renderer.measurer)
+        let b = GradientHeatmap.smallMultiples(runs, measurer: renderer.measurer)
+        #expect(a == b)
+        #expect(try renderer.png(a) == renderer.png(b))
+        let fading = FadingLayerDiagram.filmStrip(runs[0], measurer: renderer.measurer)
+        #expect(try renderer.pdf(pages: [fading]) == renderer.pdf(pages: [fading]))
+    }
+}
