@@ -79,7 +79,8 @@ public enum DiffImage {
         let panelHeight = panels.map(\.height).max() ?? 0
         let scale = max(1, min(16, 240 / max(1, max(panelWidth, panelHeight))))
         let gutter = 8
-        let labelHeight = 20
+        // Labels grow with the panels, so they stay readable when the picture is shown scaled down.
+        let labelHeight = max(20, panelWidth * scale / 40)
         let width = gutter + 3 * (panelWidth * scale + gutter)
         let height = labelHeight + panelHeight * scale + gutter
         let top = labelHeight
@@ -117,7 +118,7 @@ public enum DiffImage {
     /// Writes `labels` in white on the top strip; leaves the strip plain if Cairo cannot draw.
     static func drawLabels(_ labels: [String], into image: inout RasterImage, panelLefts: [Int], height: Int) {
         var scene = Scene(width: Double(image.width), height: Double(height), background: Color(rgb8: 96, 96, 96))
-        let style = TextStyle(size: 12, weight: .bold, color: .white, baseline: .middle)
+        let style = TextStyle(size: Double(height) * 0.6, weight: .bold, color: .white, baseline: .middle)
         for (label, left) in zip(labels, panelLefts) {
             scene.text(label, at: Point(Double(left), Double(height) / 2 + 1), style: style)
         }
