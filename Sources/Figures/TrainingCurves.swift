@@ -8,6 +8,7 @@ public enum TrainingCurves {
     /// The figure's natural size in points.
     public static let size = (width: 940.0, height: 460.0)
 
+    /// Loss (left, log axis) and test accuracy (right) of `runs`, with one legend below.
     public static func scene(_ runs: [FigureRun], style: FigureStyle = .standard, measurer: TextMeasurer) -> Scene {
         var scene = Scene(width: size.width, height: size.height)
         let top = FigureLayout.title("Training loss and test accuracy", in: &scene, style: style, measurer: measurer)
