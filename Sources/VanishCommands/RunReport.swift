@@ -109,13 +109,19 @@ public enum RunReport {
             try createFolder(figures)
             var style = FigureStyle.standard
             style.pixelsPerPoint = max(1, dpi / 72)
-            for figure in FigureCatalog.figures(for: history, style: style, measurer: measurer) {
-                for format in figureFormats {
-                    let url = figures.appendingPathComponent("\(figure.name).\(format.rawValue)")
-                    let bytes = format == .png ? try renderer.png(figure.scene, dpi: dpi) : try renderer.svg(figure.scene)
-                    try AtomicFile.write(bytes, to: url)
-                    written.append(url)
-                }
+            let jobs = FigureCatalog.figures(for: history, style: style, measurer: measurer).flatMap { figure in
+                figureFormats.map { (figure, $0) }
+            }
+            // Figures render in parallel (the renderer is thread-safe); files are written in catalog order.
+            let results = RenderResults(count: jobs.count)
+            DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
+                let (figure, format) = jobs[i]
+                results.set(i, Result { format == .png ? try renderer.png(figure.scene, dpi: dpi) : try renderer.svg(figure.scene) })
+            }
+            for (i, (figure, format)) in jobs.enumerated() {
+                let url = figures.appendingPathComponent("\(figure.name).\(format.rawValue)")
+                try AtomicFile.write(try results.get(i), to: url)
+                written.append(url)
             }
         }
         return written
@@ -140,6 +146,29 @@ public enum RunReport {
         } catch {
             throw RenderError.badOption("cannot create output folder \(folder.path)")
         }
+    }
+}
+
+/// The rendered bytes of parallel jobs, stored by job index.
+///
+/// A class because the rendering threads share it; `lock` guards `slots`.
+private final class RenderResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Result<Data, Error>?]
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ result: Result<Data, Error>) {
+        lock.lock()
+        slots[index] = result
+        lock.unlock()
+    }
+
+    func get(_ index: Int) throws -> Data {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let result = slots[index] else { throw RenderError.badOption("figure \(index) was not rendered") }
+        return try result.get()
     }
 }
 
