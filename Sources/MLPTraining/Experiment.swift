@@ -3,13 +3,6 @@ import GradientData
 
 /// Runs every (network, seed) of a spec, in parallel, and gathers the history.
 public enum Experiment {
-    /// The number of updates all runs of `spec` take together (for progress bars).
-    public static func totalSteps(_ spec: ExperimentSpec, trainCount: Int) -> Int {
-        spec.networks.indices.reduce(0) { sum, index in
-            sum + spec.seeds.reduce(0) { $0 + spec.settings(networkIndex: index, seed: $1, trainCount: trainCount).steps }
-        }
-    }
-
     /// Trains every network with every seed and returns the history, runs in spec order
     /// (networks, then seeds), whatever order they finish in.
     ///
