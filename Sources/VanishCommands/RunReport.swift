@@ -51,9 +51,13 @@ public enum RunReport {
 
     /// Trains what `request` names (or reads its history) and writes the report folder.
     ///
-    /// - Parameter progress: receives (steps done, steps in all) from training's worker threads.
+    /// - Parameters:
+    ///   - progress: receives (steps done, steps in all) from training's worker threads.
+    ///   - runFinished: receives (runs done, runs in all) as each run ends.
+    ///   - status: receives a word on what happens after training (`rendering the report`).
     public static func run(
-        _ request: RunRequest, progress: (@Sendable (Int, Int) -> Void)? = nil, status: (@Sendable (String) -> Void)? = nil
+        _ request: RunRequest, progress: (@Sendable (Int, Int) -> Void)? = nil,
+        runFinished: (@Sendable (Int, Int) -> Void)? = nil, status: (@Sendable (String) -> Void)? = nil
     ) throws -> RunResult {
         guard !request.formats.isEmpty else { throw RenderError.badOption("--format lists no format; valid: png, svg, pdf") }
         guard RenderRequest.dpiRange.contains(request.dpi) else {
@@ -78,7 +82,7 @@ public enum RunReport {
             dataFolder = spec.folder
             let trained = try TrainExperiment.run(
                 TrainRequest(specOrPreset: request.specOrPreset, outputFolder: request.outputFolder, threads: request.threads),
-                progress: progress)
+                progress: progress, runFinished: runFinished)
             history = trained.history
             folder = trained.historyJSON.deletingLastPathComponent()
             written += [trained.historyJSON, trained.historyCSV]

@@ -44,10 +44,12 @@ struct RunCommand: ParsableCommand {
         }
         let bar = RunProgress(runs: runs, enabled: quiet ? false : nil)
         var progress: (@Sendable (Int, Int) -> Void)?
+        var runFinished: (@Sendable (Int, Int) -> Void)?
         if bar.isEnabled {
             progress = { done, total in bar.update(done: done, total: total) }
+            runFinished = { done, _ in bar.finishRun(done: done) }
         }
-        let result = try RunReport.run(request, progress: progress, status: { status in bar.show(status) })
+        let result = try RunReport.run(request, progress: progress, runFinished: runFinished, status: { status in bar.show(status) })
         bar.show(nil)
         let cwd = FileManager.default.currentDirectoryPath + "/"
         for url in result.written {
