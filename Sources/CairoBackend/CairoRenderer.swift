@@ -62,7 +62,7 @@ public struct CairoRenderer: Sendable {
         let sink = ByteSink()
         let surface = try CairoSurface(
             owning: cairo_svg_surface_create_for_stream(ByteSink.write, sink.closure, scene.width, scene.height),
-            call: "cairo_svg_surface_create_for_stream")
+            call: "cairo_svg_surface_create_for_stream", sink: sink)
         let replay = try replay(scene, on: surface, padImages: false)
         try surface.finish()
         return SVGImageRendering.markNearest(in: sink.data, drawn: replay.drawnImages)
@@ -75,7 +75,7 @@ public struct CairoRenderer: Sendable {
         let sink = ByteSink()
         let surface = try CairoSurface(
             owning: cairo_pdf_surface_create_for_stream(ByteSink.write, sink.closure, first.width, first.height),
-            call: "cairo_pdf_surface_create_for_stream")
+            call: "cairo_pdf_surface_create_for_stream", sink: sink)
         let entries: [(cairo_pdf_metadata_t, String)] = [
             (CAIRO_PDF_METADATA_TITLE, metadata.title),
             (CAIRO_PDF_METADATA_CREATOR, metadata.creator),

@@ -4,9 +4,14 @@ import Foundation
 /// An owned `cairo_surface_t`, destroyed when the last reference goes.
 final class CairoSurface {
     let pointer: OpaquePointer
+    /// Where a stream surface (PDF, SVG) writes. Held here because Cairo may still write while
+    /// the surface is destroyed (it finishes an unfinished file), which happens in `deinit`.
+    let sink: ByteSink?
 
     /// Takes ownership of `pointer` (one reference) and throws if the surface is in an error state.
-    init(owning pointer: OpaquePointer?, call: String) throws {
+    ///
+    /// `sink` must be the closure the surface was created with, if it writes to a stream.
+    init(owning pointer: OpaquePointer?, call: String, sink: ByteSink? = nil) throws {
         guard let pointer else { throw CairoError.cairo(call: call, status: "returned no surface") }
         let status = cairo_surface_status(pointer)
         if status != CAIRO_STATUS_SUCCESS {
@@ -14,6 +19,7 @@ final class CairoSurface {
             try CairoError.check(status, call)
         }
         self.pointer = pointer
+        self.sink = sink
     }
 
     deinit { cairo_surface_destroy(pointer) }
@@ -83,6 +89,6 @@ final class ByteSink {
         return CAIRO_STATUS_SUCCESS
     }
 
-    /// The opaque pointer to hand to Cairo; valid while `self` is alive.
+    /// The opaque pointer to hand to Cairo; valid while `self` is alive (the surface keeps it so).
     var closure: UnsafeMutableRawPointer { Unmanaged.passUnretained(self).toOpaque() }
 }

@@ -23,6 +23,7 @@ public enum FadingLayerDiagram {
 
     /// How one layer is drawn.
     public struct LayerAppearance: Hashable, Sendable {
+        /// Whether the layer has a ratio, no gradient at all, or a NaN/Inf gradient.
         public enum Kind: Hashable, Sendable { case value, underflow, nonFinite }
         /// 0-based layer index (0 = first hidden layer).
         public var layer: Int

@@ -7,6 +7,7 @@ public struct NamedFigure: Hashable, Sendable {
     public var name: String
     /// What the figure shows, in a few words (for indexes and captions).
     public var caption: String
+    /// The figure itself, at its natural size in points.
     public var scene: Scene
 
     public init(name: String, caption: String, scene: Scene) {

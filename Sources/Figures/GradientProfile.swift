@@ -38,9 +38,12 @@ public enum GradientProfile {
         var scene = Scene(width: size.width, height: size.height)
         let top = FigureLayout.title("\(quantity.symbol) by layer: how much gradient reaches each layer",
                                      in: &scene, style: style, measurer: measurer)
+        // Name the last step when every run ends on the same one.
+        let lastSteps = Set(runs.compactMap { $0.run.recordedCount > 0 ? $0.run.steps[$0.run.recordedCount - 1] : nil })
+        let endName = lastSteps.count == 1 ? "at the end of training (step \(lastSteps.first ?? 0))" : "at the end of training"
         let rows: [(String, (RunHistory) -> Int)] = [
             ("at initialisation (step 0)", { _ in 0 }),
-            ("at the end of training", { max(0, $0.recordedCount - 1) }),
+            (endName, { max(0, $0.recordedCount - 1) }),
         ]
         // One y range for both panels: every finite positive value drawn.
         var values: [Double] = []

@@ -11,6 +11,7 @@ public enum SaturationStrip {
         run.settings.activation == .relu ? ("dead units", run.stats.deadFraction) : ("saturated units", run.stats.saturatedFraction)
     }
 
+    /// One small heatmap per run on a shared 0–100 % scale, with one colour bar.
     public static func scene(_ runs: [FigureRun], style: FigureStyle = .standard, measurer: TextMeasurer) -> Scene {
         let grid = FigureLayout.Grid(count: runs.count, cellWidth: 330, cellHeight: 240)
         let map = style.fractionMap

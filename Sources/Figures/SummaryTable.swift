@@ -60,6 +60,7 @@ public enum SummaryTable {
         }
     }
 
+    /// The table of `rows(runs)` with a colour chip per network and a note on the ratio columns.
     public static func scene(_ runs: [FigureRun], style: FigureStyle = .standard, measurer: TextMeasurer) -> Scene {
         let rows = rows(runs)
         let cellStyle = style.text(style.legendSize + 0.5, baseline: .middle)

@@ -8,6 +8,7 @@ public enum TrainingCurves {
     /// The figure's natural size in points.
     public static let size = (width: 940.0, height: 460.0)
 
+    /// Loss (left, log axis) and test accuracy (right) of `runs`, with one legend below.
     public static func scene(_ runs: [FigureRun], style: FigureStyle = .standard, measurer: TextMeasurer) -> Scene {
         var scene = Scene(width: size.width, height: size.height)
         let top = FigureLayout.title("Training loss and test accuracy", in: &scene, style: style, measurer: measurer)
@@ -30,7 +31,11 @@ public enum TrainingCurves {
     }
 
     static func lossPanel(_ runs: [FigureRun], in area: Rect, style: FigureStyle, measurer: TextMeasurer) -> [SceneItem] {
-        var out = [panelTitle("training loss (per recorded step)", area, style)]
+        let n = runs.map(\.run.loss.count).max() ?? 0
+        let window = smoothingWindow(n)
+        let title = window > 1 ? "training loss (bold: mean of \(window) steps)" : "training loss (per recorded step)"
+        var out = [panelTitle(TextWrap.truncated(title, width: area.width, style: style.text(style.panelTitleSize, weight: .bold),
+                                                 measurer: measurer), area, style)]
         let scale = LogScale.covering(rows: runs.map(\.run.loss))
         let steps = runs.flatMap { $0.run.steps.prefix($0.run.loss.count) }
         let lo = Double(steps.min() ?? 0), hi = Double(max(steps.max() ?? 1, (steps.min() ?? 0) + 1))
@@ -49,16 +54,48 @@ public enum TrainingCurves {
         axes.horizontalGrid = true
         out += axes.items(style: style, measurer: measurer)
         var data: [SceneItem] = []
+        // Raw losses are noisy; draw them faintly, then a moving average on top so each network reads as one line.
         for run in runs {
             let color = style.networkColor(run.colorIndex)
             let pts = zip(run.run.steps, run.run.loss).map { (x: Double($0), y: Double($1)) }
-            data += LinePlot.line(pts, x: x, y: .log(scale), frame: frame, color: color, width: style.lineWidth * 0.75, markers: false)
+            if window > 1 {
+                data += LinePlot.line(pts, x: x, y: .log(scale), frame: frame, color: color.withAlpha(0.22), width: 1, markers: false)
+            }
+            let smooth = zip(pts, movingGeometricMean(run.run.loss.map(Double.init), window: window)).map { (x: $0.x, y: $1) }
+            data += LinePlot.line(smooth, x: x, y: .log(scale), frame: frame, color: color, width: style.lineWidth, markers: false)
             if let d = run.run.diverged, let fx = x.fraction(Double(d)) {
                 data += LinePlot.nonFiniteMark(atFraction: fx, frame: frame, color: color)
             }
         }
         out.append(.group(data, clip: frame.insetBy(dx: -6, dy: -6), opacity: 1))
         return out
+    }
+
+    /// The moving-average window for `count` recorded steps: about 2 % of them, odd, 1 for short runs.
+    public static func smoothingWindow(_ count: Int) -> Int {
+        guard count >= 100 else { return 1 }
+        return (count / 50) | 1
+    }
+
+    /// The geometric mean of each value and its neighbours (`window` values centred on it).
+    ///
+    /// Non-finite and non-positive values stay as they are and are left out of their neighbours' means,
+    /// so a diverged stretch stays visible as a gap.
+    public static func movingGeometricMean(_ values: [Double], window: Int) -> [Double] {
+        guard window > 1 else { return values }
+        let half = window / 2
+        var prefix = [0.0], counts = [0]
+        for v in values {
+            let ok = v.isFinite && v > 0
+            prefix.append(prefix[prefix.count - 1] + (ok ? log10(v) : 0))
+            counts.append(counts[counts.count - 1] + (ok ? 1 : 0))
+        }
+        return values.indices.map { i in
+            guard values[i].isFinite, values[i] > 0 else { return values[i] }
+            let lo = max(0, i - half), hi = min(values.count, i + half + 1)
+            let n = counts[hi] - counts[lo]
+            return pow(10, (prefix[hi] - prefix[lo]) / Double(n))
+        }
     }
 
     static func accuracyPanel(_ runs: [FigureRun], in area: Rect, style: FigureStyle, measurer: TextMeasurer) -> [SceneItem] {

@@ -3,13 +3,6 @@ import GradientData
 
 /// Runs every (network, seed) of a spec, in parallel, and gathers the history.
 public enum Experiment {
-    /// The number of updates all runs of `spec` take together (for progress bars).
-    public static func totalSteps(_ spec: ExperimentSpec, trainCount: Int) -> Int {
-        spec.networks.indices.reduce(0) { sum, index in
-            sum + spec.seeds.reduce(0) { $0 + spec.settings(networkIndex: index, seed: $1, trainCount: trainCount).steps }
-        }
-    }
-
     /// Trains every network with every seed and returns the history, runs in spec order
     /// (networks, then seeds), whatever order they finish in.
     ///
@@ -17,9 +10,10 @@ public enum Experiment {
     ///   - threads: how many runs train at once (at least 1); the result does not depend on it.
     ///   - dataFolder: where relative CSV dataset paths start (the spec file's folder).
     ///   - progress: called from worker threads with (steps done, steps in all).
+    ///   - runFinished: called from worker threads with (runs done, runs in all) as each run ends.
     public static func run(
         _ spec: ExperimentSpec, threads: Int, dataFolder: URL? = nil,
-        progress: (@Sendable (Int, Int) -> Void)? = nil
+        progress: (@Sendable (Int, Int) -> Void)? = nil, runFinished: (@Sendable (Int, Int) -> Void)? = nil
     ) throws -> GradientHistory {
         try spec.validate(source: spec.name)
         var splits: [DataSplit] = []
@@ -35,7 +29,7 @@ public enum Experiment {
             }
         }
         let total = jobs.reduce(0) { $0 + $1.settings.steps }
-        let board = RunBoard(count: jobs.count, totalSteps: total, progress: progress)
+        let board = RunBoard(count: jobs.count, totalSteps: total, progress: progress, runFinished: runFinished)
         let workers = max(1, min(threads, jobs.count))
         let frozenJobs = jobs
         let frozenSplits = splits
@@ -61,11 +55,14 @@ private final class RunBoard: @unchecked Sendable {
     private var done = 0
     private let totalSteps: Int
     private let progress: (@Sendable (Int, Int) -> Void)?
+    private var finished = 0
+    private let runFinished: (@Sendable (Int, Int) -> Void)?
 
-    init(count: Int, totalSteps: Int, progress: (@Sendable (Int, Int) -> Void)?) {
+    init(count: Int, totalSteps: Int, progress: (@Sendable (Int, Int) -> Void)?, runFinished: (@Sendable (Int, Int) -> Void)?) {
         slots = Array(repeating: nil, count: count)
         self.totalSteps = totalSteps
         self.progress = progress
+        self.runFinished = runFinished
     }
 
     func nextJob() -> Int? {
@@ -79,7 +76,10 @@ private final class RunBoard: @unchecked Sendable {
     func store(_ history: RunHistory, at index: Int) {
         lock.lock()
         slots[index] = history
+        finished += 1
+        let done = finished
         lock.unlock()
+        runFinished?(done, slots.count)
     }
 
     func advance(by steps: Int) {

@@ -166,18 +166,32 @@ public enum Explanation {
             let lead = measured.isEmpty
             measured.append(TextSpan(lead ? "Measured here at the end of training, the gradient of the " : " In the "))
             measured.append(name(r))
-            measured.append(TextSpan((lead ? " network shrinks" : " network it shrinks") + " by a factor of \(NumberFormat.fixed(k, digits: 2)) per layer on average"))
+            measured.append(TextSpan((lead ? " network " : " network it ") + Self.changePerLayer(k)))
+            let limited = r.settings.activation == .sigmoid && k < 0.35
             if r.settings.activation == .sigmoid { measured.append(TextSpan(Self.comparedWithSigmoidLimit(k))) }
             if let s = r.saturatedAtEnd, s.isFinite {
-                measured.append(TextSpan(s < 0.05
-                    ? ", and only \(NumberFormat.percent(s, digits: 0)) of its hidden units are saturated: the small slope alone is enough."
-                    : ", and \(NumberFormat.percent(s, digits: 0)) of its hidden units are saturated."))
+                let share = NumberFormat.percent(s, digits: 0)
+                if s >= 0.05 {
+                    measured.append(TextSpan(", and \(share) of its hidden units are saturated."))
+                } else if limited {
+                    measured.append(TextSpan(", and only \(share) of its hidden units are saturated: the small slope alone is enough."))
+                } else {
+                    measured.append(TextSpan(", and only \(share) of its hidden units are saturated."))
+                }
             } else {
                 measured.append(TextSpan("."))
             }
         }
         if !measured.isEmpty { paragraphs.append(measured) }
         return ProseSection(heading: "Why sigmoid and tanh shrink it", paragraphs: paragraphs)
+    }
+
+    /// "shrinks by a factor of 0.24 per layer on average", or keeps its size, or grows.
+    static func changePerLayer(_ k: Double) -> String {
+        let factor = NumberFormat.fixed(k, digits: 2)
+        if k < 0.95 { return "shrinks by a factor of \(factor) per layer on average" }
+        if k <= 1.05 { return "keeps its size (a factor of \(factor) per layer on average)" }
+        return "grows by a factor of \(factor) per layer on average"
     }
 
     /// ", close to the limit of 0.25" for a factor per layer `k` of a sigmoid network.

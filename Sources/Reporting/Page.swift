@@ -110,15 +110,23 @@ public struct Page: Sendable {
     }
 
     /// A figure with its caption under it, in `rect` (caption included); returns the covered rectangle.
+    ///
+    /// The caption takes the placed figure's left edge and width (at least 60 % of `rect`'s),
+    /// so it reads as belonging to the figure above it.
     @discardableResult
     public mutating func figure(_ figure: Scene, caption: [TextSpan], in rect: Rect, maxScale: Double = 1) -> Rect {
-        let captionHeight = measureParagraph(caption, width: rect.width)
+        // The caption's height depends on its width, which depends on the figure's: measure at
+        // the narrowest width it may get, so the figure never pushes its caption off `rect`.
+        let narrowest = rect.width * 0.6
+        let captionHeight = caption.isEmpty ? 0 : measureParagraph(caption, width: narrowest)
         let placed = place(figure, in: Rect(x: rect.x, y: rect.y, width: rect.width, height: rect.height - captionHeight - 4),
                            maxScale: maxScale)
+        let width = max(placed.width, narrowest)
+        let x = min(placed.minX, rect.maxX - width)
         let saved = (cursor, column)
         cursor = placed.maxY + 4
-        column = (rect.x, rect.width)
-        paragraph(caption, gapAfter: 0)
+        column = (x, width)
+        if !caption.isEmpty { paragraph(caption, gapAfter: 0) }
         let end = cursor
         (cursor, column) = saved
         return Rect(x: rect.x, y: rect.y, width: rect.width, height: end - rect.y)

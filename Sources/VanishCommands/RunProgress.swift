@@ -1,6 +1,6 @@
 import Foundation
 
-/// A one-line progress bar on stderr while training: runs, steps, elapsed and remaining time.
+/// A one-line progress bar on stderr while training: runs done, steps, elapsed and remaining time.
 ///
 /// Drawn only when it is enabled (by default: stderr is a terminal); otherwise every call does
 /// nothing, so logs and pipes see only the final list of files. A class because training's
@@ -9,6 +9,7 @@ public final class RunProgress: @unchecked Sendable {
     private let lock = NSLock()
     private let enabled: Bool
     private let runs: Int
+    private var runsDone = 0
     private let start: Date
     private var done = 0
     private var total = 0
@@ -42,6 +43,16 @@ public final class RunProgress: @unchecked Sendable {
         write("\r\u{1B}[2K" + text(now: now))
     }
 
+    /// Records that `done` runs have finished.
+    public func finishRun(done: Int, now: Date = Date()) {
+        guard enabled else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        runsDone = max(runsDone, done)
+        drawn = true
+        write("\r\u{1B}[2K" + text(now: now))
+    }
+
     /// Replaces the bar with a short status (`rendering the report`), or clears it when `status` is nil.
     public func show(_ status: String?) {
         guard enabled else { return }
@@ -65,7 +76,7 @@ public final class RunProgress: @unchecked Sendable {
         let filled = Int((fraction * Double(width)).rounded(.down))
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
         let elapsed = now.timeIntervalSince(start)
-        var s = "training \(runs) runs \(bar) \(done)/\(total) steps · \(Self.clock(elapsed)) elapsed"
+        var s = "training \(bar) \(runsDone)/\(runs) runs · \(done)/\(total) steps · \(Self.clock(elapsed)) elapsed"
         if fraction > 0.02 && fraction < 1 {
             s += " · \(Self.clock(elapsed / fraction - elapsed)) left"
         }

@@ -51,9 +51,13 @@ public enum RunReport {
 
     /// Trains what `request` names (or reads its history) and writes the report folder.
     ///
-    /// - Parameter progress: receives (steps done, steps in all) from training's worker threads.
+    /// - Parameters:
+    ///   - progress: receives (steps done, steps in all) from training's worker threads.
+    ///   - runFinished: receives (runs done, runs in all) as each run ends.
+    ///   - status: receives a word on what happens after training (`rendering the report`).
     public static func run(
-        _ request: RunRequest, progress: (@Sendable (Int, Int) -> Void)? = nil, status: (@Sendable (String) -> Void)? = nil
+        _ request: RunRequest, progress: (@Sendable (Int, Int) -> Void)? = nil,
+        runFinished: (@Sendable (Int, Int) -> Void)? = nil, status: (@Sendable (String) -> Void)? = nil
     ) throws -> RunResult {
         guard !request.formats.isEmpty else { throw RenderError.badOption("--format lists no format; valid: png, svg, pdf") }
         guard RenderRequest.dpiRange.contains(request.dpi) else {
@@ -78,7 +82,7 @@ public enum RunReport {
             dataFolder = spec.folder
             let trained = try TrainExperiment.run(
                 TrainRequest(specOrPreset: request.specOrPreset, outputFolder: request.outputFolder, threads: request.threads),
-                progress: progress)
+                progress: progress, runFinished: runFinished)
             history = trained.history
             folder = trained.historyJSON.deletingLastPathComponent()
             written += [trained.historyJSON, trained.historyCSV]
@@ -109,13 +113,19 @@ public enum RunReport {
             try createFolder(figures)
             var style = FigureStyle.standard
             style.pixelsPerPoint = max(1, dpi / 72)
-            for figure in FigureCatalog.figures(for: history, style: style, measurer: measurer) {
-                for format in figureFormats {
-                    let url = figures.appendingPathComponent("\(figure.name).\(format.rawValue)")
-                    let bytes = format == .png ? try renderer.png(figure.scene, dpi: dpi) : try renderer.svg(figure.scene)
-                    try AtomicFile.write(bytes, to: url)
-                    written.append(url)
-                }
+            let jobs = FigureCatalog.figures(for: history, style: style, measurer: measurer).flatMap { figure in
+                figureFormats.map { (figure, $0) }
+            }
+            // Figures render in parallel (the renderer is thread-safe); files are written in catalog order.
+            let results = RenderResults(count: jobs.count)
+            DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
+                let (figure, format) = jobs[i]
+                results.set(i, Result { format == .png ? try renderer.png(figure.scene, dpi: dpi) : try renderer.svg(figure.scene) })
+            }
+            for (i, (figure, format)) in jobs.enumerated() {
+                let url = figures.appendingPathComponent("\(figure.name).\(format.rawValue)")
+                try AtomicFile.write(try results.get(i), to: url)
+                written.append(url)
             }
         }
         return written
@@ -140,6 +150,29 @@ public enum RunReport {
         } catch {
             throw RenderError.badOption("cannot create output folder \(folder.path)")
         }
+    }
+}
+
+/// The rendered bytes of parallel jobs, stored by job index.
+///
+/// A class because the rendering threads share it; `lock` guards `slots`.
+private final class RenderResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Result<Data, Error>?]
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ result: Result<Data, Error>) {
+        lock.lock()
+        slots[index] = result
+        lock.unlock()
+    }
+
+    func get(_ index: Int) throws -> Data {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let result = slots[index] else { throw RenderError.badOption("figure \(index) was not rendered") }
+        return try result.get()
     }
 }
 

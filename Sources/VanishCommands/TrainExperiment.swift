@@ -57,9 +57,12 @@ public enum TrainExperiment {
 
     /// Trains what `request` names and writes the history files, each atomically.
     ///
-    /// - Parameter progress: receives (steps done, steps in all) from worker threads.
+    /// - Parameters:
+    ///   - progress: receives (steps done, steps in all) from worker threads.
+    ///   - runFinished: receives (runs done, runs in all) as each run ends.
     public static func run(
-        _ request: TrainRequest, progress: (@Sendable (Int, Int) -> Void)? = nil
+        _ request: TrainRequest, progress: (@Sendable (Int, Int) -> Void)? = nil,
+        runFinished: (@Sendable (Int, Int) -> Void)? = nil
     ) throws -> TrainResult {
         var (spec, folder) = try resolveSpec(request.specOrPreset)
         if let seed = request.seed {
@@ -74,7 +77,7 @@ public enum TrainExperiment {
         } catch {
             throw TrainError("cannot create folder \(output.path)")
         }
-        let history = try Experiment.run(spec, threads: threads, dataFolder: folder, progress: progress)
+        let history = try Experiment.run(spec, threads: threads, dataFolder: folder, progress: progress, runFinished: runFinished)
         let json = output.appendingPathComponent("history.json")
         let csv = output.appendingPathComponent("history.csv")
         try AtomicFile.write(history.jsonData(), to: json)

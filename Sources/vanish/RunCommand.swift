@@ -25,6 +25,9 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "How many runs train at once (default: one per core).")
     var threads: Int?
 
+    @Option(name: .long, help: "Resolution of the figure PNGs in dots per inch (72 = one pixel per point).")
+    var dpi: Double = 144
+
     @Option(name: .long, help: "Re-render this history.json instead of training.")
     var fromHistory: String?
 
@@ -34,17 +37,19 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let formats = try FigureFormat.parseList(format)
         let request = RunRequest(specOrPreset: specOrPreset, outputFolder: out, formats: formats, threads: threads,
-                                 historyPath: fromHistory)
+                                 historyPath: fromHistory, dpi: dpi)
         var runs = 0
         if fromHistory == nil, let spec = try? TrainExperiment.resolveSpec(specOrPreset).spec {
             runs = spec.networks.count * spec.seeds.count
         }
         let bar = RunProgress(runs: runs, enabled: quiet ? false : nil)
         var progress: (@Sendable (Int, Int) -> Void)?
+        var runFinished: (@Sendable (Int, Int) -> Void)?
         if bar.isEnabled {
             progress = { done, total in bar.update(done: done, total: total) }
+            runFinished = { done, _ in bar.finishRun(done: done) }
         }
-        let result = try RunReport.run(request, progress: progress, status: { status in bar.show(status) })
+        let result = try RunReport.run(request, progress: progress, runFinished: runFinished, status: { status in bar.show(status) })
         bar.show(nil)
         let cwd = FileManager.default.currentDirectoryPath + "/"
         for url in result.written {

@@ -65,6 +65,34 @@ import Testing
         #expect(status.contains("dash"))
     }
 
+    @Test func nonFiniteNumbersInItemsNeverCrash() {
+        // A figure bug may pass NaN or infinity: the backend either skips it or reports it.
+        let nan = Double.nan, inf = Double.infinity
+        let items: [SceneItem] = [
+            .fill(.polygon([Point(nan, 1), Point(5, inf), Point(9, 9)]), .black),
+            .stroke(.polyline([Point(0, 0), Point(nan, nan)]), StrokeStyle(color: .black, width: nan)),
+            .stroke(.polyline([Point(0, 0), Point(5, 5)]), StrokeStyle(color: .black, width: 1, dash: [nan, 1])),
+            .fill(.rectangle(Rect(x: 0, y: 0, width: 5, height: 5)), Color(red: nan, green: 2, blue: -1, alpha: nan)),
+            .image(SampleScenes.quad, rect: Rect(x: nan, y: 0, width: inf, height: 5), interpolation: .nearest),
+            .text("x", at: Point(nan, 3), style: TextStyle(size: 10), rotation: 0),
+            .text("x", at: Point(3, 3), style: TextStyle(size: inf), rotation: 0),
+            .text("x", at: Point(3, 3), style: TextStyle(size: 10), rotation: nan),
+            .group([.fill(.rectangle(Rect(x: 0, y: 0, width: 5, height: 5)), .black)], clip: Rect(x: nan, y: 0, width: 1, height: 1), opacity: nan),
+        ]
+        for item in items {
+            let scene = Scene(width: 20, height: 20, items: [item])
+            for format in ImageFormat.allCases {
+                do {
+                    _ = try renderer.data(scene, format: format, dpi: 72)
+                } catch let error as CairoError {
+                    #expect(!error.description.isEmpty)
+                } catch {
+                    Issue.record("untyped error \(error)")
+                }
+            }
+        }
+    }
+
     @Test func errorsDescribeThemselves() {
         #expect(CairoError.cairo(call: "cairo_create", status: "out of memory").description == "cairo: cairo_create failed: out of memory")
         #expect(CairoError.freeType(call: "FT_New_Face", code: 1).description.contains("FT_New_Face"))

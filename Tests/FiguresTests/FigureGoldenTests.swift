@@ -25,6 +25,18 @@ import TestSupport
         }
     }
 
+    @Test(arguments: ["edge-cases", "zoo-small"])
+    func everyFigureWritesSVGAndPDF(history name: String) throws {
+        let history = try FigureFixtures.load(name)
+        let renderer = try CairoRenderer()
+        for figure in FigureCatalog.figures(for: history, measurer: renderer.measurer) {
+            let pdf = try renderer.pdf(pages: [figure.scene])
+            let svg = try renderer.svg(figure.scene)
+            #expect(pdf.starts(with: Data("%PDF".utf8)), "\(name)/\(figure.name).pdf")
+            #expect(String(decoding: svg.prefix(200), as: UTF8.self).contains("<svg"), "\(name)/\(figure.name).svg")
+        }
+    }
+
     @Test func renderingTwiceGivesTheSameBytes() throws {
         let history = try FigureFixtures.load("zoo-small")
         let renderer = try CairoRenderer()

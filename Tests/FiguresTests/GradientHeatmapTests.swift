@@ -137,6 +137,17 @@ import GradientData
         #expect(GradientProfile.guideRun(runs)?.label == "sigmoid")
     }
 
+    @Test func lossSmoothingIsAGeometricMeanThatKeepsGaps() {
+        #expect(TrainingCurves.smoothingWindow(50) == 1)
+        #expect(TrainingCurves.smoothingWindow(690) == 13)
+        let m = TrainingCurves.movingGeometricMean([1, 100, 1, .nan, 10, 1000], window: 3)
+        #expect(abs(m[0] - 10) < 1e-9)
+        #expect(abs(m[1] - pow(100, 1.0 / 3)) < 1e-9)
+        #expect(m[3].isNaN)
+        #expect(abs(m[4] - 100) < 1e-9)
+        #expect(TrainingCurves.movingGeometricMean([2, 3], window: 1) == [2, 3])
+    }
+
     @Test func summaryRowsHoldTheNumbers() {
         var run = FigureFixtures.run("sigmoid", depth: 3, steps: 3) { s, l in l == 0 ? Float(1e-12) * Float(s + 1) : 1 }
         run.testAccuracy = [0.2, 0.85, 0.9]

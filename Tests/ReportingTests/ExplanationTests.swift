@@ -50,6 +50,16 @@ import Testing
         #expect(text(deep).contains("0.25²⁰ ≈ 9.1×10⁻¹³"))
     }
 
+    @Test func theMeasuredFactorIsWordedByItsSize() {
+        let h = HistoryFixtures.history([
+            .init(name: "sigmoid", activation: .sigmoid, ratio: pow(0.25, 6), accuracy: 0.09, saturated: 0.01),
+            .init(name: "tanh", activation: .tanh, ratio: 1.3, accuracy: 0.97, saturated: 0.01),
+        ])
+        let t = text(h)
+        #expect(t.contains("the gradient of the sigmoid network shrinks by a factor of 0.25 per layer on average, close to the slope's limit of 0.25, and only 1\u{2009}% of its hidden units are saturated: the small slope alone is enough."))
+        #expect(t.contains("In the tanh network it keeps its size (a factor of 1.04 per layer on average), and only 1\u{2009}% of its hidden units are saturated."))
+    }
+
     @Test func whenNothingVanishesTheTextSaysSo() {
         let h = HistoryFixtures.history([
             .init(name: "relu", activation: .relu, ratio: 0.5, accuracy: 0.97),

@@ -19,12 +19,33 @@ func pdfPageCount(_ data: Data) -> Int {
     return count
 }
 
+/// Collects callback values from worker threads.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var seen: [Int] = []
+    private var seenTotals: [Int] = []
+
+    func record(_ value: Int, _ total: Int) {
+        lock.lock()
+        seen.append(value)
+        if !seenTotals.contains(total) { seenTotals.append(total) }
+        lock.unlock()
+    }
+
+    var values: [Int] { lock.lock(); defer { lock.unlock() }; return seen.sorted() }
+    var totals: [Int] { lock.lock(); defer { lock.unlock() }; return seenTotals }
+}
+
 @Suite(.serialized) struct ReportRunTests {
     @Test func quickPresetWritesTheWholeReportFolderTwiceTheSame() throws {
         let root = try TestPaths.makeTemporaryFolder("vanish-run")
         defer { try? FileManager.default.removeItem(at: root) }
         let first = root.appendingPathComponent("a")
-        let result = try RunReport.run(RunRequest(specOrPreset: "quick", outputFolder: first.path, threads: 2))
+        let finished = Counter()
+        let result = try RunReport.run(RunRequest(specOrPreset: "quick", outputFolder: first.path, threads: 2),
+                                       runFinished: { done, total in finished.record(done, total) })
+        #expect(finished.values == [1, 2, 3, 4, 5])
+        #expect(finished.totals == [5])
         let names = result.written.map { $0.path.replacingOccurrences(of: first.path + "/", with: "") }
         #expect(Array(names.prefix(3)) == ["history.json", "history.csv", "report.pdf"])
         for name in ["heatmaps", "fading", "profile", "curves", "saturation", "summary", "heatmap-sigmoid",
@@ -95,7 +116,8 @@ func pdfPageCount(_ data: Data) -> Int {
         let start = Date(timeIntervalSinceReferenceDate: 0)
         let bar = RunProgress(runs: 5, enabled: true, now: start, write: { _ in })
         bar.update(done: 250, total: 1000, now: start.addingTimeInterval(10))
-        #expect(bar.line(now: start.addingTimeInterval(10)) == "training 5 runs ██████░░░░░░░░░░░░░░░░░░ 250/1000 steps · 0:10 elapsed · 0:30 left")
+        bar.finishRun(done: 1, now: start.addingTimeInterval(10))
+        #expect(bar.line(now: start.addingTimeInterval(10)) == "training ██████░░░░░░░░░░░░░░░░░░ 1/5 runs · 250/1000 steps · 0:10 elapsed · 0:30 left")
         #expect(RunProgress.clock(3725) == "1:02:05")
         let silent = RunProgress(runs: 5, enabled: false, write: { _ in Issue.record("a disabled bar must not write") })
         silent.update(done: 1, total: 2)

@@ -3,6 +3,7 @@ import Graphics
 
 /// One run as the figures present it: its label, its colour and a file-safe name.
 public struct FigureRun: Hashable, Sendable {
+    /// The recorded run.
     public let run: RunHistory
     /// `sigmoid`, or `sigmoid (seed 3)` when a network has several seeds.
     public let label: String

@@ -11,10 +11,15 @@ public struct FigureStyle: Hashable, Sendable {
     public var fractionMap: ColorMap
     /// One colour per network, in the history's network order (colour-blind safe).
     public var palette: [Color]
+    /// Figure titles (bold).
     public var titleSize: Double
+    /// Panel titles in small multiples (bold).
     public var panelTitleSize: Double
+    /// Axis titles.
     public var labelSize: Double
+    /// Tick labels, colour-bar labels: the smallest text of a figure.
     public var tickSize: Double
+    /// Legend entries, subtitles and table cells.
     public var legendSize: Double
     /// Width of data lines.
     public var lineWidth: Double
