@@ -133,7 +133,8 @@ public enum FadingLayerDiagram {
         style: FigureStyle = .standard, measurer: TextMeasurer
     ) -> Scene {
         let grid = FigureLayout.Grid(count: runs.count, cellWidth: 360, cellHeight: 250)
-        var scene = Scene(width: grid.width + 2 * FigureLayout.margin, height: 0)
+        let legendWidth = legendSize(style: style, measurer: measurer, maxWidth: .infinity).width
+        var scene = Scene(width: max(grid.width, legendWidth + 16) + 2 * FigureLayout.margin, height: 0)
         let when = fraction >= 1 ? "at the end of training" : (fraction <= 0 ? "at initialisation" : "at \(NumberFormat.percent(fraction, digits: 0)) of training")
         let top = FigureLayout.title("Gradient reaching each layer, relative to the output layer, \(when)",
                                      in: &scene, style: style, measurer: measurer)
@@ -164,7 +165,8 @@ public enum FadingLayerDiagram {
         }
         if frames.isEmpty { frames = [("no steps recorded", 0)] }
         let grid = FigureLayout.Grid(count: frames.count, cellWidth: 270, cellHeight: 260, maxColumns: 4)
-        var scene = Scene(width: max(560, grid.width + 2 * FigureLayout.margin), height: 0)
+        let legendWidth = legendSize(style: style, measurer: measurer, maxWidth: .infinity).width
+        var scene = Scene(width: max(legendWidth + 16, grid.width) + 2 * FigureLayout.margin, height: 0)
         let top = FigureLayout.title("\(run.label): gradient reaching each layer over training", in: &scene, style: style, measurer: measurer)
         let legendHeight = legendSize(style: style, measurer: measurer, maxWidth: scene.width - 32).height
         scene.height = top + grid.height + legendHeight + 20 + FigureLayout.margin

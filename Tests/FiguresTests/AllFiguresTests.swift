@@ -47,4 +47,20 @@ import CairoBackend
             }
         }
     }
+
+    @Test func degenerateHistoriesStillDrawEveryFigure() {
+        var empty = FigureFixtures.run("nothing recorded", depth: 3, steps: 0) { _, _ in 1 }
+        empty.testAccuracy = []
+        let histories = [FigureFixtures.history([]), FigureFixtures.history([empty])]
+        for history in histories {
+            let figures = FigureCatalog.figures(for: history, measurer: measurer)
+            #expect(figures.count == 7 + 3 * history.runs.count)
+            for figure in figures {
+                #expect(figure.scene.width > 100 && figure.scene.height > 100, "\(figure.name)")
+                for text in figure.scene.placedTexts(measurer: measurer) {
+                    #expect(figure.scene.bounds.contains(text.bounds, tolerance: 0.5), "\(figure.name): '\(text.string)'")
+                }
+            }
+        }
+    }
 }
