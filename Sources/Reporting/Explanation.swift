@@ -55,7 +55,7 @@ public enum Explanation {
             [TextSpan("Fading-layer diagram: ", .strong),
              TextSpan("the network drawn layer by layer; a layer is as solid and as bright as its gradient compared with the output layer's. Layers that no longer learn fade away. The film strip shows the same diagram at the start, after 10 % and 50 % of training, and at the end.")],
             [TextSpan("Profile, saturation, curves: ", .strong),
-             TextSpan("the profile plots each layer's gradient against its depth, with the dashed line falling by 0.25 per layer, the sigmoid's limit. The saturation strip shows the share of units stuck where their slope is almost zero (or dead, for ReLU). The curves show the training loss and the test accuracy.")],
+             TextSpan("the profile plots each layer's gradient against its depth; where the run has a plain sigmoid network, a dashed line falls by 0.25 per layer, the sigmoid's limit. The saturation strip shows the share of units stuck where their slope is almost zero (or dead, for ReLU). The curves show the training loss and the test accuracy.")],
         ])
     }
 
@@ -305,7 +305,7 @@ public enum Explanation {
         }
         if let start = r.ratioAtStart, let end = r.ratioAtEnd, start.isFinite, end.isFinite, start > 0, end > 0 {
             out.append([TextSpan("Gradient reaching layer 1: ", .strong),
-                        TextSpan("\(Phrases.ratio(start)) of the output layer's at the start (\(NumberFormat.scientific(start, digits: 1))), \(Phrases.ratio(end)) at the end (\(NumberFormat.scientific(end, digits: 1))).")])
+                        TextSpan("\(Phrases.ratioWithValue(start)) \(start >= 1.5 ? "the" : "of the") output layer's at the start, \(Phrases.ratioWithValue(end)) at the end.")])
         }
         if let k = r.factorPerLayerAtEnd {
             var p = [TextSpan("Per layer: ", .strong),

@@ -21,6 +21,12 @@ public enum Phrases {
         return "\(ratio(r)) of \(thing)"
     }
 
+    /// A ratio with its exact value where the words round a lot: `about 10⁻¹² (6.0×10⁻¹³)`, `46 %`, `2.2 times`.
+    public static func ratioWithValue(_ r: Double) -> String {
+        guard r.isFinite, r > 0, r < 0.01 else { return ratio(r) }
+        return "\(ratio(r)) (\(NumberFormat.scientific(r, digits: 1)))"
+    }
+
     /// The power of ten nearest to `r` (on a log scale).
     public static func exponent(_ r: Double) -> Int {
         Int(log10(r).rounded())

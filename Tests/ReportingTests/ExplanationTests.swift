@@ -144,12 +144,13 @@ import Testing
             .init(name: "relu", activation: .relu, ratio: 0.9, accuracy: 0.97, dead: 0.07),
         ])
         let sigmoid = notes("sigmoid", in: h)
-        #expect(sigmoid.contains("Gradient reaching layer 1: about 10⁻³ of the output layer's at the start (4.9×10⁻⁴), about 10⁻⁴ at the end (2.4×10⁻⁴)."))
+        #expect(sigmoid.contains("Gradient reaching layer 1: about 10⁻³ (4.9×10⁻⁴) of the output layer's at the start, about 10⁻⁴ (2.4×10⁻⁴) at the end."))
         #expect(sigmoid.contains("the gradient changes by a factor of 0.25 on average from one layer to the next, close to the slope's limit of 0.25."))
         #expect(sigmoid.contains("Saturated units: 1\u{2009}% of the hidden units at the end, so saturation is not what shrinks this gradient."))
         #expect(sigmoid.contains("It reaches 9.0\u{2009}% test accuracy: no better than guessing one of 10 classes"))
         let relu = notes("relu", in: h)
         #expect(relu.contains("Dead units: 7\u{2009}% of the hidden units"))
+        #expect(relu.contains("Gradient reaching layer 1: 9.0 times the output layer's at the start, 90\u{2009}% at the end."))
         #expect(relu.contains("factor of 0.98 on average from one layer to the next: close to 1, so the gradient keeps its size."))
         #expect(!relu.contains("Diverged"))
     }

@@ -38,8 +38,9 @@ enum ComparisonPage {
         header(&third, "All networks compared: gradient by layer, and learning", findings: findings)
         let top = third.cursor
         let height = (third.bottom - top - 10) / 2
+        let guide = GradientProfile.guideRun(runs) != nil ? " The dashed line falls by 0.25 per layer, the most a sigmoid's slope lets through." : ""
         third.figure(GradientProfile.scene(runs, style: style, measurer: measurer),
-                     caption: [TextSpan("Gradient size by layer (log scale), at the start and at the end of training. The dashed line falls by 0.25 per layer, the most a sigmoid's slope lets through.", .caption)],
+                     caption: [TextSpan("Gradient size by layer (log scale), at the start and at the end of training." + guide, .caption)],
                      in: Rect(x: third.column.x, y: top, width: third.column.width, height: height))
         third.figure(TrainingCurves.scene(runs, style: style, measurer: measurer),
                      caption: [TextSpan("Training loss (log scale) at every step and test accuracy after each epoch.", .caption)],

@@ -37,8 +37,9 @@ enum NetworkPages {
         let right = second.column.width - left - gap
         let rightX = second.column.x + left + gap
         let upper = (second.bottom - top) * 0.5
+        let guide = GradientProfile.guideRun([run]) != nil ? "; the dashed line falls by 0.25 per layer, the sigmoid's limit." : "."
         second.figure(GradientProfile.scene([run], style: style, measurer: measurer),
-                      caption: [TextSpan("Gradient size by layer (log scale), at the start and the end; the dashed line falls by 0.25 per layer, the sigmoid's limit.", .caption)],
+                      caption: [TextSpan("Gradient size by layer (log scale), at the start and the end" + guide, .caption)],
                       in: Rect(x: second.column.x, y: top, width: left, height: upper))
         second.figure(TrainingCurves.scene([run], style: style, measurer: measurer),
                       caption: [TextSpan("Training loss (log scale) and test accuracy after each epoch.", .caption)],
@@ -81,7 +82,8 @@ enum NetworkPages {
             facts.append(TextSpan("Test accuracy \(Phrases.accuracy(a)). ", .caption))
         }
         if let r = finding.ratioAtEnd, r.isFinite, r > 0 {
-            facts.append(TextSpan("Layer 1 receives \(NumberFormat.scientific(r, digits: 1)) of the output layer's gradient at the end.", .caption))
+            let amount = r < 0.01 ? NumberFormat.scientific(r, digits: 1) : Phrases.ratio(r)
+            facts.append(TextSpan("Layer 1 receives \(amount) \(r >= 1.5 ? "" : "of ")the output layer's gradient at the end.", .caption))
         }
         page.paragraph(facts, gapAfter: 4)
         page.scene.stroke(.polyline([Point(page.column.x, page.cursor), Point(page.column.x + page.column.width, page.cursor)]),
