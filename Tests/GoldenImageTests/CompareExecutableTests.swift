@@ -69,3 +69,29 @@ struct CompareExecutableTests {
         #expect(help.stdout.contains("  2  an input cannot be read (missing, not a PNG, truncated), or a usage error"))
     }
 }
+
+/// What CI does: render in one process, compare with what another process rendered.
+@Suite("vanish render then vanish compare (executable)")
+struct RenderThenCompareTests {
+    @Test func twoProcessesRenderTheSameBytesAndCompareReportsAMatch() throws {
+        let root = try TestPaths.makeTemporaryFolder("vanish-render")
+        let history = TestPaths.fixtures.appendingPathComponent("histories/zoo-small.json").path
+        let first = root.appendingPathComponent("first")
+        let second = root.appendingPathComponent("second")
+        for folder in [first, second] {
+            let render = try CompareExecutableTests.run(["render", history, "--out", folder.path, "--format", "png,svg,pdf", "--dpi", "72"])
+            #expect(render.status == 0, "\(render.stderr)")
+        }
+        let names = try FileManager.default.contentsOfDirectory(atPath: first.path).sorted()
+        #expect(names.count >= 30)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: second.path).sorted() == names)
+        for name in names {
+            let a = try Data(contentsOf: first.appendingPathComponent(name))
+            let b = try Data(contentsOf: second.appendingPathComponent(name))
+            #expect(a == b, "\(name) differs between two processes")
+        }
+        let compare = try CompareExecutableTests.run(["compare", first.path, second.path])
+        #expect(compare.status == 0)
+        #expect(compare.stdout.hasSuffix(" match, 0 differ, 0 missing, 0 extra, 0 unreadable\n"))
+    }
+}

@@ -63,3 +63,22 @@ struct GoldenHarnessTests {
         #expect(message == "golden p: rendered p: not a PNG file (bad signature)")
     }
 }
+
+@Suite("Golden test harness, damaged baselines")
+struct GoldenDamagedBaselineTests {
+    @Test func unreadableBaselineFailsNamingItAndSavesTheActualImage() throws {
+        let baselines = try TestPaths.makeTemporaryFolder()
+        let failures = try TestPaths.makeTemporaryFolder()
+        let baseline = baselines.appendingPathComponent("cut.png")
+        try PNGCodec.encode(TestImages.gradient()).prefix(50).write(to: baseline)
+        let message = try #require(
+            Golden.check(TestImages.gradient(), named: "cut", record: false, baselineFolder: baselines, failureFolder: failures))
+        #expect(message.hasPrefix("golden cut: unreadable baseline: \(baseline.path): truncated PNG"))
+        #expect(FileManager.default.fileExists(atPath: failures.appendingPathComponent("cut-actual.png").path))
+        // Recording replaces it, and still fails.
+        let recorded = try #require(
+            Golden.check(TestImages.gradient(), named: "cut", record: true, baselineFolder: baselines, failureFolder: failures))
+        #expect(recorded.contains("(the baseline was unreadable)"))
+        #expect(try PNGCodec.decode(contentsOf: baseline) == TestImages.gradient())
+    }
+}

@@ -63,7 +63,8 @@ public enum Golden {
             if record {
                 return recordBaseline(image, at: baseline, relative: relative, reason: "the baseline was unreadable")
             }
-            return "golden \(name): \(error)"
+            let saved = saveFailure(name: name, failureFolder: failureFolder, images: [("actual", image)])
+            return "golden \(name): unreadable baseline: \(error)" + saved
         }
         let comparison = compare(expected: expected, actual: image, threshold: threshold, maxPixels: maxPixels)
         if comparison.passed { return nil }
