@@ -65,6 +65,9 @@ public enum Explanation {
 
     /// "the first layer receives about 10⁻¹² of the gradient of its output layer (2.3×10⁻¹²) — a trillionth".
     static func receives(_ r: RunFinding) -> String {
+        if r.ratioAtEnd == 0 {
+            return "the first layer receives no gradient at all at the end of training: it is too small to be stored as a number and underflows to 0"
+        }
         guard let ratio = r.ratioAtEnd, ratio.isFinite, ratio > 0 else {
             return "the first layer's share of the output layer's gradient is not a finite, positive number"
         }
@@ -107,7 +110,8 @@ public enum Explanation {
             paragraphs.append([TextSpan("In the "), name(r), TextSpan(" network the gradient weakens but still arrives: \(receives(r)). " + accuracySentence(r, f))])
         }
         if !healthy.isEmpty {
-            var p: [TextSpan] = [TextSpan(vanished.isEmpty && weakened.isEmpty && exploded.isEmpty ? "No network in this run loses its gradient. " : "")]
+            let allHealthy = healthy.count == f.runs.count
+            var p: [TextSpan] = [TextSpan(allHealthy ? "No network in this run loses its gradient. " : "")]
             p.append(TextSpan("In "))
             for (i, r) in healthy.enumerated() {
                 if i > 0 { p.append(TextSpan(i == healthy.count - 1 ? " and " : ", ")) }

@@ -76,7 +76,7 @@ public struct RunFinding: Hashable, Sendable {
 
 /// How much of the output layer's gradient reaches the first layer.
 public enum GradientFate: Hashable, Sendable {
-    /// Below `vanishedBelow`: the first layer effectively stops learning.
+    /// Below `vanishedBelow` (or exactly 0): the first layer effectively stops learning.
     case vanished
     /// Between `vanishedBelow` and `healthyAbove`: weakened, but it still arrives.
     case weakened
@@ -92,8 +92,9 @@ public enum GradientFate: Hashable, Sendable {
     public static let healthyAbove = 1e-2
     public static let explodedAbove = 1e2
 
+    /// A ratio of exactly 0 (layer 1's gradient underflowed while the output layer's did not) has vanished.
     public init(ratio: Double?) {
-        guard let r = ratio, r.isFinite, r > 0 else {
+        guard let r = ratio, r.isFinite, r >= 0 else {
             self = .unknown
             return
         }

@@ -60,6 +60,19 @@ import Testing
         #expect(t.contains("In the tanh network it keeps its size (a factor of 1.04 per layer on average), and only 1\u{2009}% of its hidden units are saturated."))
     }
 
+    @Test func anUnderflowedGradientHasVanishedAndAnUnknownOneIsNotCalledHealthy() {
+        var h = HistoryFixtures.history([
+            .init(name: "deep", activation: .sigmoid, ratio: 0, accuracy: 0.1),
+            .init(name: "relu", activation: .relu, ratio: 0.5, accuracy: 0.97),
+            .init(name: "broken", activation: .tanh, ratio: 0.5, accuracy: 0.5),
+        ])
+        h.runs[2].stats.weightGradNorm[4][6] = .nan
+        let t = text(h)
+        #expect(t.contains("In the deep network, the first layer receives no gradient at all at the end of training: it is too small to be stored as a number and underflows to 0."))
+        #expect(t.contains("For broken the ratio of the first layer's gradient to the output layer's cannot be given"))
+        #expect(!t.contains("No network in this run loses its gradient."))
+    }
+
     @Test func whenNothingVanishesTheTextSaysSo() {
         let h = HistoryFixtures.history([
             .init(name: "relu", activation: .relu, ratio: 0.5, accuracy: 0.97),
