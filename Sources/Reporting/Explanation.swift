@@ -305,7 +305,7 @@ public enum Explanation {
         }
         if let start = r.ratioAtStart, let end = r.ratioAtEnd, start.isFinite, end.isFinite, start > 0, end > 0 {
             out.append([TextSpan("Gradient reaching layer 1: ", .strong),
-                        TextSpan("\(Phrases.ratioWithValue(start)) \(start >= 1.5 ? "the" : "of the") output layer's at the start, \(Phrases.ratioWithValue(end)) at the end.")])
+                        TextSpan("\(Phrases.ratioWithValue(start)) \(Phrases.isMultiple(start) ? "the" : "of the") output layer's at the start, \(Phrases.ratioWithValue(end)) at the end.")])
         }
         if let k = r.factorPerLayerAtEnd {
             var p = [TextSpan("Per layer: ", .strong),

@@ -5,19 +5,25 @@ import Figures
 public enum Phrases {
     /// A ratio as a reader says it: `35 %`, `about 10⁻¹²`, `2.3 times` (see `share(of:)`).
     ///
-    /// Ratios from 0.01 to 1.5 are percentages, smaller ones the nearest power of ten,
-    /// larger ones a multiple.
+    /// Ratios from 0.01 up to `multipleFrom` are percentages, smaller ones the nearest power
+    /// of ten, larger ones a multiple.
     public static func ratio(_ r: Double) -> String {
         guard r.isFinite else { return "a non-finite amount" }
         if r <= 0 { return "none" }
-        if r >= 1.5 { return NumberFormat.fixed(r, digits: r >= 10 ? 0 : 1) + " times" }
+        if isMultiple(r) { return NumberFormat.fixed(r, digits: r >= 10 ? 0 : 1) + " times" }
         if r >= 0.01 { return NumberFormat.percent(r, digits: r >= 0.1 ? 0 : 1) }
         return "about " + NumberFormat.powerOfTen(exponent(r))
     }
 
+    /// From 1.1 up a ratio reads better as "1.3 times" than as "130 %".
+    public static let multipleFrom = 1.1
+
+    /// Whether `r` is said as a multiple ("2.2 times the …") rather than a share ("46 % of the …").
+    public static func isMultiple(_ r: Double) -> Bool { r.isFinite && r >= multipleFrom }
+
     /// `ratio` followed by what it is a share of: "about 10⁻¹² of the gradient of", "2.3 times the gradient of".
     public static func share(_ r: Double, of thing: String) -> String {
-        if r.isFinite, r >= 1.5 { return "\(ratio(r)) \(thing)" }
+        if isMultiple(r) { return "\(ratio(r)) \(thing)" }
         return "\(ratio(r)) of \(thing)"
     }
 

@@ -111,6 +111,8 @@ import Testing
         #expect(Phrases.ratio(.nan) == "a non-finite amount")
         #expect(Phrases.share(2.34, of: "x") == "2.3 times x")
         #expect(Phrases.share(0.5, of: "x") == "50\u{2009}% of x")
+        #expect(Phrases.ratio(1.05) == "105\u{2009}%")
+        #expect(Phrases.ratio(1.32) == "1.3 times")
     }
 
     @Test func namesAndLists() {

@@ -83,7 +83,7 @@ enum NetworkPages {
         }
         if let r = finding.ratioAtEnd, r.isFinite, r > 0 {
             let amount = r < 0.01 ? NumberFormat.scientific(r, digits: 1) : Phrases.ratio(r)
-            facts.append(TextSpan("Layer 1 receives \(amount) \(r >= 1.5 ? "" : "of ")the output layer's gradient at the end.", .caption))
+            facts.append(TextSpan("Layer 1 receives \(amount) \(Phrases.isMultiple(r) ? "" : "of ")the output layer's gradient at the end.", .caption))
         }
         page.paragraph(facts, gapAfter: 4)
         page.scene.stroke(.polyline([Point(page.column.x, page.cursor), Point(page.column.x + page.column.width, page.cursor)]),
