@@ -13,8 +13,8 @@ struct RunCommand: ParsableCommand {
             DIR/history.csv, each file atomically, then lists them. Built-in specs: see `vanish presets`.
             """)
 
-    @Argument(help: "A spec file (JSON) or a built-in spec name.")
-    var specOrPreset: String = "zoo"
+    @Argument(help: "A spec file (JSON) or a built-in spec name (default: zoo).")
+    var specOrPreset: String?
 
     @Option(name: .long, help: "Output folder (default: Reports/<spec name>).")
     var out: String?
@@ -34,8 +34,20 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Print nothing but the list of files written.")
     var quiet = false
 
+    func validate() throws {
+        if specOrPreset != nil && fromHistory != nil {
+            throw ValidationError("give a spec or --from-history, not both")
+        }
+        do {
+            _ = try FigureFormat.parseList(format)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+
     func run() throws {
         let formats = try FigureFormat.parseList(format)
+        let specOrPreset = self.specOrPreset ?? "zoo"
         let request = RunRequest(specOrPreset: specOrPreset, outputFolder: out, formats: formats, threads: threads,
                                  historyPath: fromHistory, dpi: dpi)
         var runs = 0
