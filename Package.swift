@@ -26,10 +26,13 @@ let package = Package(
             name: "COpenBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]),
         // libpng through a small C target: libpng reports errors by longjmp, which
-        // only C can catch (Debian: libpng-dev).
+        // only C can catch. CLibPNG only finds the library (pkg-config `libpng`).
+        .systemLibrary(
+            name: "CLibPNG", pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),
         .target(
             name: "CPNG",
-            linkerSettings: [.linkedLibrary("png16")]),
+            dependencies: ["CLibPNG"]),
         .systemLibrary(
             name: "CZlib",
             providers: [.apt(["zlib1g-dev"])]),
