@@ -11,11 +11,12 @@ public enum DiffImage {
     public static let frameColor: (UInt8, UInt8, UInt8) = (0, 110, 255)
     /// How much magenta tints the halo around each changed pixel (0...1).
     static let haloTint = 0.45
-    /// What the faded expected image is mixed with: 1 keeps it, 0 turns it white.
+    /// How much of the expected image's darkness the faded copy keeps: 1 all, 0 none (white).
     static let fade = 0.3
 
     /// The expected image faded to light grey, with every changed pixel in magenta,
-    /// every tolerated difference in orange, and a blue frame around the changed area.
+    /// every tolerated difference in orange, and (on images of 100 pixels or more
+    /// across) a blue frame around the changed area.
     ///
     /// Each changed pixel also gets a pink halo a few pixels wide (wider on
     /// large images), so a single pixel changed by one level stands out at a
