@@ -37,15 +37,22 @@ public enum ReportBuilder {
         }
         sections.append(("What it means", ExplanationPages.pages(findings, design: design, measurer: measurer)))
 
-        // The title page lists where each section starts.
-        var contents: [(String, Int)] = []
-        var next = 2
-        for s in sections {
-            contents.append((s.title, next))
-            next += s.pages.count
+        // The title page lists where each section starts, which depends on how many pages it takes itself.
+        var titlePages: [Page] = []
+        var titleCount = 1
+        for _ in 0..<2 {
+            var contents: [(String, Int)] = []
+            var next = titleCount + 1
+            for s in sections {
+                contents.append((s.title, next))
+                next += s.pages.count
+            }
+            titlePages = TitlePage.pages(history, findings: findings, data: data, contents: contents, design: design, measurer: measurer)
+            if titlePages.count == titleCount { break }
+            titleCount = titlePages.count
         }
-        var pages = [TitlePage.page(history, findings: findings, data: data, contents: contents, design: design, measurer: measurer)]
-        var titles = ["Settings"]
+        var pages = titlePages
+        var titles = Array(repeating: "Settings", count: titlePages.count)
         for s in sections {
             pages += s.pages
             titles += Array(repeating: s.title, count: s.pages.count)

@@ -30,16 +30,34 @@ func texts(_ scene: Scene) -> [String] {
         #expect(!page.contains("20"), "the title page carries no date")
     }
 
-    @Test func everyPageFitsAndIsNumbered() throws {
+    static let eightNetworks = HistoryFixtures.history((1...8).map {
+        HistoryFixtures.RunShape(name: "network number \($0)", activation: $0 % 2 == 0 ? .relu : .sigmoid,
+                                 ratio: $0 % 2 == 0 ? 0.5 : 1e-9, accuracy: $0 % 2 == 0 ? 0.9 : 0.1, diverged: $0 == 3 ? 2 : nil)
+    })
+
+    @Test(arguments: [HistoryFixtures.zooLike, eightNetworks])
+    func everyPageFitsAndIsNumbered(_ history: GradientHistory) throws {
         let measurer = try CairoRenderer().measurer
-        let doc = ReportBuilder.document(for: HistoryFixtures.zooLike, measurer: measurer)
+        let doc = ReportBuilder.document(for: history, measurer: measurer)
         #expect(doc.pages.count == doc.pageTitles.count)
-        #expect(doc.pageTitles.prefix(4) == ["Settings", "All networks compared", "All networks compared", "All networks compared"])
+        let settings = doc.pageTitles.filter { $0 == "Settings" }.count
+        #expect(settings == (history.runs.count > 6 ? 2 : 1))
+        #expect(Array(doc.pageTitles[settings..<(settings + 3)]) == ["All networks compared", "All networks compared", "All networks compared"])
+        // The contents give each section's first page.
+        let title = texts(doc.pages[0])
+        if let i = title.firstIndex(of: "What it means"), let start = doc.pageTitles.firstIndex(of: "What it means") {
+            #expect(title[i - 1] == "\(start + 1)")
+        } else {
+            Issue.record("the contents list no explanation")
+        }
         for (i, page) in doc.pages.enumerated() {
             #expect(page.width == 842 && page.height == 595)
             #expect(texts(page).contains("page \(i + 1) of \(doc.pages.count)"))
-            // Text placed by the report itself (not inside a figure) stays inside the margins.
+            // Text and rules placed by the report itself (not inside a figure) stay inside the margins.
             for item in page.items {
+                if case .stroke(let path, _) = item {
+                    for case .line(let p) in path.elements { #expect(p.y <= 595 - 30, "page \(i + 1): a line at y \(p.y)") }
+                }
                 guard case .text(let s, let at, let style, let rotation) = item else { continue }
                 let box = style.box(of: s, at: at, measurer: measurer).rotated(by: rotation, about: at)
                 #expect(Rect(x: 30, y: 30, width: 782, height: 545).contains(box, tolerance: 0.5), "page \(i + 1): '\(s)' at \(box)")

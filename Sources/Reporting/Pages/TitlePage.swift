@@ -4,10 +4,11 @@ import Graphics
 
 /// The first page: the question, the answer in short, the exact settings, the contents.
 enum TitlePage {
-    static func page(
+    /// The title page, and a second page for the network table when it does not fit under the settings.
+    static func pages(
         _ history: GradientHistory, findings: Findings, data: DataSummary?, contents: [(String, Int)],
         design: ReportDesign, measurer: TextMeasurer
-    ) -> Page {
+    ) -> [Page] {
         var page = Page(design: design, measurer: measurer)
         let content = design.contentRect
         let networks = Phrases.count(Set(history.runs.map(\.network)).count, "network")
@@ -57,13 +58,12 @@ enum TitlePage {
 
         page.column = (content.minX, content.width)
         page.cursor = max(settingsBottom, page.cursor) + 10
-        page.text("The networks", .subheading, gapAfter: 4)
         let rows = SettingsDescription.networkRows(history)
         let anyDiverged = rows.contains { !$0.diverged.isEmpty }
         var columns = [Table.Column("network"), Table.Column("activation"), Table.Column("batch norm"),
                        Table.Column("residual"), Table.Column("initialisation"), Table.Column("differs from the settings above")]
         if anyDiverged { columns.append(Table.Column("diverged")) }
-        let table = Table(columns: columns, rows: rows.map { row in
+        var table = Table(columns: columns, rows: rows.map { row in
             var cells = row.cells.map { Table.Cell($0) }
             if anyDiverged {
                 cells.append(row.diverged.isEmpty ? Table.Cell("—")
@@ -71,7 +71,26 @@ enum TitlePage {
             }
             return Table.Row(cells, chip: design.figureStyle.networkColor(row.colorIndex))
         }, size: design.bodySize - 0.5)
+        // Many networks: smaller type, then a page of their own, rather than a table running into the footer.
+        let headingHeight = design.subheadingSize * design.leading + 4
+        func fits(_ t: Table, below y: Double) -> Bool {
+            t.items(at: Point(0, 0), maxWidth: content.width, design: design, measurer: measurer).height + headingHeight <= page.bottom - y
+        }
+        while let size = table.size, size > 8.5, !fits(table, below: page.cursor) {
+            table.size = size - 0.5
+        }
+        var out: [Page] = []
+        if !fits(table, below: page.cursor) {
+            out.append(page)
+            page = Page(design: design, measurer: measurer)
+            table.size = design.bodySize - 0.5
+            while let size = table.size, size > 7, !fits(table, below: page.cursor) {
+                table.size = size - 0.5
+            }
+        }
+        page.text("The networks", .subheading, gapAfter: 4)
         page.table(table)
-        return page
+        out.append(page)
+        return out
     }
 }
