@@ -74,7 +74,7 @@ extension ExperimentSpec {
             let path = "networks[\(index)]"
             if network.name.isEmpty { throw fail("\(path).name", "must not be empty") }
             if seen.contains(network.name) {
-                throw fail("\(path).name", "'\(network.name)' names two networks; names must be unique")
+                throw fail("\(path).name", "'\(network.name.printable)' names two networks; names must be unique")
             }
             seen.append(network.name)
             let hasLength = network.steps != nil || network.epochs != nil || steps != nil || epochs != nil
@@ -103,7 +103,7 @@ struct SpecFieldReader {
         SpecError(source: source, path: path, message: message)
     }
 
-    static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+    static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key.printable : "\(path).\(key.printable)" }
 
     /// The object's fields, after refusing any key not in `allowed`.
     func object(_ value: JSONValue, path: String, allowed: [String]) throws -> Fields {
@@ -143,8 +143,11 @@ struct SpecFieldReader {
     func name(_ value: JSONValue, _ path: String) throws -> String {
         let text = try string(value, path)
         if text.isEmpty { throw fail(path, "must not be empty") }
+        if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw fail(path, "'\(text.printable)' holds a control character (names become file names)")
+        }
         if text.contains("/") || text.hasPrefix(".") {
-            throw fail(path, "'\(text)' cannot name a folder (no '/', no leading '.')")
+            throw fail(path, "'\(text.printable)' cannot name a folder (no '/', no leading '.')")
         }
         return text
     }
@@ -197,7 +200,7 @@ struct SpecFieldReader {
         let text = try string(value, path)
         guard let result = T(rawValue: text) else {
             let names = T.allCases.map(\.rawValue)
-            throw fail(path, "unknown \(what) '\(text)'\(NameSuggestion.hint(for: text, among: names)) "
+            throw fail(path, "unknown \(what) '\(text.printable)'\(NameSuggestion.hint(for: text, among: names)) "
                 + "(valid: \(names.joined(separator: ", ")))")
         }
         return result
@@ -230,7 +233,7 @@ struct SpecFieldReader {
             case "digits": return .digits
             case "spirals": return .spirals
             default:
-                throw fail(path, "unknown dataset '\(name)'\(NameSuggestion.hint(for: name, among: ["digits", "spirals"])) "
+                throw fail(path, "unknown dataset '\(name.printable)'\(NameSuggestion.hint(for: name, among: ["digits", "spirals"])) "
                     + "(valid: digits, spirals, {\"csv\": PATH})")
             }
         case .object:

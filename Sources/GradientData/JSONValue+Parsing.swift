@@ -116,10 +116,10 @@ private struct JSONParser {
             }
             let keyStart = index
             let key = try string()
-            if fields[key] != nil { throw error("key \"\(key)\" appears twice in this object", at: keyStart) }
+            if fields[key] != nil { throw error("key \"\(key.printable)\" appears twice in this object", at: keyStart) }
             skipSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
-                throw error("expected ':' after the key \"\(key)\", found \(found())")
+                throw error("expected ':' after the key \"\(key.printable)\", found \(found())")
             }
             index += 1
             skipSpace()
@@ -131,7 +131,7 @@ private struct JSONParser {
             case UInt8(ascii: "}"):
                 index += 1
                 return .object(fields)
-            default: throw error("expected ',' or '}' after the value of \"\(key)\", found \(found())")
+            default: throw error("expected ',' or '}' after the value of \"\(key.printable)\", found \(found())")
             }
         }
     }

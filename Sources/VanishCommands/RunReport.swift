@@ -75,12 +75,13 @@ public enum RunReport {
         if let path = request.historyPath {
             history = try HistoryInput.read(path)
             output = try StagedOutput.prepare(
-                URL(fileURLWithPath: request.outputFolder ?? "Reports/\(history.spec.name)", isDirectory: true))
+                URL(fileURLWithPath: request.outputFolder ?? "Reports/\(history.spec.name)", isDirectory: true),
+                subfolders: [figureFolder])
         } else {
             let plan = try TrainExperiment.plan(
                 TrainRequest(specOrPreset: request.specOrPreset, outputFolder: request.outputFolder, threads: request.threads))
             dataFolder = plan.dataFolder
-            output = try StagedOutput.prepare(plan.output)
+            output = try StagedOutput.prepare(plan.output, subfolders: [figureFolder])
             do {
                 history = try TrainExperiment.train(
                     plan, progress: progress, runFinished: runFinished, cancellation: cancellation,

@@ -19,8 +19,10 @@ public struct StagedOutput: Sendable {
 
     /// Creates the destination if needed and checks it can be written, before any work starts.
     ///
+    /// - Parameter subfolders: folders inside the destination that files will go to (`figures`):
+    ///   one that exists as a file is refused now rather than after the work.
     /// - Throws: `OutputError` naming the folder and the system's reason.
-    public static func prepare(_ destination: URL) throws -> StagedOutput {
+    public static func prepare(_ destination: URL, subfolders: [String] = []) throws -> StagedOutput {
         let folder = destination
         var created: [URL] = []
         var probe = folder.standardizedFileURL
@@ -37,6 +39,12 @@ public struct StagedOutput: Sendable {
             try manager.createDirectory(at: folder, withIntermediateDirectories: true)
         } catch {
             throw OutputError("cannot create output folder \(folder.relativePath): \(Self.reason(error))")
+        }
+        for name in subfolders {
+            let sub = folder.appendingPathComponent(name)
+            if manager.fileExists(atPath: sub.path, isDirectory: &isFolder), !isFolder.boolValue {
+                throw OutputError("cannot write into output folder \(folder.relativePath): \(sub.relativePath) is a file, not a folder")
+            }
         }
         let staging = folder.appendingPathComponent(stagingPrefix + UUID().uuidString, isDirectory: true)
         let output = StagedOutput(destination: folder, staging: staging, createdFolders: created)
