@@ -11,9 +11,14 @@ struct RenderCommand: ParsableCommand {
             figure: heatmap-<network>.png, heatmaps.png, fading-<network>.png, fading.png, \
             filmstrip-<network>.png, profile.png, profile-delta.png, curves.png, \
             saturation.png, summary.png.
+
+            A .csv file is imported as a per-layer gradient log from any framework: columns \
+            network,step,layer,weightGradNorm, and optionally seed, biasGradNorm, deltaNorm, activationMean, \
+            activationStd, saturatedFraction, deadFraction, updateRatio, loss, trainAccuracy. \
+            Only the figures the log has data for are drawn.
             """)
 
-    @Argument(help: "The history written by `vanish train` (history.json).")
+    @Argument(help: "The history written by `vanish train` (history.json), or a per-layer gradient log (.csv).")
     var history: String
 
     @Option(name: .long, help: "The folder to write the figures into (created if missing).")
