@@ -10,13 +10,14 @@ struct RenderCommand: ParsableCommand {
             Writes one file per figure per format into the output folder, named after the \
             figure: heatmap-<network>.png, heatmaps.png, fading-<network>.png, fading.png, \
             filmstrip-<network>.png, profile.png, profile-delta.png, curves.png, \
-            saturation.png, summary.png.
+            saturation.png, summary.png. All files or none are written.
 
             A .csv file is imported as a per-layer gradient log from any framework: columns \
             network,step,layer,weightGradNorm, and optionally seed, biasGradNorm, deltaNorm, activationMean, \
             activationStd, saturatedFraction, deadFraction, updateRatio, loss, trainAccuracy. \
             Only the figures the log has data for are drawn.
-            """)
+
+            """ + ExitStatus.help)
 
     @Argument(help: "The history written by `vanish train` (history.json), or a per-layer gradient log (.csv).")
     var history: String
