@@ -27,8 +27,11 @@ public enum FigureCatalog {
     }
 
     /// The kinds `history` has data for: an imported log may lack the loss, ‖δ‖ or saturation.
+    ///
+    /// A trained history records all of them; even one without steps draws every figure (empty).
     public static func available(in history: GradientHistory) -> Set<Kind> {
         var kinds = Set(Kind.allCases)
+        guard history.spec.importedFrom != nil else { return kinds }
         let runs = history.runs
         if !runs.contains(where: { !$0.loss.isEmpty }) { kinds.remove(.curves) }
         if !runs.contains(where: { !$0.stats.deltaNorm.isEmpty }) { kinds.remove(.profileDelta) }
