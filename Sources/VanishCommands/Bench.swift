@@ -178,11 +178,27 @@ public enum Bench {
         ])
     }
 
+    /// The processor's single-core peak, then one layer's three training products per width and kernel.
     static func gemmRows(repeats: Int) -> [BenchRow] {
-        // TODO: GEMM GFLOP/s at widths 64, 256, 512, 1024 against the measured peak, once
-        // MLPTraining offers its public matrix-product benchmark.
-        [BenchRow(part: "gemm", name: "not measured yet", samples: [], unit: "", digits: 0,
-                  note: "needs MLPTraining's matrix-product benchmark")]
+        let peak = (0..<repeats).map { _ in GEMMBenchmark.peakGFLOPS(repetitions: 1) }
+        var rows = [BenchRow(part: "gemm", name: "peak, one core", samples: peak, unit: "GFLOP/s", digits: 1,
+                             note: "\(GEMMBenchmark.vectorUnit) fused multiply-add loop")]
+        let peakMedian = median(peak)
+        for width in GEMMBenchmark.standardWidths {
+            for kernel in MatrixKernel.available {
+                var batch = 0
+                let samples = (0..<repeats).map { _ in
+                    let result = GEMMBenchmark.measure(width: width, kernel: kernel, repetitions: 1)
+                    batch = result.batch
+                    return result.gflops
+                }
+                let share = NumberText.fixed(100 * median(samples) / peakMedian, digits: 0)
+                let used = kernel == MatrixKernel.training ? ", training's" : ""
+                rows.append(BenchRow(part: "gemm", name: "width \(width), \(kernel.rawValue)", samples: samples, unit: "GFLOP/s",
+                                     digits: 1, note: "\(share) % of peak; batch \(batch), forward + backward\(used)"))
+            }
+        }
+        return rows
     }
 
     /// The figure kinds timed one by one, with the catalog kinds each covers.

@@ -63,6 +63,20 @@ import VanishCommands
         #expect(throws: RenderError.self) { try Bench.run(BenchRequest(repeats: 0, parts: [.memory])) }
     }
 
+    @Test func gemmRowsHaveThePeakAndEveryWidth() throws {
+        let report = try Bench.run(BenchRequest(specOrPreset: try Self.tinySpecFile().path, repeats: 1, parts: [.gemm]))
+        let names = report.rows.map(\.name)
+        #expect(names.first == "peak, one core")
+        for width in [64, 256, 512, 1024] {
+            #expect(names.contains { $0.hasPrefix("width \(width), ") }, "\(names)")
+        }
+        for row in report.rows {
+            #expect(row.unit == "GFLOP/s")
+            #expect(row.median.isFinite && row.median > 0, "\(row.name): \(row.samples)")
+        }
+        #expect(report.rows.dropFirst().allSatisfy { $0.note.contains(" % of peak") })
+    }
+
     @Test func medianOfOddAndEvenCounts() {
         #expect(Bench.median([3, 1, 2]) == 2)
         #expect(Bench.median([4, 1, 3, 2]) == 2.5)
