@@ -95,8 +95,9 @@ extension GradientHistory {
                 HistoryReadError(source: source, message: "runs[\(runIndex)].\(path): \(message)")
             }
             let rows = run.steps.count
+            // An empty table, loss or accuracy was not recorded (an imported log may lack them).
             for name in LayerStats.names {
-                guard let table = run.stats[name] else { continue }
+                guard let table = run.stats[name], !(table.isEmpty && name != "weightGradNorm") else { continue }
                 if table.count != rows {
                     throw fail("stats.\(name)", "has \(table.count) rows, expected one per step (\(rows))")
                 }
@@ -116,8 +117,8 @@ extension GradientHistory {
                 }
             }
             if run.stepsPerBucket < 1 { throw fail("stepsPerBucket", "must be at least 1, found \(run.stepsPerBucket)") }
-            if run.loss.count != rows { throw fail("loss", "has \(run.loss.count) values, expected \(rows)") }
-            if run.trainAccuracy.count != rows {
+            if !run.loss.isEmpty, run.loss.count != rows { throw fail("loss", "has \(run.loss.count) values, expected \(rows)") }
+            if !run.trainAccuracy.isEmpty, run.trainAccuracy.count != rows {
                 throw fail("trainAccuracy", "has \(run.trainAccuracy.count) values, expected \(rows)")
             }
         }
