@@ -195,6 +195,56 @@ __attribute__((target("avx512f"))) void vk_activation_backward_avx512(int kind, 
     }
 }
 
+__attribute__((target("avx512f"))) void vk_column_sums_avx512(const float *matrix, long rows, long cols,
+                                                              float *sums) {
+    for (long j = 0; j < cols; j += 16) {
+        __mmask16 m = tail_mask(cols - j);
+        __m512 total = _mm512_setzero_ps();
+        for (long i = 0; i < rows; i++) total = _mm512_add_ps(total, _mm512_maskz_loadu_ps(m, matrix + i * cols + j));
+        _mm512_mask_storeu_ps(sums + j, m, total);
+    }
+}
+
+__attribute__((target("avx512f"))) void vk_add_avx512(const float *a, const float *b, float *out, long count) {
+    for (long i = 0; i < count; i += 16) {
+        __mmask16 m = tail_mask(count - i);
+        _mm512_mask_storeu_ps(out + i, m, _mm512_add_ps(_mm512_maskz_loadu_ps(m, a + i), _mm512_maskz_loadu_ps(m, b + i)));
+    }
+}
+
+__attribute__((target("avx512f"))) void vk_sgd_avx512(float *weights, const float *grads, float *velocity, long count,
+                                                      float learningRate, float momentum, double *change,
+                                                      double *size) {
+    const __m512 mu = _mm512_set1_ps(momentum), lr = _mm512_set1_ps(learningRate);
+    __m512 changeSum = _mm512_setzero_ps(), sizeSum = _mm512_setzero_ps();
+    for (long i = 0; i < count; i += 16) {
+        __mmask16 m = tail_mask(count - i);
+        __m512 w = _mm512_maskz_loadu_ps(m, weights + i);
+        __m512 v = _mm512_add_ps(_mm512_mul_ps(mu, _mm512_maskz_loadu_ps(m, velocity + i)),
+                                 _mm512_maskz_loadu_ps(m, grads + i));
+        __m512 updated = _mm512_sub_ps(w, _mm512_mul_ps(lr, v));
+        _mm512_mask_storeu_ps(velocity + i, m, v);
+        _mm512_mask_storeu_ps(weights + i, m, updated);
+        if (change) {
+            __m512 d = _mm512_sub_ps(updated, w);
+            changeSum = _mm512_add_ps(changeSum, _mm512_mul_ps(d, d));
+            sizeSum = _mm512_add_ps(sizeSum, _mm512_mul_ps(w, w));
+        }
+    }
+    if (change && size) {
+        float lanes[16], sizes[16];
+        _mm512_storeu_ps(lanes, changeSum);
+        _mm512_storeu_ps(sizes, sizeSum);
+        double c = 0, z = 0;
+        for (int i = 0; i < 16; i++) {
+            c += lanes[i];
+            z += sizes[i];
+        }
+        *change = c;
+        *size = z;
+    }
+}
+
 __attribute__((target("avx512f,fma")))
 static float fma_loop_avx512(long iterations) {
     // Twelve independent chains cover the FMA latency (4 cycles) on two ports.

@@ -52,6 +52,10 @@ public enum DenseKernel {
 /// Sums a row-major matrix's rows into one row.
 @inline(__always)
 func columnSums(_ matrix: UnsafePointer<Float>, rows: Int, columns: Int, into sums: UnsafeMutablePointer<Float>) {
+    if ActivationKernel.avx512 {
+        vk_column_sums_avx512(matrix, rows, columns, sums)
+        return
+    }
     sums.update(repeating: 0, count: columns)
     for row in 0..<rows {
         let line = matrix + row * columns
