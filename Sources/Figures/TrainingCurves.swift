@@ -11,16 +11,19 @@ public enum TrainingCurves {
     /// Loss (left, log axis) and test accuracy (right) of `runs`, with one legend below.
     public static func scene(_ runs: [FigureRun], style: FigureStyle = .standard, measurer: TextMeasurer) -> Scene {
         var scene = Scene(width: size.width, height: size.height)
-        let top = FigureLayout.title("Training loss and test accuracy", in: &scene, style: style, measurer: measurer)
+        // An imported log has no test accuracy: its loss takes the whole width.
+        let accuracy = runs.contains { !$0.run.testAccuracy.isEmpty || $0.run.settings.importedFrom == nil }
+        let top = FigureLayout.title(accuracy ? "Training loss and test accuracy" : "Training loss", in: &scene, style: style, measurer: measurer)
         var entries = runs.map { LegendEntry(mark: .line(style.networkColor($0.colorIndex), dash: [], marker: false), label: $0.label) }
         if runs.contains(where: { $0.run.diverged != nil }) {
             entries.append(LegendEntry(mark: .cross(style.mutedTextColor), label: "diverged (loss or gradient not finite)"))
         }
         let legendTop = FigureLayout.bottomLegend(entries, in: &scene, style: style, measurer: measurer)
         let bottom = legendTop - 12
-        let half = (size.width - 2 * FigureLayout.margin) / 2
+        let half = (size.width - 2 * FigureLayout.margin) / (accuracy ? 2 : 1)
         scene.append(contentsOf: lossPanel(runs, in: Rect(x: FigureLayout.margin, y: top, width: half - 12, height: bottom - top),
                                            style: style, measurer: measurer))
+        guard accuracy else { return scene }
         scene.append(contentsOf: accuracyPanel(runs, in: Rect(x: FigureLayout.margin + half, y: top, width: half - 12, height: bottom - top),
                                                style: style, measurer: measurer))
         return scene
@@ -47,10 +50,11 @@ public enum TrainingCurves {
         let frame = Rect(x: left, y: top, width: area.maxX - left - 16, height: bottom - top)
         let x = PlotScale.linear(lo, hi)
         let labelWidth = measurer.measure(String(Int(hi)), style: style.text(style.tickSize)).width
-        let xTicks = Ticks.linear(from: lo, to: hi, maxCount: max(2, Int(frame.width / (labelWidth + 30)))) { v, _ in
+        // Steps are whole numbers: no more ticks than steps, or short runs get repeated labels (1 1 2 2 …).
+        let xTicks = Ticks.linear(from: lo, to: hi, maxCount: max(2, min(Int(hi - lo) + 1, Int(frame.width / (labelWidth + 30))))) { v, _ in
             NumberFormat.fixed(v, digits: 0)
         }
-        var axes = Axes(frame: frame, xTicks: xTicks, yTicks: yTicks, xTitle: "training step", yTitle: "loss (cross-entropy)")
+        var axes = Axes(frame: frame, xTicks: xTicks, yTicks: yTicks, xTitle: "training step", yTitle: runs.allSatisfy { $0.run.settings.importedFrom != nil } ? "loss" : "loss (cross-entropy)")
         axes.horizontalGrid = true
         out += axes.items(style: style, measurer: measurer)
         var data: [SceneItem] = []

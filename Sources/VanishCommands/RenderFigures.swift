@@ -25,11 +25,14 @@ public enum FigureFormat: String, CaseIterable, Sendable {
 public enum RenderError: Error, CustomStringConvertible, Sendable {
     case badOption(String)
     case unreadableHistory(path: String, reason: String)
+    /// A gradient log that cannot be imported; the text names the file and the line.
+    case unreadableGradientLog(String)
 
     public var description: String {
         switch self {
         case .badOption(let message): return message
         case .unreadableHistory(let path, let reason): return "cannot read history \(path): \(reason)"
+        case .unreadableGradientLog(let message): return "cannot import gradient log \(message)"
         }
     }
 }
@@ -55,7 +58,16 @@ public struct RenderRequest: Sendable {
 /// Reads a history written by `vanish train` (`history.json`).
 public enum HistoryInput {
     /// The history at `path`, or an error that names the file and what is wrong with it.
+    ///
+    /// A `.csv` file is a per-layer gradient log from any framework (`GradientLogImport`).
     public static func read(_ path: String) throws -> GradientHistory {
+        if GradientLogImport.isGradientLog(path) {
+            do {
+                return try GradientLogImport.load(contentsOf: URL(fileURLWithPath: path))
+            } catch let error as GradientLogError {
+                throw RenderError.unreadableGradientLog(error.description)
+            }
+        }
         do {
             return try GradientHistory.load(contentsOf: URL(fileURLWithPath: path))
         } catch let error as HistoryReadError {
@@ -72,7 +84,9 @@ public enum RenderFigures {
     /// Writes every figure of the history, each atomically; returns the paths written, in order.
     ///
     /// Nothing is written when the history cannot be read or an option is wrong.
-    public static func run(_ request: RenderRequest, measurer: TextMeasurer, encode: Encoder) throws -> [String] {
+    /// Ctrl-C (`cancellation`) stops before the next figure and writes nothing (`Interrupted`).
+    public static func run(_ request: RenderRequest, measurer: TextMeasurer, cancellation: CancellationFlag? = nil,
+                           encode: Encoder) throws -> [String] {
         guard !request.formats.isEmpty else { throw RenderError.badOption("--format lists no format; valid: png, svg, pdf") }
         guard RenderRequest.dpiRange.contains(request.dpi) else {
             throw RenderError.badOption("--dpi \(NumberFormat.fixed(request.dpi, digits: 0, typographicMinus: false)) is out of range; use 36 to 1200")
@@ -86,12 +100,16 @@ public enum RenderFigures {
         do {
             for figure in FigureCatalog.figures(for: history, style: style, measurer: measurer) {
                 for format in request.formats {
+                    if cancellation?.isCancelled == true {
+                        throw Interrupted(folder: request.outputFolder,
+                                          notWritten: request.formats.map { output.destination.appendingPathComponent("*.\($0.rawValue)") })
+                    }
                     let url = output.url("\(figure.name).\(format.rawValue)")
                     try AtomicFile.write(try encode(figure.scene, format, request.dpi), to: url)
                     staged.append(url)
                 }
             }
-            return try output.commit(staged).map(\.path)
+            return try output.commit(staged, cancellation: cancellation).map(\.path)
         } catch {
             output.discard()
             throw error

@@ -95,8 +95,13 @@ public enum RunReport {
             var staged = try TrainExperiment.writeHistory(history, into: output)
             status?("rendering the report")
             staged += try writeReport(history, data: dataSummary(history.spec, folder: dataFolder), to: output.staging,
-                                      formats: request.formats, dpi: request.dpi, renderer: renderer)
+                                      formats: request.formats, dpi: request.dpi, renderer: renderer,
+                                      cancellation: cancellation)
             return RunResult(history: history, written: try output.commit(staged, cancellation: cancellation))
+        } catch is CancellationError {
+            output.discard()
+            throw Interrupted(folder: output.destination.relativePath,
+                              notWritten: plannedFiles(request.formats).map { output.destination.appendingPathComponent($0) })
         } catch {
             output.discard()
             throw error
@@ -112,13 +117,14 @@ public enum RunReport {
     /// Writes report.pdf and the figure files of `history` into `folder`; returns the files written.
     public static func writeReport(
         _ history: GradientHistory, data: DataSummary?, to folder: URL, formats: [FigureFormat],
-        dpi: Double = CairoRenderer.defaultDPI, renderer: CairoRenderer
+        dpi: Double = CairoRenderer.defaultDPI, renderer: CairoRenderer, cancellation: CancellationFlag? = nil
     ) throws -> [URL] {
         try createFolder(folder)
         var written: [URL] = []
         let measurer = renderer.measurer
         let figureFormats = formats.filter { $0 != .pdf }
         let figures = folder.appendingPathComponent(figureFolder, isDirectory: true)
+        if cancellation?.isCancelled == true { throw CancellationError() }
         var jobs: [(figure: NamedFigure, format: FigureFormat)] = []
         if !figureFormats.isEmpty {
             try createFolder(figures)
@@ -134,6 +140,8 @@ public enum RunReport {
         let figureJobs = jobs
         let results = RenderResults(count: pdf + jobs.count)
         DispatchQueue.concurrentPerform(iterations: pdf + jobs.count) { i in
+            // Ctrl-C: the jobs not yet started are skipped.
+            if cancellation?.isCancelled == true { return results.set(i, .failure(CancellationError())) }
             if i < pdf {
                 results.set(i, Result {
                     let document = ReportBuilder.document(for: history, data: data, measurer: measurer)
@@ -159,6 +167,8 @@ public enum RunReport {
 
     /// The size and split of the spec's data set (first seed's split), or nil if it cannot be loaded.
     public static func dataSummary(_ spec: ExperimentSpec, folder: URL?) -> DataSummary? {
+        // An imported log names no data set.
+        if spec.importedFrom != nil { return nil }
         guard let split = try? spec.dataset.load(seed: spec.seeds.first ?? 0, relativeTo: folder) else { return nil }
         let name: String
         switch spec.dataset {
