@@ -109,11 +109,16 @@ public struct ExperimentSpec: Codable, Sendable, Hashable {
     public var seeds: [Int]
     public var recordEvery: Int
     public var networks: [NetworkSpec]
+    /// A depth sweep: every network trains once per depth listed here (see `expandedNetworks`).
+    public var depths: [Int]?
+    /// Train on the first this-many training examples only (after the split), e.g. so that
+    /// one epoch at `batchSize` ≥ this is one full batch; nil: all of them.
+    public var trainExamples: Int?
 
     public init(
         name: String, title: String, dataset: DatasetSpec, depth: Int, width: Int, batchSize: Int,
         epochs: Int?, steps: Int? = nil, optimizer: OptimizerSpec, init: Initialization, clipNorm: Double? = nil,
-        seeds: [Int], recordEvery: Int = 1, networks: [NetworkSpec]
+        seeds: [Int], recordEvery: Int = 1, networks: [NetworkSpec], depths: [Int]? = nil, trainExamples: Int? = nil
     ) {
         self.name = name
         self.title = title
@@ -129,6 +134,8 @@ public struct ExperimentSpec: Codable, Sendable, Hashable {
         self.seeds = seeds
         self.recordEvery = recordEvery
         self.networks = networks
+        self.depths = depths
+        self.trainExamples = trainExamples
     }
 }
 

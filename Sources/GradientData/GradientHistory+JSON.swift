@@ -174,6 +174,8 @@ extension ExperimentSpec {
         fields.append(("seeds", .array(seeds.map { .int($0) })))
         fields.append(("recordEvery", .int(recordEvery)))
         fields.append(("networks", .array(networks.map(\.orderedJSON))))
+        if let depths { fields.append(("depths", .array(depths.map { .int($0) }))) }
+        if let trainExamples { fields.append(("trainExamples", .int(trainExamples))) }
         return .object(fields)
     }
 
