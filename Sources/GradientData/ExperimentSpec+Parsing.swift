@@ -4,7 +4,7 @@ extension ExperimentSpec {
     /// The keys a spec's top level may hold, in the order they are documented.
     public static let keys = [
         "name", "title", "dataset", "depth", "width", "batchSize", "epochs", "steps", "optimizer", "init",
-        "clipNorm", "seeds", "recordEvery", "networks", "depths", "trainExamples",
+        "clipNorm", "seeds", "recordEvery", "networks", "initGain", "depths", "trainExamples",
     ]
 
     /// Reads a spec from JSON, refusing unknown keys, wrong types and invalid values.
@@ -41,6 +41,7 @@ extension ExperimentSpec {
             seeds: try reader.required(top, "seeds", reader.seeds),
             recordEvery: try reader.optional(top, "recordEvery", reader.positiveInt) ?? 1,
             networks: try reader.required(top, "networks", reader.networks),
+            initGain: try reader.optional(top, "initGain", reader.positiveDouble),
             depths: depths,
             trainExamples: try reader.optional(top, "trainExamples", reader.positiveInt))
         try spec.validate(source: source)
@@ -287,7 +288,7 @@ struct SpecFieldReader {
 
     static let networkKeys = [
         "name", "activation", "batchNorm", "residual", "depth", "width", "batchSize", "epochs", "steps",
-        "optimizer", "init", "clipNorm", "recordEvery",
+        "optimizer", "init", "clipNorm", "recordEvery", "initGain",
     ]
 
     func network(_ value: JSONValue, _ path: String) throws -> NetworkSpec {
@@ -305,7 +306,8 @@ struct SpecFieldReader {
             optimizer: try optional(fields, "optimizer", optimizer, path: path),
             init: try optional(fields, "init", initialization, path: path),
             clipNorm: try optional(fields, "clipNorm", positiveDouble, path: path),
-            recordEvery: try optional(fields, "recordEvery", positiveInt, path: path))
+            recordEvery: try optional(fields, "recordEvery", positiveInt, path: path),
+            initGain: try optional(fields, "initGain", positiveDouble, path: path))
     }
 
     func networks(_ value: JSONValue, _ path: String) throws -> [NetworkSpec] {

@@ -26,6 +26,22 @@ extension ExperimentSpec {
         optimizer: OptimizerSpec(kind: .sgd, learningRate: 0.01, momentum: 0.9),
         init: .xavierNormal, seeds: [0], recordEvery: 1, networks: zooNetworks)
 
+    /// Exploding gradients: a tanh network with weights twice Xavier's size, without and with clipping by norm.
+    ///
+    /// Each layer multiplies the gradient by about 1.2 on its way back, so the first layer's is about
+    /// 25 times the output layer's; the first large updates throw the network into saturation.
+    /// The same spec ships as `Reports/exploding.json`.
+    public static let exploding = ExperimentSpec(
+        name: "exploding", title: "Exploding gradients, and what clipping changes", dataset: .digits,
+        depth: 20, width: 64, batchSize: 64, epochs: 20,
+        optimizer: OptimizerSpec(kind: .sgd, learningRate: 0.05, momentum: 0.9),
+        init: .xavierNormal, seeds: [0], recordEvery: 1,
+        networks: [
+            NetworkSpec(name: "tanh", activation: .tanh),
+            NetworkSpec(name: "tanh+clipping", activation: .tanh, clipNorm: 1),
+        ],
+        initGain: 2)
+
     /// How the gradient reaching layer 1 fades with depth: the zoo's five networks at depths 2 to 40,
     /// five seeds each, at initialisation and after 50 updates.
     ///
@@ -55,7 +71,7 @@ extension ExperimentSpec {
         trainExamples: 1000)
 
     /// The specs built into the binary, so `vanish train zoo` works from any folder.
-    public static let presets: [ExperimentSpec] = [quick, zoo, depthSweep, initStory]
+    public static let presets: [ExperimentSpec] = [quick, zoo, exploding, depthSweep, initStory]
 
     /// The built-in spec called `name`, if there is one.
     public static func preset(named name: String) -> ExperimentSpec? {

@@ -76,7 +76,7 @@ extension ExperimentSpec {
             residual: network.residual ?? false, depth: network.depth ?? depth, width: network.width ?? width,
             batchSize: batch, epochs: epochCount, steps: stepCount, optimizer: network.optimizer ?? optimizer,
             init: network.`init` ?? `init`, clipNorm: network.clipNorm ?? clipNorm,
-            recordEvery: network.recordEvery ?? recordEvery, seed: seed)
+            recordEvery: network.recordEvery ?? recordEvery, seed: seed, initGain: network.initGain ?? initGain)
     }
 
     /// This spec with its seeds replaced by `[seed]` (the CLI's `--seed`).

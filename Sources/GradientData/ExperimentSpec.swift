@@ -69,11 +69,14 @@ public struct NetworkSpec: Codable, Sendable, Hashable {
     public var `init`: Initialization?
     public var clipNorm: Double?
     public var recordEvery: Int?
+    /// Multiplies the standard deviation of the initial weights (PyTorch's `gain`); nil: 1.
+    public var initGain: Double?
 
     public init(
         name: String, activation: Activation, batchNorm: Bool? = nil, residual: Bool? = nil,
         depth: Int? = nil, width: Int? = nil, batchSize: Int? = nil, epochs: Int? = nil, steps: Int? = nil,
-        optimizer: OptimizerSpec? = nil, init: Initialization? = nil, clipNorm: Double? = nil, recordEvery: Int? = nil
+        optimizer: OptimizerSpec? = nil, init: Initialization? = nil, clipNorm: Double? = nil, recordEvery: Int? = nil,
+        initGain: Double? = nil
     ) {
         self.name = name
         self.activation = activation
@@ -88,6 +91,7 @@ public struct NetworkSpec: Codable, Sendable, Hashable {
         self.`init` = `init`
         self.clipNorm = clipNorm
         self.recordEvery = recordEvery
+        self.initGain = initGain
     }
 }
 
@@ -109,6 +113,12 @@ public struct ExperimentSpec: Codable, Sendable, Hashable {
     public var seeds: [Int]
     public var recordEvery: Int
     public var networks: [NetworkSpec]
+    /// Multiplies the standard deviation of the initial weights (PyTorch's `gain`); nil: 1.
+    public var initGain: Double?
+    /// The gradient log (file name) a history was imported from; nil for a trained history.
+    ///
+    /// An imported history's training settings are unknown: its spec and settings hold placeholders.
+    public var importedFrom: String?
     /// A depth sweep: every network trains once per depth listed here (see `expandedNetworks`).
     public var depths: [Int]?
     /// Train on the first this-many training examples only (after the split), e.g. so that
@@ -118,7 +128,8 @@ public struct ExperimentSpec: Codable, Sendable, Hashable {
     public init(
         name: String, title: String, dataset: DatasetSpec, depth: Int, width: Int, batchSize: Int,
         epochs: Int?, steps: Int? = nil, optimizer: OptimizerSpec, init: Initialization, clipNorm: Double? = nil,
-        seeds: [Int], recordEvery: Int = 1, networks: [NetworkSpec], depths: [Int]? = nil, trainExamples: Int? = nil
+        seeds: [Int], recordEvery: Int = 1, networks: [NetworkSpec], initGain: Double? = nil, importedFrom: String? = nil,
+        depths: [Int]? = nil, trainExamples: Int? = nil
     ) {
         self.name = name
         self.title = title
@@ -134,6 +145,8 @@ public struct ExperimentSpec: Codable, Sendable, Hashable {
         self.seeds = seeds
         self.recordEvery = recordEvery
         self.networks = networks
+        self.initGain = initGain
+        self.importedFrom = importedFrom
         self.depths = depths
         self.trainExamples = trainExamples
     }
@@ -157,11 +170,17 @@ public struct RunSettings: Codable, Sendable, Hashable {
     public var clipNorm: Double?
     public var recordEvery: Int
     public var seed: Int
+    /// Multiplies the standard deviation of the initial weights; nil: 1.
+    public var initGain: Double?
+    /// The gradient log this run was imported from; nil when vanish trained it.
+    ///
+    /// An imported run's activation, widths and training settings are placeholders, not facts.
+    public var importedFrom: String?
 
     public init(
         network: String, activation: Activation, batchNorm: Bool, residual: Bool, depth: Int, width: Int,
         batchSize: Int, epochs: Int?, steps: Int, optimizer: OptimizerSpec, init: Initialization,
-        clipNorm: Double?, recordEvery: Int, seed: Int
+        clipNorm: Double?, recordEvery: Int, seed: Int, initGain: Double? = nil, importedFrom: String? = nil
     ) {
         self.network = network
         self.activation = activation
@@ -177,5 +196,7 @@ public struct RunSettings: Codable, Sendable, Hashable {
         self.clipNorm = clipNorm
         self.recordEvery = recordEvery
         self.seed = seed
+        self.initGain = initGain
+        self.importedFrom = importedFrom
     }
 }

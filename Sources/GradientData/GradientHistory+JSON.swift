@@ -154,6 +154,7 @@ extension NetworkSpec {
         if let steps { fields.append(("steps", .int(steps))) }
         if let optimizer { fields.append(("optimizer", optimizer.orderedJSON)) }
         if let value = `init` { fields.append(("init", .string(value.rawValue))) }
+        if let initGain { fields.append(("initGain", .double(initGain))) }
         if let clipNorm { fields.append(("clipNorm", .double(clipNorm))) }
         if let recordEvery { fields.append(("recordEvery", .int(recordEvery))) }
         return .object(fields)
@@ -170,12 +171,14 @@ extension ExperimentSpec {
         if let steps { fields.append(("steps", .int(steps))) }
         fields.append(("optimizer", optimizer.orderedJSON))
         fields.append(("init", .string(`init`.rawValue)))
+        if let initGain { fields.append(("initGain", .double(initGain))) }
         if let clipNorm { fields.append(("clipNorm", .double(clipNorm))) }
         fields.append(("seeds", .array(seeds.map { .int($0) })))
         fields.append(("recordEvery", .int(recordEvery)))
         fields.append(("networks", .array(networks.map(\.orderedJSON))))
         if let depths { fields.append(("depths", .array(depths.map { .int($0) }))) }
         if let trainExamples { fields.append(("trainExamples", .int(trainExamples))) }
+        if let importedFrom { fields.append(("importedFrom", .string(importedFrom))) }
         return .object(fields)
     }
 
@@ -185,14 +188,18 @@ extension ExperimentSpec {
 
 extension RunSettings {
     var orderedJSON: OrderedJSON {
-        .object([
+        var fields: [(String, OrderedJSON)] = [
             ("network", .string(network)), ("activation", .string(activation.rawValue)),
             ("batchNorm", .bool(batchNorm)), ("residual", .bool(residual)), ("depth", .int(depth)),
             ("width", .int(width)), ("batchSize", .int(batchSize)), ("epochs", epochs.map { .int($0) } ?? .null),
             ("steps", .int(steps)), ("optimizer", optimizer.orderedJSON), ("init", .string(`init`.rawValue)),
             ("clipNorm", clipNorm.map { .double($0) } ?? .null), ("recordEvery", .int(recordEvery)),
             ("seed", .int(seed)),
-        ])
+        ]
+        // Written only when set, so histories without them keep their bytes.
+        if let initGain { fields.append(("initGain", .double(initGain))) }
+        if let importedFrom { fields.append(("importedFrom", .string(importedFrom))) }
+        return .object(fields)
     }
 }
 

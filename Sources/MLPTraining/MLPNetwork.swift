@@ -81,7 +81,8 @@ public final class MLPNetwork {
     /// Draws the weights (and, for `nielsen`, the biases) from `generator`; batch norm starts at gamma 1, beta 0.
     ///
     /// Layers are filled in order, weights row by row, then biases: the same generator state gives the same network.
-    public func initialize(_ initialization: Initialization, generator: inout SeededGenerator) {
+    /// `gain` multiplies the weights' standard deviation (as PyTorch's `gain`); it leaves biases alone.
+    public func initialize(_ initialization: Initialization, gain: Double = 1, generator: inout SeededGenerator) {
         let p = parameters.pointer
         for layer in layout.layers {
             let fanIn = Double(layer.inputs)
@@ -92,7 +93,7 @@ public final class MLPNetwork {
             case .heNormal: std = (2 / fanIn).squareRoot()
             case .nielsen: std = (1 / fanIn).squareRoot()
             }
-            for i in 0..<layer.weightCount { p[layer.weight + i] = Float(std * generator.nextNormal()) }
+            for i in 0..<layer.weightCount { p[layer.weight + i] = Float(gain * std * generator.nextNormal()) }
             for i in 0..<layer.outputs {
                 p[layer.bias + i] = initialization == .nielsen ? Float(generator.nextNormal()) : 0
             }

@@ -25,7 +25,7 @@ public enum TrainingRun {
         let batchSize = max(1, min(settings.batchSize, train.count))
         let network = MLPNetwork(shape: shape, maxBatch: batchSize)
         var weightGenerator = SeededGenerator(seed: settings.seed, stream: networkIndex)
-        network.initialize(settings.`init`, generator: &weightGenerator)
+        network.initialize(settings.`init`, gain: settings.initGain ?? 1, generator: &weightGenerator)
         var orderGenerator = SeededGenerator(seed: settings.seed, stream: batchOrderStream)
         var optimizer = Optimizer(settings.optimizer, parameterCount: network.layout.count)
         var recorder = Recorder(network: network, steps: settings.steps, recordEvery: settings.recordEvery)

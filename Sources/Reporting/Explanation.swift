@@ -26,7 +26,10 @@ public enum Explanation {
     /// The explanation's sections, in reading order.
     public static func sections(_ f: Findings) -> [ProseSection] {
         var out = [whatItIs(), howToRead(), whatThisRunShows(f)]
-        if let s = whySigmoidAndTanh(f) { out.append(s) }
+        if let s = explodingAndClipping(f) { out.append(s) }
+        // The exploding story explains saturation in its own section; the sigmoid's bound is beside the point there.
+        let sigmoidPresent = f.runs.contains { $0.settings.activation == .sigmoid }
+        if !tellsExplodingStory(f) || sigmoidPresent, let s = whySigmoidAndTanh(f) { out.append(s) }
         if let s = whatReLUChanges(f) { out.append(s) }
         if let s = whatBatchNormChanges(f) { out.append(s) }
         if let s = whatResidualChanges(f) { out.append(s) }
@@ -140,7 +143,7 @@ public enum Explanation {
             paragraphs.append([TextSpan("For "), TextSpan(Phrases.list(unknown.map(\.label)), .strong),
                                TextSpan(" the ratio of the first layer's gradient to the output layer's cannot be given: a gradient is zero or not a finite number.")])
         }
-        if vanished.isEmpty, let smallest = f.runs.compactMap(\.ratioAtEnd).filter({ $0.isFinite && $0 > 0 }).min() {
+        if vanished.isEmpty, !tellsExplodingStory(f), let smallest = f.runs.compactMap(\.ratioAtEnd).filter({ $0.isFinite && $0 > 0 }).min() {
             paragraphs.append([TextSpan("Even the weakest first layer here receives \(Phrases.share(smallest, of: "its output layer's gradient")); a gradient counts as vanished in this report below \(NumberFormat.powerOfTen(-4)), when the first layer learns ten thousand times more slowly than the last.")])
         }
         return ProseSection(heading: "What this run shows", paragraphs: paragraphs)
@@ -284,6 +287,7 @@ public enum Explanation {
     }
 
     static func inShort(_ f: Findings) -> ProseSection {
+        if let p = explodingInShort(f) { return ProseSection(heading: "In short", paragraphs: [p]) }
         let vanished = f.runs.filter { $0.gradientFate == .vanished }
         let learned = f.runs.filter { f.outcome($0) == .learned && ($0.gradientFate == .healthy || $0.gradientFate == .weakened) }
         var p: [TextSpan] = []
@@ -342,6 +346,7 @@ public enum Explanation {
 
     /// Two or three sentences with the run's main result, for the title page.
     public static func headline(_ f: Findings) -> [TextSpan] {
+        if let p = explodingInShort(f) { return p }
         var p: [TextSpan] = []
         // Networks that lose their gradient or do not learn get a sentence each; the rest share one.
         let stuck = f.runs.filter { $0.gradientFate == .vanished || f.outcome($0) == .chance }

@@ -40,11 +40,14 @@ public struct RunFinding: Hashable, Sendable {
     public var saturatedAtEnd: Double?
     public var deadAtEnd: Double?
     public var diverged: Int?
+    /// With clipping: how many recorded steps had a gradient norm (weights and biases) above the limit,
+    /// and the first step that did not; nil without clipping or without bias norms.
+    public var clipping: ClippingFinding?
 
     public init(
         label: String, colorIndex: Int, settings: RunSettings, layerCount: Int, finalLoss: Double?,
         finalTestAccuracy: Double?, bestTestAccuracy: Double?, ratioAtStart: Double?, ratioAtEnd: Double?,
-        saturatedAtEnd: Double?, deadAtEnd: Double?, diverged: Int?
+        saturatedAtEnd: Double?, deadAtEnd: Double?, diverged: Int?, clipping: ClippingFinding? = nil
     ) {
         self.label = label
         self.colorIndex = colorIndex
@@ -58,6 +61,13 @@ public struct RunFinding: Hashable, Sendable {
         self.saturatedAtEnd = saturatedAtEnd
         self.deadAtEnd = deadAtEnd
         self.diverged = diverged
+        self.clipping = clipping
+    }
+
+    /// The average factor per layer at step 0, as `factorPerLayerAtEnd` at the end.
+    public var factorPerLayerAtStart: Double? {
+        guard let r = ratioAtStart, r.isFinite, r > 0, layerCount > 1 else { return nil }
+        return pow(r, 1 / Double(layerCount - 1))
     }
 
     /// The average factor by which the gradient shrinks (< 1) or grows (> 1) per layer at the end:
@@ -72,6 +82,37 @@ public struct RunFinding: Hashable, Sendable {
 
     /// Whether the network is a plain sigmoid (no batch norm, no residual connections).
     public var isPlainSigmoid: Bool { settings.activation == .sigmoid && !settings.batchNorm && !settings.residual }
+}
+
+/// How often clipping by norm was at work in a run, from its recorded weight and bias gradient norms.
+public struct ClippingFinding: Hashable, Sendable {
+    /// The limit (`clipNorm`).
+    public var limit: Double
+    /// Recorded steps whose gradient norm exceeded the limit, and all recorded steps.
+    public var clippedSteps: Int
+    public var recordedSteps: Int
+    /// The gradient norm at step 0.
+    public var normAtStart: Double
+    /// The first recorded step whose norm stayed within the limit, if any.
+    public var firstUnclippedStep: Int?
+
+    /// The clipping of `run`, or nil without `clipNorm` or bias gradients (the norm needs both).
+    ///
+    /// Batch norm's own parameters are not recorded, so with batch norm the norm is a lower bound.
+    public init?(_ run: RunHistory) {
+        guard let limit = run.settings.clipNorm else { return nil }
+        let w = run.stats.weightGradNorm, b = run.stats.biasGradNorm
+        let rows = min(w.count, b.count, run.steps.count)
+        guard rows > 0 else { return nil }
+        let norms = (0..<rows).map { i in
+            zip(w[i], b[i]).reduce(0.0) { $0 + Double($1.0) * Double($1.0) + Double($1.1) * Double($1.1) }.squareRoot()
+        }
+        self.limit = limit
+        clippedSteps = norms.filter { $0 > limit }.count
+        recordedSteps = rows
+        normAtStart = norms[0]
+        firstUnclippedStep = norms.firstIndex { $0 <= limit }.map { run.steps[$0] }
+    }
 }
 
 /// How much of the output layer's gradient reaches the first layer.
@@ -153,7 +194,7 @@ public struct Findings: Hashable, Sendable {
                 ratioAtStart: row.firstToLastRatioAtStart, ratioAtEnd: row.firstToLastRatioAtEnd,
                 saturatedAtEnd: Self.hiddenMean(run.stats.saturatedFraction.last, layers: count),
                 deadAtEnd: Self.hiddenMean(run.stats.deadFraction.last, layers: count),
-                diverged: run.diverged)
+                diverged: run.diverged, clipping: ClippingFinding(run))
         }
         let classes = data?.classes ?? (history.spec.dataset == .digits ? 10 : nil)
         self.init(runs: runs, classes: classes)

@@ -32,6 +32,11 @@ public enum SettingsDescription {
         }
     }
 
+    /// The initialisation with its gain, when there is one: "He normal × 2".
+    public static func initialization(_ s: RunSettings) -> String {
+        initialization(s.`init`) + (s.initGain.map { $0 == 1 ? "" : " × \(decimal($0))" } ?? "")
+    }
+
     public static func dataset(_ d: DatasetSpec, _ data: DataSummary?) -> String {
         var s: String
         switch d {
@@ -100,7 +105,7 @@ public enum SettingsDescription {
             let diverged = history.runs.filter { family($0) == name }.compactMap(\.diverged)
             out.append((name, spec.networks.firstIndex { $0.name == name } ?? r.colorIndex,
                         [name, s.activation.rawValue, s.batchNorm ? "yes" : "no", s.residual ? "yes" : "no",
-                         initialization(s.`init`), other.isEmpty ? "—" : other.joined(separator: ", ")],
+                         initialization(s), other.isEmpty ? "—" : other.joined(separator: ", ")],
                         diverged))
         }
         return out
@@ -111,7 +116,7 @@ public enum SettingsDescription {
         var parts = ["\(s.activation.rawValue) activations"]
         if s.batchNorm { parts.append("batch normalisation") }
         if s.residual { parts.append("residual connections") }
-        parts.append("\(initialization(s.`init`)) initialisation")
+        parts.append("\(initialization(s)) initialisation")
         parts.append("\(s.depth) hidden layers × \(s.width) units")
         parts.append("seed \(s.seed)")
         return parts.joined(separator: " · ")
