@@ -64,26 +64,35 @@ extension Dataset {
     public static func csv(contentsOf url: URL, labelColumn: String) throws -> Dataset {
         let data: Data
         do {
-            data = try Data(contentsOf: url)
+            data = try InputFile.read(url)
         } catch {
-            throw DatasetError(source: url.path, message: "cannot read the file")
+            throw DatasetError(source: url.path, message: error.message)
         }
         return try parseCSV(data, source: url.path, labelColumn: labelColumn)
     }
 
     static func parseCSV(_ data: Data, source: String, labelColumn: String) throws -> Dataset {
         guard let text = String(data: data, encoding: .utf8) else {
-            throw DatasetError(source: source, message: "not UTF-8 text")
+            let line = InputFile.firstInvalidUTF8Line(data).map { " (line \($0) holds a byte that is not UTF-8)" } ?? ""
+            throw DatasetError(source: source, message: "not UTF-8 text\(line)")
         }
-        var lines = text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
-            .map { $0.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) } }
-            .filter { !($0.count == 1 && $0[0].isEmpty) }
-        guard let first = lines.first else { throw DatasetError(source: source, message: "no rows") }
+        // Each row keeps its line number in the file (blank lines skipped), for error messages.
+        var numbered = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
+            .enumerated()
+            .map { (line: $0.offset + 1, text: $0.element) }
+            .filter { !$0.text.allSatisfy(\.isWhitespace) }
+        guard let firstLine = numbered.first else { throw DatasetError(source: source, message: "no rows") }
+        func cells(_ line: Substring) -> [String] {
+            line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        }
+        let first = cells(firstLine.text)
         var header: [String]?
         if first.contains(where: { Double($0) == nil }) {
             header = first
-            lines.removeFirst()
+            numbered.removeFirst()
         }
+        let lines = numbered.map { cells($0.text) }
+        let lineNumbers = numbered.map(\.line)
         let columns = first.count
         guard columns >= 2 else { throw DatasetError(source: source, message: "needs a label and at least one feature") }
         let label: Int
@@ -103,28 +112,30 @@ extension Dataset {
         var features: [Float] = []
         var labels: [Int32] = []
         features.reserveCapacity(lines.count * (columns - 1))
-        let lineOffset = header == nil ? 1 : 2
         for (row, fields) in lines.enumerated() {
+            let line = lineNumbers[row]
             guard fields.count == columns else {
-                throw DatasetError(source: source, message: "line \(row + lineOffset): \(fields.count) fields, expected \(columns)")
+                throw DatasetError(source: source, message: "line \(line): \(fields.count) fields, expected \(columns)")
             }
             for (column, field) in fields.enumerated() {
                 if column == label {
                     guard let value = Int32(field), value >= 0 else {
                         throw DatasetError(source: source,
-                                           message: "line \(row + lineOffset): label '\(field)' is not a class number 0, 1, 2, …")
+                                           message: "line \(line): label '\(field)' is not a class number (an integer 0, 1, 2, …)")
                     }
                     labels.append(value)
                 } else {
                     guard let value = Float(field), value.isFinite else {
                         throw DatasetError(source: source,
-                                           message: "line \(row + lineOffset), column \(column + 1): '\(field)' is not a number")
+                                           message: "line \(line), column \(column + 1): '\(field)' is not a number")
                     }
                     features.append(value)
                 }
             }
         }
-        guard labels.count >= 2 else { throw DatasetError(source: source, message: "needs at least two rows") }
+        guard labels.count >= 2 else {
+            throw DatasetError(source: source, message: "needs at least two rows of data, found \(labels.count)")
+        }
         let classCount = Int(labels.max() ?? 0) + 1
         return Dataset(features: features, labels: labels, featureCount: columns - 1, classCount: classCount)
     }

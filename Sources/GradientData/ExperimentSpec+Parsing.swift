@@ -14,11 +14,14 @@ extension ExperimentSpec {
     ///   - source: names the spec in error messages (usually its path).
     /// - Throws: `SpecError` naming `source` and the JSON path of the first problem.
     public static func parse(_ data: Data, source: String) throws -> ExperimentSpec {
+        if let line = InputFile.firstInvalidUTF8Line(data) {
+            throw SpecError(source: source, path: "", message: "not UTF-8 text (line \(line) holds a byte that is not UTF-8)")
+        }
         let root: JSONValue
         do {
-            root = try JSONDecoder().decode(JSONValue.self, from: data)
+            root = try JSONValue.parse(Array(data))
         } catch {
-            throw SpecError(source: source, path: "", message: "not valid JSON (\(Self.jsonReason(error)))")
+            throw SpecError(source: source, path: "", message: "not valid JSON at \(error.description)")
         }
         let reader = SpecFieldReader(source: source)
         let top = try reader.object(root, path: "", allowed: keys)
@@ -52,11 +55,11 @@ extension ExperimentSpec {
     public static func load(contentsOf url: URL) throws -> ExperimentSpec {
         let data: Data
         do {
-            data = try Data(contentsOf: url)
+            data = try InputFile.read(url)
         } catch {
-            throw SpecError(source: url.path, path: "", message: "cannot read the file")
+            throw SpecError(source: url.relativePath, path: "", message: error.message)
         }
-        return try parse(data, source: url.path)
+        return try parse(data, source: url.relativePath)
     }
 
     /// Checks what no single field can: every run has a length, network names are unique.
@@ -77,7 +80,7 @@ extension ExperimentSpec {
             let path = "networks[\(index)]"
             if network.name.isEmpty { throw fail("\(path).name", "must not be empty") }
             if seen.contains(network.name) {
-                throw fail("\(path).name", "'\(network.name)' names two networks; names must be unique")
+                throw fail("\(path).name", "'\(network.name.printable)' names two networks; names must be unique")
             }
             seen.append(network.name)
             if depths != nil, network.depth != nil {
@@ -123,7 +126,7 @@ struct SpecFieldReader {
         SpecError(source: source, path: path, message: message)
     }
 
-    static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+    static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key.printable : "\(path).\(key.printable)" }
 
     /// The object's fields, after refusing any key not in `allowed`.
     func object(_ value: JSONValue, path: String, allowed: [String]) throws -> Fields {
@@ -132,7 +135,8 @@ struct SpecFieldReader {
         }
         // Sorted, so the same file always reports the same key first.
         for key in fields.keys.sorted() where !allowed.contains(key) {
-            throw fail(Self.join(path, key), "unknown key (valid: \(allowed.joined(separator: ", ")))")
+            throw fail(Self.join(path, key), "unknown key\(NameSuggestion.hint(for: key, among: allowed)) "
+                + "(valid: \(allowed.joined(separator: ", ")))")
         }
         return fields
     }
@@ -162,8 +166,11 @@ struct SpecFieldReader {
     func name(_ value: JSONValue, _ path: String) throws -> String {
         let text = try string(value, path)
         if text.isEmpty { throw fail(path, "must not be empty") }
+        if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw fail(path, "'\(text.printable)' holds a control character (names become file names)")
+        }
         if text.contains("/") || text.hasPrefix(".") {
-            throw fail(path, "'\(text)' cannot name a folder (no '/', no leading '.')")
+            throw fail(path, "'\(text.printable)' cannot name a folder (no '/', no leading '.')")
         }
         return text
     }
@@ -176,9 +183,10 @@ struct SpecFieldReader {
     }
 
     func double(_ value: JSONValue, _ path: String) throws -> Double {
-        guard case .number(let number) = value, number.isFinite else {
+        guard case .number(let number) = value else {
             throw fail(path, "expected a number, found \(value.kindDescription)")
         }
+        if !number.isFinite { throw fail(path, "must be a finite number, found \(number)") }
         return number
     }
 
@@ -214,8 +222,9 @@ struct SpecFieldReader {
     where T.RawValue == String {
         let text = try string(value, path)
         guard let result = T(rawValue: text) else {
-            let valid = T.allCases.map(\.rawValue).joined(separator: ", ")
-            throw fail(path, "unknown \(what) '\(text)' (valid: \(valid))")
+            let names = T.allCases.map(\.rawValue)
+            throw fail(path, "unknown \(what) '\(text.printable)'\(NameSuggestion.hint(for: text, among: names)) "
+                + "(valid: \(names.joined(separator: ", ")))")
         }
         return result
     }
@@ -254,7 +263,9 @@ struct SpecFieldReader {
             switch name {
             case "digits": return .digits
             case "spirals": return .spirals
-            default: throw fail(path, "unknown dataset '\(name)' (valid: digits, spirals, {\"csv\": PATH})")
+            default:
+                throw fail(path, "unknown dataset '\(name.printable)'\(NameSuggestion.hint(for: name, among: ["digits", "spirals"])) "
+                    + "(valid: digits, spirals, {\"csv\": PATH})")
             }
         case .object:
             let fields = try object(value, path: path, allowed: ["csv", "labelColumn"])

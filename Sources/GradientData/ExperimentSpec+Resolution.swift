@@ -64,12 +64,12 @@ extension ExperimentSpec {
         if let steps = network.steps {
             (epochCount, stepCount) = (nil, steps)
         } else if let epochs = network.epochs {
-            (epochCount, stepCount) = (epochs, epochs * Self.stepsPerEpoch(trainCount: trainCount, batchSize: batch))
+            (epochCount, stepCount) = (epochs, Self.saturatingProduct(epochs, Self.stepsPerEpoch(trainCount: trainCount, batchSize: batch)))
         } else if let steps {
             (epochCount, stepCount) = (nil, steps)
         } else {
             let epochs = epochs ?? 1
-            (epochCount, stepCount) = (epochs, epochs * Self.stepsPerEpoch(trainCount: trainCount, batchSize: batch))
+            (epochCount, stepCount) = (epochs, Self.saturatingProduct(epochs, Self.stepsPerEpoch(trainCount: trainCount, batchSize: batch)))
         }
         return RunSettings(
             network: network.name, activation: network.activation, batchNorm: network.batchNorm ?? false,
@@ -77,6 +77,12 @@ extension ExperimentSpec {
             batchSize: batch, epochs: epochCount, steps: stepCount, optimizer: network.optimizer ?? optimizer,
             init: network.`init` ?? `init`, clipNorm: network.clipNorm ?? clipNorm,
             recordEvery: network.recordEvery ?? recordEvery, seed: seed, initGain: network.initGain ?? initGain)
+    }
+
+    /// `a × b`, or `Int.max` where that overflows: a huge epoch count is refused by the memory check, not trapped.
+    static func saturatingProduct(_ a: Int, _ b: Int) -> Int {
+        let (product, overflow) = a.multipliedReportingOverflow(by: b)
+        return overflow ? Int.max : product
     }
 
     /// This spec with its seeds replaced by `[seed]` (the CLI's `--seed`).

@@ -39,10 +39,11 @@ extension GradientHistory {
         do {
             probe = try decoder.decode(SchemaProbe.self, from: data)
         } catch {
-            throw HistoryReadError(source: source, message: "not a history file (\(Self.decodingReason(error)))")
+            throw HistoryReadError(source: source, message: notAHistoryReason(data) ?? "not a history file (\(Self.decodingReason(error)))")
         }
         guard let schema = probe.schema else {
-            throw HistoryReadError(source: source, message: "not a history file (no \"schema\")")
+            throw HistoryReadError(
+                source: source, message: "not a history file (no \"schema\" key; vanish train writes {\"schema\": 1, \"spec\": …, \"runs\": …})")
         }
         guard schema == currentSchema else {
             throw HistoryReadError(
@@ -52,21 +53,38 @@ extension GradientHistory {
         do {
             history = try decoder.decode(GradientHistory.self, from: data)
         } catch {
-            throw HistoryReadError(source: source, message: Self.decodingReason(error))
+            throw HistoryReadError(source: source, message: notAHistoryReason(data) ?? Self.decodingReason(error))
         }
         try history.checkShape(source: source)
         return history
+    }
+
+    /// Why `data` is no history at all: not UTF-8, not JSON (with line and column), or not an object.
+    ///
+    /// Only asked once Foundation's decoder has failed, so a good file is read once.
+    static func notAHistoryReason(_ data: Data) -> String? {
+        if let line = InputFile.firstInvalidUTF8Line(data) {
+            return "not UTF-8 text (line \(line) holds a byte that is not UTF-8)"
+        }
+        do {
+            let value = try JSONValue.parse(Array(data))
+            if case .object = value { return nil }
+            return "not a history file (expected an object with \"schema\", \"spec\" and \"runs\", found \(value.kindDescription))"
+        } catch {
+            let truncated = error.message.contains("end of the file") || error.message.contains("not closed")
+            return "not valid JSON at \(error.description)" + (truncated ? " (is the file truncated?)" : "")
+        }
     }
 
     /// Reads the history file at `url`.
     public static func load(contentsOf url: URL) throws -> GradientHistory {
         let data: Data
         do {
-            data = try Data(contentsOf: url)
+            data = try InputFile.read(url)
         } catch {
-            throw HistoryReadError(source: url.path, message: "cannot read the file")
+            throw HistoryReadError(source: url.relativePath, message: error.message)
         }
-        return try decode(data, source: url.path)
+        return try decode(data, source: url.relativePath)
     }
 
     /// Checks that every table has one row per recorded step and one value per layer.

@@ -32,7 +32,7 @@ enum JSONValue: Decodable, Sendable {
         case .null: return "null"
         case .bool(let value): return "a boolean (\(value))"
         case .number(let value): return "a number (\(value))"
-        case .string(let value): return "a string (\"\(value)\")"
+        case .string(let value): return "a string (\"\(value.printable)\")"
         case .array: return "an array"
         case .object: return "an object"
         }

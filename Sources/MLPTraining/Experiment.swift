@@ -11,9 +11,11 @@ public enum Experiment {
     ///   - dataFolder: where relative CSV dataset paths start (the spec file's folder).
     ///   - progress: called from worker threads with (steps done, steps in all).
     ///   - runFinished: called from worker threads with (runs done, runs in all) as each run ends.
+    ///   - cancellation: checked at every step; once set, runs stop and this throws `CancellationError`.
     public static func run(
         _ spec: ExperimentSpec, threads: Int, dataFolder: URL? = nil,
-        progress: (@Sendable (Int, Int) -> Void)? = nil, runFinished: (@Sendable (Int, Int) -> Void)? = nil
+        progress: (@Sendable (Int, Int) -> Void)? = nil, runFinished: (@Sendable (Int, Int) -> Void)? = nil,
+        cancellation: CancellationFlag? = nil
     ) throws -> GradientHistory {
         try spec.validate(source: spec.name)
         var splits: [DataSplit] = []
@@ -34,14 +36,15 @@ public enum Experiment {
         let frozenJobs = jobs
         let frozenSplits = splits
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            while let index = board.nextJob() {
+            while cancellation?.isCancelled != true, let index = board.nextJob() {
                 let job = frozenJobs[index]
                 let history = TrainingRun.train(
                     settings: job.settings, networkIndex: job.networkIndex, data: frozenSplits[job.seedIndex],
-                    progress: { board.advance(by: $0) })
+                    progress: { board.advance(by: $0) }, cancellation: cancellation)
                 board.store(history, at: index)
             }
         }
+        if cancellation?.isCancelled == true { throw CancellationError() }
         return GradientHistory(spec: spec, runs: board.results())
     }
 }

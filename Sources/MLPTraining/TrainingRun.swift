@@ -16,8 +16,10 @@ public enum TrainingRun {
     /// - Parameters:
     ///   - networkIndex: the network's position in its experiment; with the seed it seeds the weights.
     ///   - progress: called now and then with the number of steps done since the last call.
+    ///   - cancellation: checked before every step; once set, the run stops there (its history is partial).
     public static func train(
-        settings: RunSettings, networkIndex: Int, data: DataSplit, progress: ((Int) -> Void)? = nil
+        settings: RunSettings, networkIndex: Int, data: DataSplit, progress: ((Int) -> Void)? = nil,
+        cancellation: CancellationFlag? = nil
     ) -> RunHistory {
         let train = data.train
         let shape = NetworkShape(settings: settings, inputCount: train.featureCount,
@@ -42,6 +44,7 @@ public enum TrainingRun {
         train.features.withUnsafeBufferPointer { features in
             guard let featureBase = features.baseAddress else { return }
             for step in 0..<settings.steps {
+                if cancellation?.isCancelled == true { break }
                 let position = step % stepsPerEpoch
                 if position == 0 { orderGenerator.shuffle(&order) }
                 let start = position * batchSize

@@ -78,22 +78,23 @@ public enum RenderFigures {
             throw RenderError.badOption("--dpi \(NumberFormat.fixed(request.dpi, digits: 0, typographicMinus: false)) is out of range; use 36 to 1200")
         }
         let history = try HistoryInput.read(request.historyPath)
-        let folder = URL(fileURLWithPath: request.outputFolder)
-        do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        } catch {
-            throw RenderError.badOption("cannot create output folder \(request.outputFolder)")
-        }
+        // Staged, so that a failure halfway leaves no new file in the folder.
+        let output = try StagedOutput.prepare(URL(fileURLWithPath: request.outputFolder, isDirectory: true))
         var style = FigureStyle.standard
         style.pixelsPerPoint = max(1, request.dpi / 72)
-        var written: [String] = []
-        for figure in FigureCatalog.figures(for: history, style: style, measurer: measurer) {
-            for format in request.formats {
-                let url = folder.appendingPathComponent("\(figure.name).\(format.rawValue)")
-                try AtomicFile.write(try encode(figure.scene, format, request.dpi), to: url)
-                written.append(url.path)
+        var staged: [URL] = []
+        do {
+            for figure in FigureCatalog.figures(for: history, style: style, measurer: measurer) {
+                for format in request.formats {
+                    let url = output.url("\(figure.name).\(format.rawValue)")
+                    try AtomicFile.write(try encode(figure.scene, format, request.dpi), to: url)
+                    staged.append(url)
+                }
             }
+            return try output.commit(staged).map(\.path)
+        } catch {
+            output.discard()
+            throw error
         }
-        return written
     }
 }

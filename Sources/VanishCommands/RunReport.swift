@@ -55,42 +55,58 @@ public enum RunReport {
     ///   - progress: receives (steps done, steps in all) from training's worker threads.
     ///   - runFinished: receives (runs done, runs in all) as each run ends.
     ///   - status: receives a word on what happens after training (`rendering the report`).
+    ///   - cancellation: once set (Ctrl-C), work stops, nothing is written and this throws `Interrupted`.
+    ///
+    /// Everything is checked before training starts (spec, data, memory, output folder), and every
+    /// file is written into a staging folder first: on any error the output folder gains no file.
     public static func run(
         _ request: RunRequest, progress: (@Sendable (Int, Int) -> Void)? = nil,
-        runFinished: (@Sendable (Int, Int) -> Void)? = nil, status: (@Sendable (String) -> Void)? = nil
+        runFinished: (@Sendable (Int, Int) -> Void)? = nil, status: (@Sendable (String) -> Void)? = nil,
+        cancellation: CancellationFlag? = nil
     ) throws -> RunResult {
         guard !request.formats.isEmpty else { throw RenderError.badOption("--format lists no format; valid: png, svg, pdf") }
         guard RenderRequest.dpiRange.contains(request.dpi) else {
             throw RenderError.badOption("--dpi \(NumberFormat.fixed(request.dpi, digits: 0, typographicMinus: false)) is out of range; use 36 to 1200")
         }
         let renderer = try CairoRenderer()
-        var written: [URL] = []
         let history: GradientHistory
-        let folder: URL
+        let output: StagedOutput
         var dataFolder: URL?
         if let path = request.historyPath {
             history = try HistoryInput.read(path)
-            folder = URL(fileURLWithPath: request.outputFolder ?? "Reports/\(history.spec.name)", isDirectory: true)
-            try createFolder(folder)
-            let json = folder.appendingPathComponent("history.json")
-            let csv = folder.appendingPathComponent("history.csv")
-            try AtomicFile.write(history.jsonData(), to: json)
-            try AtomicFile.write(history.csvData(), to: csv)
-            written += [json, csv]
+            output = try StagedOutput.prepare(
+                URL(fileURLWithPath: request.outputFolder ?? "Reports/\(history.spec.name)", isDirectory: true),
+                subfolders: [figureFolder])
         } else {
-            let spec = try TrainExperiment.resolveSpec(request.specOrPreset)
-            dataFolder = spec.folder
-            let trained = try TrainExperiment.run(
-                TrainRequest(specOrPreset: request.specOrPreset, outputFolder: request.outputFolder, threads: request.threads),
-                progress: progress, runFinished: runFinished)
-            history = trained.history
-            folder = trained.historyJSON.deletingLastPathComponent()
-            written += [trained.historyJSON, trained.historyCSV]
+            let plan = try TrainExperiment.plan(
+                TrainRequest(specOrPreset: request.specOrPreset, outputFolder: request.outputFolder, threads: request.threads))
+            dataFolder = plan.dataFolder
+            output = try StagedOutput.prepare(plan.output, subfolders: [figureFolder])
+            do {
+                history = try TrainExperiment.train(
+                    plan, progress: progress, runFinished: runFinished, cancellation: cancellation,
+                    notWritten: plannedFiles(request.formats).map { plan.output.appendingPathComponent($0) })
+            } catch {
+                output.discard()
+                throw error
+            }
         }
-        status?("rendering the report")
-        written += try writeReport(history, data: dataSummary(history.spec, folder: dataFolder), to: folder,
-                                   formats: request.formats, dpi: request.dpi, renderer: renderer)
-        return RunResult(history: history, written: written)
+        do {
+            var staged = try TrainExperiment.writeHistory(history, into: output)
+            status?("rendering the report")
+            staged += try writeReport(history, data: dataSummary(history.spec, folder: dataFolder), to: output.staging,
+                                      formats: request.formats, dpi: request.dpi, renderer: renderer)
+            return RunResult(history: history, written: try output.commit(staged, cancellation: cancellation))
+        } catch {
+            output.discard()
+            throw error
+        }
+    }
+
+    /// What a run writes, relative to its folder, for the message when it is interrupted.
+    static func plannedFiles(_ formats: [FigureFormat]) -> [String] {
+        TrainExperiment.historyFiles + (formats.contains(.pdf) ? ["report.pdf"] : [])
+            + formats.filter { $0 != .pdf }.map { "\(figureFolder)/*.\($0.rawValue)" }
     }
 
     /// Writes report.pdf and the figure files of `history` into `folder`; returns the files written.

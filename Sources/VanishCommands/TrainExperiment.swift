@@ -45,25 +45,36 @@ public enum TrainExperiment {
     public static func resolveSpec(_ argument: String) throws -> (spec: ExperimentSpec, folder: URL?) {
         let url = URL(fileURLWithPath: argument)
         var isFolder: ObjCBool = false
-        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), !isFolder.boolValue {
-            return (try ExperimentSpec.load(contentsOf: url), url.deletingLastPathComponent())
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) {
+            if isFolder.boolValue && ExperimentSpec.preset(named: argument) == nil {
+                throw TrainError("\(argument): is a folder, not a spec file")
+            }
+            if !isFolder.boolValue {
+                return (try ExperimentSpec.load(contentsOf: url), url.deletingLastPathComponent())
+            }
         }
         if let preset = ExperimentSpec.preset(named: argument) {
             return (preset, nil)
         }
-        let names = ExperimentSpec.presets.map(\.name).joined(separator: ", ")
-        throw TrainError("no spec file '\(argument)' and no built-in spec of that name (built-in: \(names))")
+        let names = ExperimentSpec.presets.map(\.name)
+        throw TrainError("no spec file '\(argument)' and no built-in spec of that name"
+            + "\(NameSuggestion.hint(for: argument, among: names)) (built-in: \(names.joined(separator: ", ")))")
     }
 
-    /// Trains what `request` names and writes the history files, each atomically.
+    /// Everything checked before training starts: the spec, its data, its memory need, the options.
+    public struct Plan: Sendable {
+        public var spec: ExperimentSpec
+        /// Where relative dataset paths start (the spec file's folder); nil for built-in specs.
+        public var dataFolder: URL?
+        public var threads: Int
+        /// The output folder (not created yet).
+        public var output: URL
+    }
+
+    /// Reads and checks everything `request` names, so that no bad input is found after training.
     ///
-    /// - Parameters:
-    ///   - progress: receives (steps done, steps in all) from worker threads.
-    ///   - runFinished: receives (runs done, runs in all) as each run ends.
-    public static func run(
-        _ request: TrainRequest, progress: (@Sendable (Int, Int) -> Void)? = nil,
-        runFinished: (@Sendable (Int, Int) -> Void)? = nil
-    ) throws -> TrainResult {
+    /// Loads the data set once to check that it reads, fills a batch, and that the spec fits in memory.
+    public static func plan(_ request: TrainRequest) throws -> Plan {
         var (spec, folder) = try resolveSpec(request.specOrPreset)
         if let seed = request.seed {
             guard seed >= 0 else { throw TrainError("--seed must be 0 or more, found \(seed)") }
@@ -71,18 +82,65 @@ public enum TrainExperiment {
         }
         let threads = request.threads ?? ProcessInfo.processInfo.activeProcessorCount
         guard threads >= 1 else { throw TrainError("--threads must be at least 1, found \(threads)") }
+        let split = try spec.dataset.load(seed: spec.seeds.first ?? 0, relativeTo: folder)
+        let examples = split.train.count + split.test.count
+        var dataSource = request.specOrPreset
+        if case .csv(let path, _) = spec.dataset { dataSource = path }
+        try spec.checkBatches(trainCount: split.train.count, examples: examples, source: dataSource)
+        try spec.checkMemory(
+            inputCount: split.train.featureCount, classCount: max(split.train.classCount, split.test.classCount),
+            trainCount: split.train.count, threads: threads, source: request.specOrPreset)
         let output = URL(fileURLWithPath: request.outputFolder ?? "Reports/\(spec.name)", isDirectory: true)
+        return Plan(spec: spec, dataFolder: folder, threads: threads, output: output)
+    }
+
+    /// Trains every run of `plan`; Ctrl-C (`cancellation`) becomes `Interrupted` naming `notWritten`.
+    public static func train(
+        _ plan: Plan, progress: (@Sendable (Int, Int) -> Void)? = nil, runFinished: (@Sendable (Int, Int) -> Void)? = nil,
+        cancellation: CancellationFlag? = nil, notWritten: [URL]
+    ) throws -> GradientHistory {
         do {
-            try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
-        } catch {
-            throw TrainError("cannot create folder \(output.path)")
+            return try Experiment.run(plan.spec, threads: plan.threads, dataFolder: plan.dataFolder, progress: progress,
+                                      runFinished: runFinished, cancellation: cancellation)
+        } catch is CancellationError {
+            throw Interrupted(folder: plan.output.relativePath, notWritten: notWritten)
         }
-        let history = try Experiment.run(spec, threads: threads, dataFolder: folder, progress: progress, runFinished: runFinished)
-        let json = output.appendingPathComponent("history.json")
-        let csv = output.appendingPathComponent("history.csv")
+    }
+
+    /// Trains what `request` names and writes the history files, each atomically.
+    ///
+    /// - Parameters:
+    ///   - progress: receives (steps done, steps in all) from worker threads.
+    ///   - runFinished: receives (runs done, runs in all) as each run ends.
+    ///   - cancellation: once set (Ctrl-C), training stops, nothing is written and this throws `Interrupted`.
+    public static func run(
+        _ request: TrainRequest, progress: (@Sendable (Int, Int) -> Void)? = nil,
+        runFinished: (@Sendable (Int, Int) -> Void)? = nil, cancellation: CancellationFlag? = nil
+    ) throws -> TrainResult {
+        let plan = try plan(request)
+        let output = try StagedOutput.prepare(plan.output)
+        do {
+            let history = try train(plan, progress: progress, runFinished: runFinished, cancellation: cancellation,
+                                    notWritten: historyFiles.map { plan.output.appendingPathComponent($0) })
+            let staged = try writeHistory(history, into: output)
+            let written = try output.commit(staged, cancellation: cancellation)
+            return TrainResult(history: history, historyJSON: written[0], historyCSV: written[1])
+        } catch {
+            output.discard()
+            throw error
+        }
+    }
+
+    /// The files `writeHistory` writes, in order.
+    public static let historyFiles = ["history.json", "history.csv"]
+
+    /// Writes history.json and history.csv into the staging folder; returns their staged locations.
+    public static func writeHistory(_ history: GradientHistory, into output: StagedOutput) throws -> [URL] {
+        let json = output.url(historyFiles[0])
+        let csv = output.url(historyFiles[1])
         try AtomicFile.write(history.jsonData(), to: json)
         try AtomicFile.write(history.csvData(), to: csv)
-        return TrainResult(history: history, historyJSON: json, historyCSV: csv)
+        return [json, csv]
     }
 
     /// One line per run: final loss, last test accuracy, first/last gradient ratio at step 0, divergence.

@@ -10,8 +10,9 @@ struct RenderCommand: ParsableCommand {
             Writes one file per figure per format into the output folder, named after the \
             figure: heatmap-<network>.png, heatmaps.png, fading-<network>.png, fading.png, \
             filmstrip-<network>.png, profile.png, profile-delta.png, curves.png, \
-            saturation.png, summary.png.
-            """)
+            saturation.png, summary.png. All files or none are written.
+
+            """ + ExitStatus.help)
 
     @Argument(help: "The history written by `vanish train` (history.json).")
     var history: String

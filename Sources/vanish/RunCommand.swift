@@ -10,8 +10,11 @@ struct RunCommand: ParsableCommand {
         abstract: "Train a spec's networks and write the report: report.pdf, figures, history.",
         discussion: """
             Writes DIR/report.pdf, DIR/figures/*.png (and .svg on request), DIR/history.json and \
-            DIR/history.csv, each file atomically, then lists them. Built-in specs: see `vanish presets`.
-            """)
+            DIR/history.csv, then lists them. Everything is checked before training (spec, data, \
+            memory, output folder); files are written into a hidden folder inside DIR and moved into \
+            place at the end, so an error or Ctrl-C leaves no new file. Built-in specs: see `vanish presets`.
+
+            """ + ExitStatus.help)
 
     @Argument(help: "A spec file (JSON) or a built-in spec name (default: zoo).")
     var specOrPreset: String?
@@ -61,7 +64,16 @@ struct RunCommand: ParsableCommand {
             progress = { done, total in bar.update(done: done, total: total) }
             runFinished = { done, _ in bar.finishRun(done: done) }
         }
-        let result = try RunReport.run(request, progress: progress, runFinished: runFinished, status: { status in bar.show(status) })
+        let interrupt = Interrupt()
+        defer { interrupt.uninstall() }
+        let result: RunResult
+        do {
+            result = try RunReport.run(request, progress: progress, runFinished: runFinished,
+                                       status: { status in bar.show(status) }, cancellation: interrupt.flag)
+        } catch {
+            bar.show(nil)
+            throw error
+        }
         bar.show(nil)
         let cwd = FileManager.default.currentDirectoryPath + "/"
         for url in result.written {

@@ -6,7 +6,10 @@ struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train every network of a spec and record every layer's gradients.",
-        discussion: "Writes DIR/history.json and DIR/history.csv. Built-in specs: zoo, quick.")
+        discussion: """
+            Writes DIR/history.json and DIR/history.csv, both or neither. Built-in specs: see `vanish presets`.
+
+            """ + ExitStatus.help)
 
     @Argument(help: "A spec file (JSON) or a built-in spec name (zoo, quick).")
     var specOrPreset: String
@@ -27,7 +30,9 @@ struct TrainCommand: ParsableCommand {
         if let bar {
             progress = { done, total in bar.update(done: done, total: total) }
         }
-        let result = try TrainExperiment.run(request, progress: progress)
+        let interrupt = Interrupt()
+        defer { interrupt.uninstall() }
+        let result = try TrainExperiment.run(request, progress: progress, cancellation: interrupt.flag)
         for line in TrainExperiment.summary(result.history) { print(line) }
         print("wrote \(result.historyJSON.relativePath)")
         print("wrote \(result.historyCSV.relativePath)")

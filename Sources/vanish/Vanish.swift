@@ -1,11 +1,13 @@
 import ArgumentParser
 import Foundation
+import VanishCommands
 
 @main
 struct Vanish: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vanish",
         abstract: "Train deep networks and draw how their gradients vanish.",
+        discussion: ExitStatus.help,
         subcommands: [
             RunCommand.self,
             PresetsCommand.self,
@@ -15,16 +17,20 @@ struct Vanish: ParsableCommand {
         ],
         defaultSubcommand: RunCommand.self)
 
-    /// Runs the command; usage errors exit with status 2 (not ArgumentParser's 64).
+    /// Runs the command; usage errors and bad input exit with status 2 (not ArgumentParser's 64 or 1).
     ///
     /// Scripts and CI tell "the images differ" (1) from "the call was wrong" (2),
-    /// as with diff and cmp.
+    /// as with diff and cmp; Ctrl-C exits 130, as shells report it.
     static func main() {
         do {
             var command = try parseAsRoot()
             try command.run()
+        } catch let interrupted as Interrupted {
+            FileHandle.standardError.write(Data((interrupted.description + "\n").utf8))
+            Foundation.exit(130)
         } catch {
-            guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
+            // Help, version and explicit exit statuses (compare's 1) keep ArgumentParser's handling.
+            if error is ExitCode || exitCode(for: error) == .success { exit(withError: error) }
             var line = "Error: " + message(for: error)
             // Keep the pointer to help, on the same line.
             let lines = fullMessage(for: error).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }

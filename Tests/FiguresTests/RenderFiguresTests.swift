@@ -56,7 +56,7 @@ import VanishCommands
                                       measurer: EstimatedTextMeasurer(), encode: Self.fakeEncoder)
             Issue.record("a missing history was accepted")
         } catch {
-            #expect("\(error)".contains("none.json: cannot read the file"))
+            #expect("\(error)".contains("none.json: no such file"))
         }
         let history = TestPaths.fixtures.appendingPathComponent("histories/edge-cases.json").path
         #expect(throws: RenderError.self) {

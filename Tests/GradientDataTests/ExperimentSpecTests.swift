@@ -73,7 +73,7 @@ import TestSupport
 
     @Test func invalidValuesAreNamed() throws {
         #expect(Self.error(try Self.zooText(replacing: #""activation": "tanh""#, with: #""activation": "tahn""#))
-            == "bad.json: networks[1].activation: unknown activation 'tahn' (valid: sigmoid, tanh, relu)")
+            == "bad.json: networks[1].activation: unknown activation 'tahn'; did you mean \"tanh\"? (valid: sigmoid, tanh, relu)")
         #expect(Self.error(try Self.zooText(replacing: #""width": 64"#, with: #""width": 0"#))
             == "bad.json: width: must be at least 1, found 0")
         #expect(Self.error(try Self.zooText(replacing: #""learningRate": 0.01"#, with: #""learningRate": -1"#))

@@ -1,0 +1,64 @@
+import Foundation
+
+/// Reads the files a user hands to vanish (specs, histories, CSV data) and says in words what is
+/// wrong when one is not what it claims to be.
+public enum InputFile {
+    /// Why a file could not be used: missing, a folder, unreadable, empty or not UTF-8 text.
+    public struct Problem: Error, CustomStringConvertible, Sendable, Equatable {
+        public var message: String
+        public var description: String { message }
+    }
+
+    /// The bytes of the file at `url`, which must exist, be a regular file and hold something.
+    public static func read(_ url: URL) throws(Problem) -> Data {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
+            throw Problem(message: "no such file")
+        }
+        if isFolder.boolValue { throw Problem(message: "is a folder, not a file") }
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw Problem(message: "cannot read the file (\(Self.reason(error)))")
+        }
+        if data.isEmpty { throw Problem(message: "the file is empty") }
+        return data
+    }
+
+    /// The bytes of a text file: as `read`, and valid UTF-8.
+    public static func readText(_ url: URL) throws(Problem) -> Data {
+        let data = try read(url)
+        if let line = firstInvalidUTF8Line(data) {
+            throw Problem(message: "not UTF-8 text (line \(line) holds a byte that is not UTF-8; is it a binary file?)")
+        }
+        return data
+    }
+
+    /// The 1-based line of the first byte sequence that is not UTF-8, or nil when all of it is.
+    public static func firstInvalidUTF8Line(_ data: Data) -> Int? {
+        // Plain ASCII, the usual case, needs no decoding.
+        if !data.contains(where: { $0 >= 0x80 }) { return nil }
+        var line = 1
+        var decoder = UTF8()
+        var iterator = data.makeIterator()
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar):
+                if scalar == "\n" { line += 1 }
+            case .emptyInput:
+                return nil
+            case .error:
+                return line
+            }
+        }
+    }
+
+    static func reason(_ error: Error) -> String {
+        let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
+        if let code = underlying?.code, underlying?.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(code)))
+        }
+        return (error as NSError).localizedDescription
+    }
+}
