@@ -201,7 +201,7 @@ public enum PresetList {
             let length = spec.steps.map { "\($0) steps" } ?? spec.epochs.map { "\($0) epochs" } ?? ""
             let networks = spec.networks.map(\.name).joined(separator: ", ")
             return spec.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
-                + "  \(spec.title): \(networks); depth \(spec.depth), width \(spec.width), \(length)"
+                + "  \(spec.title): \(networks); \(spec.depths.map { "depths " + $0.map(String.init).joined(separator: ", ") } ?? "depth \(spec.depth)"), width \(spec.width), \(length)"
         }
     }
 }
