@@ -41,9 +41,11 @@ let package = Package(
             name: "GradientData",
             dependencies: ["CZlib"],
             resources: [.copy("Resources/digits.csv.gz")]),
+        // Hand-written AVX-512 kernels (chosen at run time from CPUID) for the training hot loops.
+        .target(name: "CKernels"),
         .target(
             name: "MLPTraining",
-            dependencies: ["GradientData", "COpenBLAS"]),
+            dependencies: ["GradientData", "COpenBLAS", "CKernels"]),
         .target(name: "Graphics"),
         .target(
             name: "Figures",

@@ -13,14 +13,22 @@ struct SceneReplay {
     /// On raster surfaces this keeps filtered edges from fading into transparency; the SVG
     /// surface cannot express padding and would fall back to a bitmap, so vector output clips instead.
     let padImages: Bool
+    /// Whether a faded group's layer is limited to the pixels its members can touch.
+    ///
+    /// Cairo makes a group's layer as large as the clip (the whole image unless clipped), so a
+    /// figure of many faded groups clears and composites the whole image once per group. On an
+    /// image surface a pixel-aligned clip around the members changes no pixel; PDF and SVG keep
+    /// their groups as they are, so their bytes do not change.
+    let boundGroups: Bool
 
     /// How each image drawn so far was to be resampled, in drawing order.
     private(set) var drawnImages: [ImageInterpolation] = []
 
-    init(context: CairoContext, fonts: DejaVuFonts, padImages: Bool) {
+    init(context: CairoContext, fonts: DejaVuFonts, padImages: Bool, boundGroups: Bool = false) {
         self.context = context
         self.fonts = fonts
         self.padImages = padImages
+        self.boundGroups = boundGroups
     }
 
     private var cr: OpaquePointer { context.pointer }
@@ -145,6 +153,7 @@ struct SceneReplay {
             cairo_clip(cr)
         }
         if opacity < 1 {
+            if boundGroups, let bounds = Self.bounds(of: items) { clipToDevicePixels(around: bounds) }
             // Composite the group as one layer, so overlapping members do not show through each other.
             cairo_push_group(cr)
             try draw(items, path: "\(item).")
@@ -154,5 +163,77 @@ struct SceneReplay {
             try draw(items, path: "\(item).")
         }
         try context.check("group (scene item \(item))")
+    }
+
+    /// Clips to the whole device pixels that cover `rect` (user space), plus one pixel all round.
+    ///
+    /// The clip's edges fall on pixel boundaries, so it antialiases nothing.
+    private func clipToDevicePixels(around rect: Rect) {
+        var xs: [Double] = [], ys: [Double] = []
+        for (ux, uy) in [(rect.minX, rect.minY), (rect.maxX, rect.minY), (rect.minX, rect.maxY), (rect.maxX, rect.maxY)] {
+            var x = ux, y = uy
+            cairo_user_to_device(cr, &x, &y)
+            xs.append(x)
+            ys.append(y)
+        }
+        guard let x0 = xs.min(), let x1 = xs.max(), let y0 = ys.min(), let y1 = ys.max(),
+              [x0, x1, y0, y1].allSatisfy({ $0.isFinite && abs($0) < 1e6 })
+        else { return }
+        let left = x0.rounded(.down) - 1, top = y0.rounded(.down) - 1
+        var matrix = cairo_matrix_t()
+        cairo_get_matrix(cr, &matrix)
+        cairo_identity_matrix(cr)
+        cairo_new_path(cr)
+        cairo_rectangle(cr, left, top, x1.rounded(.up) + 1 - left, y1.rounded(.up) + 1 - top)
+        cairo_set_matrix(cr, &matrix)
+        cairo_clip(cr)
+    }
+
+    /// A box (user space) that holds every pixel `items` can paint, or nil when that is not known
+    /// cheaply (text, whose glyphs would have to be measured).
+    ///
+    /// Paths are bounded by their points (a Bézier curve lies within its control points);
+    /// strokes add half their width times Cairo's default miter limit (10), the farthest a join reaches.
+    static func bounds(of items: [SceneItem]) -> Rect? {
+        var minX = Double.infinity, minY = Double.infinity, maxX = -Double.infinity, maxY = -Double.infinity
+        func add(_ p: Point, _ margin: Double) {
+            minX = min(minX, p.x - margin)
+            maxX = max(maxX, p.x + margin)
+            minY = min(minY, p.y - margin)
+            maxY = max(maxY, p.y + margin)
+        }
+        func add(_ path: Path, _ margin: Double) {
+            for element in path.elements {
+                switch element {
+                case .move(let p), .line(let p): add(p, margin)
+                case .curve(let p, let c1, let c2):
+                    add(p, margin)
+                    add(c1, margin)
+                    add(c2, margin)
+                case .close: break
+                }
+            }
+        }
+        for item in items {
+            switch item {
+            case .fill(let path, _): add(path, 0)
+            case .stroke(let path, let style): add(path, abs(style.width) * 5)
+            case .image(_, let rect, _):
+                add(Point(rect.minX, rect.minY), 0)
+                add(Point(rect.maxX, rect.maxY), 0)
+            case .text: return nil
+            case .group(let inner, let clip, _):
+                if let clip {
+                    add(Point(clip.minX, clip.minY), 0)
+                    add(Point(clip.maxX, clip.maxY), 0)
+                } else {
+                    guard let box = bounds(of: inner) else { return nil }
+                    add(Point(box.minX, box.minY), 0)
+                    add(Point(box.maxX, box.maxY), 0)
+                }
+            }
+        }
+        guard minX <= maxX, minY <= maxY else { return Rect(x: 0, y: 0, width: 0, height: 0) }
+        return Rect(x: minX, y: minY, width: maxX - minX, height: maxY - minY)
     }
 }

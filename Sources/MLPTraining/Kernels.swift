@@ -1,3 +1,4 @@
+import CKernels
 import GradientData
 
 #if canImport(Glibc)
@@ -11,29 +12,39 @@ import Darwin
 /// `x` is `batch × inputs`, `W` is `outputs × inputs` (row-major), `b` and each row of `y` hold `outputs`.
 public enum DenseKernel {
     /// `y = x Wᵀ + b`.
+    ///
+    /// - Parameter scratch: room for `inputs × outputs` values; with it, `Wᵀ` is written there
+    ///   first so that the own kernel (which wants `B` untransposed) can do the product.
     public static func forward(
         x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
-        y: UnsafeMutablePointer<Float>, batch: Int, inputs: Int, outputs: Int
+        y: UnsafeMutablePointer<Float>, batch: Int, inputs: Int, outputs: Int,
+        scratch: UnsafeMutablePointer<Float>? = nil, kernel: MatrixKernel = MatrixKernel.training
     ) {
         for row in 0..<batch {
             (y + row * outputs).update(from: bias, count: outputs)
         }
+        if kernel == .avx512, let scratch {
+            vk_transpose(Int32(outputs), Int32(inputs), weight, inputs, scratch, outputs)
+            matrixProduct(transposeA: false, transposeB: false, m: batch, n: outputs, k: inputs,
+                          a: x, lda: inputs, b: scratch, ldb: outputs, beta: 1, c: y, ldc: outputs, kernel: kernel)
+            return
+        }
         matrixProduct(transposeA: false, transposeB: true, m: batch, n: outputs, k: inputs,
-                      a: x, lda: inputs, b: weight, ldb: inputs, beta: 1, c: y, ldc: outputs)
+                      a: x, lda: inputs, b: weight, ldb: inputs, beta: 1, c: y, ldc: outputs, kernel: kernel)
     }
 
     /// Gradients of the layer: `dW = dyᵀ x`, `db = Σ_rows dy`, and `dx = dy W` when `dx` is given.
     public static func backward(
         x: UnsafePointer<Float>, weight: UnsafePointer<Float>, dy: UnsafePointer<Float>,
         dWeight: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>, dx: UnsafeMutablePointer<Float>?,
-        batch: Int, inputs: Int, outputs: Int
+        batch: Int, inputs: Int, outputs: Int, kernel: MatrixKernel = MatrixKernel.training
     ) {
         matrixProduct(transposeA: true, transposeB: false, m: outputs, n: inputs, k: batch,
-                      a: dy, lda: outputs, b: x, ldb: inputs, c: dWeight, ldc: inputs)
+                      a: dy, lda: outputs, b: x, ldb: inputs, c: dWeight, ldc: inputs, kernel: kernel)
         columnSums(dy, rows: batch, columns: outputs, into: dBias)
         if let dx {
             matrixProduct(transposeA: false, transposeB: false, m: batch, n: inputs, k: outputs,
-                          a: dy, lda: outputs, b: weight, ldb: inputs, c: dx, ldc: inputs)
+                          a: dy, lda: outputs, b: weight, ldb: inputs, c: dx, ldc: inputs, kernel: kernel)
         }
     }
 }

@@ -38,6 +38,8 @@ public final class MLPNetwork {
     let gradNext: FloatBuffer
     let gradPre: FloatBuffer
     let gradLinear: FloatBuffer
+    /// Room for the largest layer's `Wᵀ` (the forward product's right-hand side).
+    let transposedWeights: FloatBuffer
 
     /// A network of `shape` with all parameters zero (call `initialize` next).
     public init(shape: NetworkShape, maxBatch: Int) {
@@ -72,6 +74,7 @@ public final class MLPNetwork {
         gradNext = FloatBuffer(block)
         gradPre = FloatBuffer(block)
         gradLinear = FloatBuffer(block)
+        transposedWeights = FloatBuffer(layout.layers.map(\.weightCount).max() ?? 1)
     }
 
     deinit {
@@ -181,7 +184,7 @@ public final class MLPNetwork {
             let source = index == 0 ? input.pointer : outputs[index - 1]
             let u = linear.pointer
             DenseKernel.forward(x: source, weight: p + layer.weight, bias: p + layer.bias, y: u,
-                                batch: batch, inputs: layer.inputs, outputs: w)
+                                batch: batch, inputs: layer.inputs, outputs: w, scratch: transposedWeights.pointer)
             if let gamma = layer.gamma, let beta = layer.beta {
                 switch mode {
                 case .train:
@@ -206,7 +209,8 @@ public final class MLPNetwork {
         }
         let last = layout.layers[shape.depth]
         DenseKernel.forward(x: outputs[shape.depth - 1], weight: p + last.weight, bias: p + last.bias,
-                            y: logits.pointer, batch: batch, inputs: last.inputs, outputs: last.outputs)
+                            y: logits.pointer, batch: batch, inputs: last.inputs, outputs: last.outputs,
+                            scratch: transposedWeights.pointer)
     }
 
     /// Back-propagates `gradLogits` into `gradients`; with `deltaNorms`, also writes each weight

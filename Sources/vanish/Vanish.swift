@@ -14,6 +14,7 @@ struct Vanish: ParsableCommand {
             TrainCommand.self,
             RenderCommand.self,
             CompareCommand.self,
+            BenchCommand.self,
         ],
         defaultSubcommand: RunCommand.self)
 

@@ -1,0 +1,324 @@
+import CairoBackend
+import Figures
+import Foundation
+import GradientData
+import Graphics
+import MLPTraining
+import Reporting
+
+/// A part of `vanish bench`, selectable with `--only`.
+public enum BenchPart: String, CaseIterable, Sendable {
+    case training, gemm, render, memory
+
+    /// Parts from a comma-separated list (`training,render`), in the order given, without repeats.
+    public static func parseList(_ text: String) throws -> [BenchPart] {
+        var out: [BenchPart] = []
+        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let name = part.trimmingCharacters(in: .whitespaces).lowercased()
+            guard let value = BenchPart(rawValue: name) else {
+                let valid = allCases.map(\.rawValue).joined(separator: ", ")
+                throw RenderError.badOption("unknown part '\(name)' in --only; valid: \(valid)")
+            }
+            if !out.contains(value) { out.append(value) }
+        }
+        return out
+    }
+}
+
+/// What `vanish bench` is asked to measure.
+public struct BenchRequest: Sendable {
+    /// The spec to train and render: a spec file or a built-in name.
+    public var specOrPreset: String
+    /// How many times each measurement is repeated; the table shows the median.
+    public var repeats: Int
+    /// What to measure, in this order.
+    public var parts: [BenchPart]
+    /// Render this history.json instead of a freshly trained one (training is still timed if asked).
+    public var historyPath: String?
+    /// Resolution of the figure PNGs.
+    public var dpi: Double
+
+    public init(
+        specOrPreset: String = "zoo", repeats: Int = 3, parts: [BenchPart] = BenchPart.allCases,
+        historyPath: String? = nil, dpi: Double = CairoRenderer.defaultDPI
+    ) {
+        self.specOrPreset = specOrPreset
+        self.repeats = repeats
+        self.parts = parts
+        self.historyPath = historyPath
+        self.dpi = dpi
+    }
+}
+
+/// One line of the bench table: a measured quantity, the median of its samples.
+public struct BenchRow: Hashable, Sendable {
+    /// `training`, `gemm`, `render`, `memory`.
+    public var part: String
+    /// What was measured (`zoo training`, `heatmap`, `report (22 PNG + PDF)`).
+    public var name: String
+    /// Every sample, in the order taken.
+    public var samples: [Double]
+    /// `s`, `ms`, `steps/s`, `GFLOP/s`, `MiB`.
+    public var unit: String
+    /// Digits after the point when printed.
+    public var digits: Int
+    /// Anything else worth knowing (`5 figures`, `52 % of peak`).
+    public var note: String
+
+    public init(part: String, name: String, samples: [Double], unit: String, digits: Int, note: String = "") {
+        self.part = part
+        self.name = name
+        self.samples = samples
+        self.unit = unit
+        self.digits = digits
+        self.note = note
+    }
+
+    /// The middle sample (the mean of the two middle ones for an even count); NaN without samples.
+    public var median: Double { Bench.median(samples) }
+
+    /// The median as printed: `digits` decimals, `-` without samples.
+    public var medianText: String { Bench.number(median, digits) }
+}
+
+/// The result of `vanish bench`: rows in the order measured.
+public struct BenchReport: Sendable {
+    public var rows: [BenchRow]
+    /// A line above the table: machine, spec and repeat count.
+    public var heading: String
+
+    /// The table as aligned text lines: part, what, median, unit, min–max, note.
+    public func lines() -> [String] {
+        let header = ["part", "what", "median", "unit", "range", "note"]
+        let cells = rows.map { row -> [String] in
+            let range = row.samples.count > 1
+                ? "\(Bench.number(row.samples.min() ?? .nan, row.digits))–\(Bench.number(row.samples.max() ?? .nan, row.digits))"
+                : ""
+            return [row.part, row.name, row.medianText, row.unit, range, row.note]
+        }
+        let all = [header] + cells
+        let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
+        // Numbers right-aligned, words left-aligned; the last column is not padded.
+        let rightAligned: Set<Int> = [2, 4]
+        let format = { (row: [String]) -> String in
+            var parts: [String] = []
+            for (column, cell) in row.enumerated() {
+                let pad = String(repeating: " ", count: widths[column] - cell.count)
+                if column == row.count - 1 { parts.append(cell) } else { parts.append(rightAligned.contains(column) ? pad + cell : cell + pad) }
+            }
+            return parts.joined(separator: "  ").trimmingTrailingSpaces()
+        }
+        return [heading, format(header)] + cells.map(format)
+    }
+}
+
+/// `vanish bench`: times training, matrix products, rendering, and reads the peak memory.
+public enum Bench {
+    /// Measures what `request` asks for; `status` hears what is being measured now.
+    public static func run(_ request: BenchRequest, status: ((String) -> Void)? = nil) throws -> BenchReport {
+        guard request.repeats >= 1 else { throw RenderError.badOption("--repeats must be at least 1, found \(request.repeats)") }
+        guard !request.parts.isEmpty else { throw RenderError.badOption("--only lists nothing to measure") }
+        guard RenderRequest.dpiRange.contains(request.dpi) else {
+            throw RenderError.badOption("--dpi \(NumberFormat.fixed(request.dpi, digits: 0, typographicMinus: false)) is out of range; use 36 to 1200")
+        }
+        let (spec, folder) = try TrainExperiment.resolveSpec(request.specOrPreset)
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        var rows: [BenchRow] = []
+        var trained: GradientHistory?
+        for part in request.parts {
+            switch part {
+            case .training:
+                status?("training \(spec.name) \(request.repeats) times")
+                let (history, timing) = try trainingRows(spec, folder: folder, threads: cores, repeats: request.repeats)
+                trained = history
+                rows += timing
+            case .gemm:
+                status?("matrix products")
+                rows += gemmRows(repeats: request.repeats)
+            case .render:
+                let history: GradientHistory
+                if let path = request.historyPath {
+                    history = try HistoryInput.read(path)
+                } else if let trained {
+                    history = trained
+                } else {
+                    status?("training \(spec.name) once, for rendering")
+                    history = try Experiment.run(spec, threads: cores, dataFolder: folder)
+                    trained = history
+                }
+                status?("rendering \(history.spec.name) \(request.repeats) times")
+                rows += try renderRows(history, data: RunReport.dataSummary(history.spec, folder: folder),
+                                       dpi: request.dpi, repeats: request.repeats)
+            case .memory:
+                rows.append(BenchRow(part: "memory", name: "peak resident", samples: [peakResidentMiB()], unit: "MiB",
+                                     digits: 1, note: "getrusage ru_maxrss, whole process so far"))
+            }
+        }
+        let heading = "vanish bench: \(spec.name), \(cores) cores, BLAS \(blasCoreName), median of \(request.repeats)"
+        return BenchReport(rows: rows, heading: heading)
+    }
+
+    // MARK: - Parts
+
+    static func trainingRows(_ spec: ExperimentSpec, folder: URL?, threads: Int, repeats: Int) throws -> (GradientHistory, [BenchRow]) {
+        var seconds: [Double] = []
+        var history: GradientHistory?
+        for _ in 0..<repeats {
+            var result: GradientHistory?
+            seconds.append(try time { result = try Experiment.run(spec, threads: threads, dataFolder: folder) })
+            history = result
+        }
+        guard let history else { throw RenderError.badOption("training produced no history") }
+        let steps = history.runs.reduce(0) { $0 + $1.settings.steps }
+        let shape = "\(history.runs.count) runs, \(steps) steps, \(threads) threads"
+        return (history, [
+            BenchRow(part: "training", name: "\(spec.name) training", samples: seconds, unit: "s", digits: 3, note: shape),
+            BenchRow(part: "training", name: "\(spec.name) steps per second", samples: seconds.map { Double(steps) / $0 },
+                     unit: "steps/s", digits: 0, note: "all runs together"),
+        ])
+    }
+
+    /// The processor's single-core peak, then one layer's three training products per width and kernel.
+    static func gemmRows(repeats: Int) -> [BenchRow] {
+        let peak = (0..<repeats).map { _ in GEMMBenchmark.peakGFLOPS(repetitions: 1) }
+        var rows = [BenchRow(part: "gemm", name: "peak, one core", samples: peak, unit: "GFLOP/s", digits: 1,
+                             note: "\(GEMMBenchmark.vectorUnit) fused multiply-add loop")]
+        let peakMedian = median(peak)
+        for width in GEMMBenchmark.standardWidths {
+            for kernel in MatrixKernel.available {
+                var batch = 0
+                let samples = (0..<repeats).map { _ in
+                    let result = GEMMBenchmark.measure(width: width, kernel: kernel, repetitions: 1)
+                    batch = result.batch
+                    return result.gflops
+                }
+                let share = NumberText.fixed(100 * median(samples) / peakMedian, digits: 0)
+                let used = kernel == MatrixKernel.training ? ", training's" : ""
+                rows.append(BenchRow(part: "gemm", name: "width \(width), \(kernel.rawValue)", samples: samples, unit: "GFLOP/s",
+                                     digits: 1, note: "\(share) % of peak; batch \(batch), forward + backward\(used)"))
+            }
+        }
+        return rows
+    }
+
+    /// The figure kinds timed one by one, with the catalog kinds each covers.
+    static let figureKinds: [(name: String, kinds: Set<FigureCatalog.Kind>)] = [
+        ("heatmap", [.heatmap]),
+        ("heatmaps (all networks)", [.heatmaps]),
+        ("fading", [.fadingRun]),
+        ("fading (all networks)", [.fading]),
+        ("film strip", [.filmStrip]),
+        ("profile", [.profile, .profileDelta]),
+        ("curves", [.curves]),
+        ("saturation", [.saturation]),
+        ("summary", [.summary]),
+    ]
+
+    static func renderRows(_ history: GradientHistory, data: DataSummary?, dpi: Double, repeats: Int) throws -> [BenchRow] {
+        let renderer = try CairoRenderer()
+        let measurer = renderer.measurer
+        var style = FigureStyle.standard
+        style.pixelsPerPoint = max(1, dpi / 72)
+        // Once untimed, so fonts and glyph caches are warm for every timed sample alike.
+        _ = try FigureCatalog.figures(for: history, style: style, measurer: measurer).map { try renderer.png($0.scene, dpi: dpi) }
+
+        var rows: [BenchRow] = []
+        for kind in figureKinds {
+            var count = 0
+            let samples = try (0..<repeats).map { _ in
+                try time {
+                    let figures = FigureCatalog.figures(for: history, kinds: kind.kinds, style: style, measurer: measurer)
+                    count = figures.count
+                    for figure in figures { _ = try renderer.png(figure.scene, dpi: dpi) }
+                } / Double(max(1, count)) * 1000
+            }
+            guard count > 0 else { continue }
+            rows.append(BenchRow(part: "render", name: kind.name, samples: samples, unit: "ms", digits: 1,
+                                 note: "per figure, scene + PNG, one thread; \(count) figure\(count == 1 ? "" : "s")"))
+        }
+
+        var figureCount = 0
+        let sequential = try (0..<repeats).map { _ in
+            try time {
+                let figures = FigureCatalog.figures(for: history, style: style, measurer: measurer)
+                figureCount = figures.count
+                for figure in figures { _ = try renderer.png(figure.scene, dpi: dpi) }
+            } * 1000
+        }
+        rows.append(BenchRow(part: "render", name: "all figures, one thread", samples: sequential, unit: "ms", digits: 1,
+                             note: "\(figureCount) scenes + PNG"))
+        let parallel = try (0..<repeats).map { _ in
+            try time {
+                let figures = FigureCatalog.figures(for: history, style: style, measurer: measurer)
+                DispatchQueue.concurrentPerform(iterations: figures.count) { i in _ = try? renderer.png(figures[i].scene, dpi: dpi) }
+            } * 1000
+        }
+        rows.append(BenchRow(part: "render", name: "all figures, all cores", samples: parallel, unit: "ms", digits: 1,
+                             note: "\(figureCount) scenes + PNG"))
+
+        var pageCount = 0
+        let pdf = try (0..<repeats).map { _ in
+            try time {
+                let document = ReportBuilder.document(for: history, data: data, measurer: measurer)
+                pageCount = document.pages.count
+                _ = try renderer.pdf(pages: document.pages, metadata: PDFMetadata(title: document.title))
+            } * 1000
+        }
+        rows.append(BenchRow(part: "render", name: "report.pdf", samples: pdf, unit: "ms", digits: 1,
+                             note: "\(pageCount) pages, one thread"))
+
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vanish-bench-\(UUID().uuidString)", isDirectory: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var files = 0
+        let report = try (0..<repeats).map { _ in
+            try time {
+                files = try RunReport.writeReport(history, data: data, to: folder, formats: [.pdf, .png], dpi: dpi, renderer: renderer).count
+            } * 1000
+        }
+        rows.append(BenchRow(part: "render", name: "whole report", samples: report, unit: "ms", digits: 1,
+                             note: "\(files - 1) PNG at \(NumberText.fixed(dpi, digits: 0)) dpi + report.pdf, written; all cores"))
+        return rows
+    }
+
+    // MARK: - Measuring
+
+    /// Wall-clock seconds `body` takes.
+    static func time(_ body: () throws -> Void) rethrows -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    /// The middle of `samples` (the mean of the two middle ones for an even count); NaN when empty.
+    public static func median(_ samples: [Double]) -> Double {
+        guard !samples.isEmpty else { return .nan }
+        let sorted = samples.sorted()
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+    }
+
+    /// The largest resident set this process has had, in MiB (Linux reports ru_maxrss in KiB).
+    public static func peakResidentMiB() -> Double {
+        var usage = rusage()
+        #if os(macOS)
+        getrusage(RUSAGE_SELF, &usage)
+        return Double(usage.ru_maxrss) / 1_048_576
+        #else
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_maxrss) / 1024
+        #endif
+    }
+
+    /// `value` with `digits` decimals, locale-independent; `-` when there is no value.
+    static func number(_ value: Double, _ digits: Int) -> String {
+        value.isNaN ? "-" : NumberText.fixed(value, digits: digits)
+    }
+}
+
+extension String {
+    fileprivate func trimmingTrailingSpaces() -> String {
+        var s = self
+        while s.last == " " { s.removeLast() }
+        return s
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import VanishCommands
+
+/// `vanish bench`: how fast this machine trains and draws, as medians of several runs.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Time training, matrix products and rendering; print medians and the peak memory.",
+        discussion: """
+            Prints one table: zoo training time and steps per second (one run per core), matrix \
+            product speed, render time per figure kind, for report.pdf and for the whole report \
+            (every figure PNG and the PDF, from a history trained once), and the peak resident memory. \
+            Numbers vary with the load on the machine; the range column shows the spread.
+            """)
+
+    @Argument(help: "The spec to train and render: a spec file or a built-in name (default: zoo).")
+    var specOrPreset: String = "zoo"
+
+    @Option(name: .long, help: "How many times to repeat each measurement (the table shows the median).")
+    var repeats: Int = 3
+
+    @Option(name: .long, help: "What to measure, comma-separated: training, gemm, render, memory (default: all).")
+    var only: String = BenchPart.allCases.map(\.rawValue).joined(separator: ",")
+
+    @Option(name: .long, help: "Render this history.json instead of training one.")
+    var fromHistory: String?
+
+    @Option(name: .long, help: "Resolution of the figure PNGs in dots per inch.")
+    var dpi: Double = 144
+
+    func validate() throws {
+        guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1, found \(repeats)") }
+        do {
+            _ = try BenchPart.parseList(only)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+
+    func run() throws {
+        let request = BenchRequest(specOrPreset: specOrPreset, repeats: repeats, parts: try BenchPart.parseList(only),
+                                   historyPath: fromHistory, dpi: dpi)
+        let report = try Bench.run(request) { status in
+            FileHandle.standardError.write(Data("bench: \(status)\n".utf8))
+        }
+        for line in report.lines() { print(line) }
+    }
+}

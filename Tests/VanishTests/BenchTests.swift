@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+import TestSupport
+import VanishCommands
+
+/// `vanish bench` on a tiny spec: the table has every row, each with a number (never a time limit).
+@Suite struct BenchTests {
+    static let tinySpec = """
+        {"name": "tiny", "title": "Two tiny networks", "dataset": "digits", "depth": 3, "width": 8,
+         "batchSize": 16, "steps": 4, "optimizer": {"kind": "sgd", "learningRate": 0.01},
+         "init": "xavier-normal", "seeds": [0], "recordEvery": 1,
+         "networks": [{"name": "sigmoid", "activation": "sigmoid"}, {"name": "relu", "activation": "relu"}]}
+        """
+
+    static func tinySpecFile() throws -> URL {
+        let folder = try TestPaths.makeTemporaryFolder("vanish-bench")
+        let url = folder.appendingPathComponent("tiny.json")
+        try Data(tinySpec.utf8).write(to: url)
+        return url
+    }
+
+    @Test func tinyBenchHasEveryRowWithNumbers() throws {
+        let spec = try Self.tinySpecFile()
+        var heard: [String] = []
+        let report = try Bench.run(BenchRequest(specOrPreset: spec.path, repeats: 2, parts: [.training, .render, .memory])) {
+            heard.append($0)
+        }
+        let names = report.rows.map(\.name)
+        #expect(names == [
+            "tiny training", "tiny steps per second",
+            "heatmap", "heatmaps (all networks)", "fading", "fading (all networks)", "film strip", "profile",
+            "curves", "saturation", "summary", "all figures, one thread", "all figures, all cores", "report.pdf", "whole report", "peak resident",
+        ])
+        for row in report.rows {
+            #expect(row.median.isFinite && row.median > 0, "\(row.name): \(row.samples)")
+            #expect(row.samples.count == (row.part == "memory" ? 1 : 2), "\(row.name)")
+        }
+        let training = try #require(report.rows.first)
+        #expect(training.note == "2 runs, 8 steps, \(ProcessInfo.processInfo.activeProcessorCount) threads")
+        #expect(report.rows.first { $0.name == "heatmap" }?.note.hasSuffix("2 figures") == true)
+        #expect(report.rows.first { $0.name == "whole report" }?.note.hasPrefix("13 PNG at 144 dpi") == true)
+        #expect(heard.first == "training tiny 2 times")
+
+        // The printed table: a heading, a header and one line per row, numbers with a point, no commas.
+        let lines = report.lines()
+        #expect(lines.count == 2 + report.rows.count)
+        #expect(lines[1].hasPrefix("part "))
+        for (line, row) in zip(lines.dropFirst(2), report.rows) {
+            #expect(line.hasPrefix(row.part))
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+            let median = row.medianText
+            #expect(fields.contains(median), "\(line)")
+            #expect(Double(median) != nil, "\(line)")
+        }
+    }
+
+    @Test func onlyRunsTheChosenParts() throws {
+        let report = try Bench.run(BenchRequest(specOrPreset: try Self.tinySpecFile().path, repeats: 1, parts: [.memory]))
+        #expect(report.rows.map(\.name) == ["peak resident"])
+        #expect(report.rows[0].unit == "MiB")
+        #expect(try BenchPart.parseList("render, training,render") == [.render, .training])
+        #expect(throws: RenderError.self) { try BenchPart.parseList("render,speed") }
+        #expect(throws: RenderError.self) { try Bench.run(BenchRequest(repeats: 0, parts: [.memory])) }
+    }
+
+    @Test func gemmRowsHaveThePeakAndEveryWidth() throws {
+        let report = try Bench.run(BenchRequest(specOrPreset: try Self.tinySpecFile().path, repeats: 1, parts: [.gemm]))
+        let names = report.rows.map(\.name)
+        #expect(names.first == "peak, one core")
+        for width in [64, 256, 512, 1024] {
+            #expect(names.contains { $0.hasPrefix("width \(width), ") }, "\(names)")
+        }
+        for row in report.rows {
+            #expect(row.unit == "GFLOP/s")
+            #expect(row.median.isFinite && row.median > 0, "\(row.name): \(row.samples)")
+        }
+        #expect(report.rows.dropFirst().allSatisfy { $0.note.contains(" % of peak") })
+    }
+
+    @Test func medianOfOddAndEvenCounts() {
+        #expect(Bench.median([3, 1, 2]) == 2)
+        #expect(Bench.median([4, 1, 3, 2]) == 2.5)
+        #expect(Bench.median([]).isNaN)
+    }
+}
