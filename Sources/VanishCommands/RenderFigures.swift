@@ -72,7 +72,9 @@ public enum RenderFigures {
     /// Writes every figure of the history, each atomically; returns the paths written, in order.
     ///
     /// Nothing is written when the history cannot be read or an option is wrong.
-    public static func run(_ request: RenderRequest, measurer: TextMeasurer, encode: Encoder) throws -> [String] {
+    /// Ctrl-C (`cancellation`) stops before the next figure and writes nothing (`Interrupted`).
+    public static func run(_ request: RenderRequest, measurer: TextMeasurer, cancellation: CancellationFlag? = nil,
+                           encode: Encoder) throws -> [String] {
         guard !request.formats.isEmpty else { throw RenderError.badOption("--format lists no format; valid: png, svg, pdf") }
         guard RenderRequest.dpiRange.contains(request.dpi) else {
             throw RenderError.badOption("--dpi \(NumberFormat.fixed(request.dpi, digits: 0, typographicMinus: false)) is out of range; use 36 to 1200")
@@ -86,12 +88,16 @@ public enum RenderFigures {
         do {
             for figure in FigureCatalog.figures(for: history, style: style, measurer: measurer) {
                 for format in request.formats {
+                    if cancellation?.isCancelled == true {
+                        throw Interrupted(folder: request.outputFolder,
+                                          notWritten: request.formats.map { output.destination.appendingPathComponent("*.\($0.rawValue)") })
+                    }
                     let url = output.url("\(figure.name).\(format.rawValue)")
                     try AtomicFile.write(try encode(figure.scene, format, request.dpi), to: url)
                     staged.append(url)
                 }
             }
-            return try output.commit(staged).map(\.path)
+            return try output.commit(staged, cancellation: cancellation).map(\.path)
         } catch {
             output.discard()
             throw error

@@ -95,8 +95,13 @@ public enum RunReport {
             var staged = try TrainExperiment.writeHistory(history, into: output)
             status?("rendering the report")
             staged += try writeReport(history, data: dataSummary(history.spec, folder: dataFolder), to: output.staging,
-                                      formats: request.formats, dpi: request.dpi, renderer: renderer)
+                                      formats: request.formats, dpi: request.dpi, renderer: renderer,
+                                      cancellation: cancellation)
             return RunResult(history: history, written: try output.commit(staged, cancellation: cancellation))
+        } catch is CancellationError {
+            output.discard()
+            throw Interrupted(folder: output.destination.relativePath,
+                              notWritten: plannedFiles(request.formats).map { output.destination.appendingPathComponent($0) })
         } catch {
             output.discard()
             throw error
@@ -112,7 +117,7 @@ public enum RunReport {
     /// Writes report.pdf and the figure files of `history` into `folder`; returns the files written.
     public static func writeReport(
         _ history: GradientHistory, data: DataSummary?, to folder: URL, formats: [FigureFormat],
-        dpi: Double = CairoRenderer.defaultDPI, renderer: CairoRenderer
+        dpi: Double = CairoRenderer.defaultDPI, renderer: CairoRenderer, cancellation: CancellationFlag? = nil
     ) throws -> [URL] {
         try createFolder(folder)
         var written: [URL] = []
@@ -124,6 +129,7 @@ public enum RunReport {
             written.append(url)
         }
         let figureFormats = formats.filter { $0 != .pdf }
+        if cancellation?.isCancelled == true { throw CancellationError() }
         if !figureFormats.isEmpty {
             let figures = folder.appendingPathComponent(figureFolder, isDirectory: true)
             try createFolder(figures)
@@ -136,6 +142,8 @@ public enum RunReport {
             let results = RenderResults(count: jobs.count)
             DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
                 let (figure, format) = jobs[i]
+                // Ctrl-C: the figures not yet drawn are skipped.
+                if cancellation?.isCancelled == true { return results.set(i, .failure(CancellationError())) }
                 results.set(i, Result { format == .png ? try renderer.png(figure.scene, dpi: dpi) : try renderer.svg(figure.scene) })
             }
             for (i, (figure, format)) in jobs.enumerated() {

@@ -29,8 +29,11 @@ struct RenderCommand: ParsableCommand {
     func run() throws {
         do {
             let formats = try FigureFormat.parseList(format)
+            let interrupt = Interrupt()
+            defer { interrupt.uninstall() }
             let written = try RenderFigures.run(
-                RenderRequest(historyPath: history, outputFolder: out, formats: formats, dpi: dpi))
+                RenderRequest(historyPath: history, outputFolder: out, formats: formats, dpi: dpi),
+                cancellation: interrupt.flag)
             print("wrote \(written.count) files to \(out)")
         } catch let error as RenderError {
             throw ValidationError(error.description)
