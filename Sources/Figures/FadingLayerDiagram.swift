@@ -231,7 +231,8 @@ public enum FadingLayerDiagram {
         let spacing = shown.count > 1 ? (area.width - depth.dx - 4) / Double(shown.count - 1) : 0
         let startX = shown.count > 1 ? area.minX + 2 : area.midX - depth.dx / 2
         let baseY = area.minY + height
-        let width = run.settings.width
+        // An imported log does not know the width (0): draw a full column of neurons, no ellipsis.
+        let width = run.settings.width > 0 ? run.settings.width : maxNeurons
         let neurons = max(1, min(width, maxNeurons))
         let ellipsis = width > maxNeurons
         let slots = Double(neurons) + (ellipsis ? 1.2 : 0.3)

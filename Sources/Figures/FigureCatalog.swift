@@ -27,12 +27,26 @@ public enum FigureCatalog {
         case depthSweep, deltaBars, deltaCurves
     }
 
-    /// All figures of `history` (of the selected kinds), in report order.
+    /// The kinds `history` has data for: an imported log may lack the loss, ‖δ‖ or saturation.
+    ///
+    /// A trained history records all of them; even one without steps draws every figure (empty).
+    public static func available(in history: GradientHistory) -> Set<Kind> {
+        var kinds = Set(Kind.allCases)
+        guard history.spec.importedFrom != nil else { return kinds }
+        let runs = history.runs
+        if !runs.contains(where: { !$0.loss.isEmpty }) { kinds.remove(.curves) }
+        if !runs.contains(where: { !$0.stats.deltaNorm.isEmpty }) { kinds.remove(.profileDelta) }
+        if !runs.contains(where: { !SaturationStrip.statistic($0).values.isEmpty }) { kinds.remove(.saturation) }
+        return kinds
+    }
+
+    /// All figures of `history` (of the selected kinds it has data for), in report order.
     public static func figures(
         for history: GradientHistory, kinds: Set<Kind> = Set(Kind.allCases),
         style: FigureStyle = .standard, measurer: TextMeasurer
     ) -> [NamedFigure] {
         let runs = FigureRun.all(in: history)
+        let kinds = kinds.intersection(available(in: history))
         var out: [NamedFigure] = []
         func add(_ kind: Kind, _ name: String, _ caption: String, _ make: () -> Scene) {
             if kinds.contains(kind) { out.append(NamedFigure(name: name, caption: caption, scene: make())) }

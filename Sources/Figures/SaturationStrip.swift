@@ -7,8 +7,13 @@ import GradientData
 /// Cells merged into one pixel show their arithmetic mean; NaN anywhere makes the pixel NaN.
 public enum SaturationStrip {
     /// Which fraction a run's panel shows: dead units for relu, saturated units otherwise.
+    /// An imported run's activation is unknown: it shows whichever of the two its log has, saturation first.
     public static func statistic(_ run: RunHistory) -> (name: String, values: [[Float]]) {
-        run.settings.activation == .relu ? ("dead units", run.stats.deadFraction) : ("saturated units", run.stats.saturatedFraction)
+        if run.settings.importedFrom != nil {
+            return run.stats.saturatedFraction.isEmpty && !run.stats.deadFraction.isEmpty
+                ? ("dead units", run.stats.deadFraction) : ("saturated units", run.stats.saturatedFraction)
+        }
+        return run.settings.activation == .relu ? ("dead units", run.stats.deadFraction) : ("saturated units", run.stats.saturatedFraction)
     }
 
     /// One small heatmap per run on a shared 0–100 % scale, with one colour bar.

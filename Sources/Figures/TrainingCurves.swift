@@ -11,16 +11,19 @@ public enum TrainingCurves {
     /// Loss (left, log axis) and test accuracy (right) of `runs`, with one legend below.
     public static func scene(_ runs: [FigureRun], style: FigureStyle = .standard, measurer: TextMeasurer) -> Scene {
         var scene = Scene(width: size.width, height: size.height)
-        let top = FigureLayout.title("Training loss and test accuracy", in: &scene, style: style, measurer: measurer)
+        // An imported log has no test accuracy: its loss takes the whole width.
+        let accuracy = runs.contains { !$0.run.testAccuracy.isEmpty || $0.run.settings.importedFrom == nil }
+        let top = FigureLayout.title(accuracy ? "Training loss and test accuracy" : "Training loss", in: &scene, style: style, measurer: measurer)
         var entries = runs.map { LegendEntry(mark: .line(style.networkColor($0.colorIndex), dash: [], marker: false), label: $0.label) }
         if runs.contains(where: { $0.run.diverged != nil }) {
             entries.append(LegendEntry(mark: .cross(style.mutedTextColor), label: "diverged (loss or gradient not finite)"))
         }
         let legendTop = FigureLayout.bottomLegend(entries, in: &scene, style: style, measurer: measurer)
         let bottom = legendTop - 12
-        let half = (size.width - 2 * FigureLayout.margin) / 2
+        let half = (size.width - 2 * FigureLayout.margin) / (accuracy ? 2 : 1)
         scene.append(contentsOf: lossPanel(runs, in: Rect(x: FigureLayout.margin, y: top, width: half - 12, height: bottom - top),
                                            style: style, measurer: measurer))
+        guard accuracy else { return scene }
         scene.append(contentsOf: accuracyPanel(runs, in: Rect(x: FigureLayout.margin + half, y: top, width: half - 12, height: bottom - top),
                                                style: style, measurer: measurer))
         return scene

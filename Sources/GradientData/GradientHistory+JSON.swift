@@ -94,8 +94,9 @@ extension GradientHistory {
                 HistoryReadError(source: source, message: "runs[\(runIndex)].\(path): \(message)")
             }
             let rows = run.steps.count
+            // An empty table, loss or accuracy was not recorded (an imported log may lack them).
             for name in LayerStats.names {
-                guard let table = run.stats[name] else { continue }
+                guard let table = run.stats[name], !(table.isEmpty && name != "weightGradNorm") else { continue }
                 if table.count != rows {
                     throw fail("stats.\(name)", "has \(table.count) rows, expected one per step (\(rows))")
                 }
@@ -104,8 +105,8 @@ extension GradientHistory {
                                "has \(table[bad].count) values, expected one per layer (\(run.layers.count))")
                 }
             }
-            if run.loss.count != rows { throw fail("loss", "has \(run.loss.count) values, expected \(rows)") }
-            if run.trainAccuracy.count != rows {
+            if !run.loss.isEmpty, run.loss.count != rows { throw fail("loss", "has \(run.loss.count) values, expected \(rows)") }
+            if !run.trainAccuracy.isEmpty, run.trainAccuracy.count != rows {
                 throw fail("trainAccuracy", "has \(run.trainAccuracy.count) values, expected \(rows)")
             }
         }

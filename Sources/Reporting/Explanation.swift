@@ -25,6 +25,7 @@ public struct ProseSection: Hashable, Sendable {
 public enum Explanation {
     /// The explanation's sections, in reading order.
     public static func sections(_ f: Findings) -> [ProseSection] {
+        if f.importedFrom != nil { return importedSections(f) }
         var out = [whatItIs(), howToRead(), whatThisRunShows(f)]
         if let s = explodingAndClipping(f) { out.append(s) }
         // The exploding story explains saturation in its own section; the sigmoid's bound is beside the point there.
@@ -84,7 +85,10 @@ public enum Explanation {
 
     /// "It reaches 8.1 % test accuracy, no better than guessing one of 10 classes (10.0 %)."
     static func accuracySentence(_ r: RunFinding, _ f: Findings, subject: String = "It") -> String {
-        guard let a = r.finalTestAccuracy, a.isFinite else { return "\(subject) has no test accuracy recorded." }
+        guard let a = r.finalTestAccuracy, a.isFinite else {
+            // An imported log without accuracies is not worth a sentence per network.
+            return f.importedFrom != nil ? "" : "\(subject) has no test accuracy recorded."
+        }
         let base = "\(subject) reaches \(Phrases.accuracy(a)) test accuracy"
         switch f.outcome(r) {
         case .chance:

@@ -173,6 +173,8 @@ public struct Findings: Hashable, Sendable {
     /// The accuracy of guessing (1 / classes), when the number of classes is known.
     public var chance: Double?
     public var classes: Int?
+    /// The gradient log the history was imported from; nil when vanish trained it.
+    public var importedFrom: String?
 
     public init(runs: [RunFinding], classes: Int?) {
         self.runs = runs
@@ -196,8 +198,9 @@ public struct Findings: Hashable, Sendable {
                 deadAtEnd: Self.hiddenMean(run.stats.deadFraction.last, layers: count),
                 diverged: run.diverged, clipping: ClippingFinding(run))
         }
-        let classes = data?.classes ?? (history.spec.dataset == .digits ? 10 : nil)
+        let classes = data?.classes ?? (history.spec.dataset == .digits && history.spec.importedFrom == nil ? 10 : nil)
         self.init(runs: runs, classes: classes)
+        importedFrom = history.spec.importedFrom
     }
 
     /// The mean of a row's hidden layers (all but the last, the output layer); nil if none is finite.

@@ -58,8 +58,11 @@ public enum SettingsDescription {
     }
 
     /// The settings every network shares, as (label, value) pairs.
+    ///
+    /// An imported log's settings are what the log shows; its training settings are unknown and not claimed.
     public static func shared(_ history: GradientHistory, data: DataSummary?) -> [(String, String)] {
         let spec = history.spec
+        if let file = spec.importedFrom { return imported(history, file: file) }
         var out: [(String, String)] = [("Data", dataset(spec.dataset, data))]
         if let depths = spec.depths {
             out.append(("Networks", "\(depths.map(String.init).joined(separator: ", ")) hidden layers of \(spec.width) units (each network at every depth), then a softmax output layer"))
@@ -77,6 +80,49 @@ public enum SettingsDescription {
         out.append(("Seeds", spec.seeds.map(String.init).joined(separator: ", ") + (spec.seeds.count > 1 ? " (one run per network and seed)" : "")))
         out.append(("Recorded", spec.recordEvery == 1 ? "every layer at every step" : "every layer at every \(spec.recordEvery)th step"))
         return out
+    }
+
+    /// The statistics a run's log holds, in `history.csv`'s column order, then `loss` and `trainAccuracy`.
+    public static func recordedStatistics(_ run: RunHistory) -> [String] {
+        LayerStats.names.filter { !(run.stats[$0] ?? []).isEmpty }
+            + (run.loss.isEmpty ? [] : ["loss"]) + (run.trainAccuracy.isEmpty ? [] : ["trainAccuracy"])
+    }
+
+    /// "steps 0 to 459 (460 logged)".
+    public static func loggedSteps(_ run: RunHistory) -> String {
+        guard let first = run.steps.first, let last = run.steps.last else { return "none" }
+        return first == last ? "step \(first)" : "steps \(first) to \(last) (\(run.steps.count) logged)"
+    }
+
+    /// "inp, hidden.0, …, out": the first two and the last layer names, or all of up to four.
+    public static func layerNames(_ layers: [String]) -> String {
+        guard layers.count > 4, let last = layers.last else { return layers.joined(separator: ", ") }
+        return "\(layers[0]), \(layers[1]), …, \(last)"
+    }
+
+    static func imported(_ history: GradientHistory, file: String) -> [(String, String)] {
+        var out: [(String, String)] = [("Source", "\(file): a per-layer gradient log, imported")]
+        let layerCounts = history.runs.map(\.layers.count)
+        if let lo = layerCounts.min(), let hi = layerCounts.max() {
+            out.append(("Networks", lo == hi ? "\(Phrases.count(lo, "weight layer")) each; the last is taken as the output layer"
+                                             : "\(lo) to \(hi) weight layers; the last of each is taken as the output layer"))
+        }
+        if let first = history.runs.first {
+            let same = history.runs.allSatisfy { $0.steps == first.steps }
+            out.append(("Logged", same ? loggedSteps(first) : "see the table below"))
+            let stats = Set(history.runs.map(recordedStatistics))
+            out.append(("Statistics", stats.count == 1 ? recordedStatistics(first).joined(separator: ", ") : "see the table below"))
+        }
+        out.append(("Training", "not in the log: data, activations, optimiser and initialisation are unknown to vanish"))
+        return out
+    }
+
+    /// One row per run of an imported log: network, seed, layers, steps logged, statistics.
+    public static func importedRows(_ history: GradientHistory) -> [(colorIndex: Int, cells: [String], diverged: Int?)] {
+        FigureRun.all(in: history).map { r in
+            (r.colorIndex, [r.label, "\(r.run.layers.count): " + layerNames(r.run.layers), loggedSteps(r.run), recordedStatistics(r.run).joined(separator: ", ")],
+             r.run.diverged)
+        }
     }
 
     /// What each network of the history sets: one row per network (first run of each).
@@ -113,6 +159,9 @@ public enum SettingsDescription {
 
     /// One line describing a run's architecture: "sigmoid, batch norm, Xavier normal init, 20 × 64".
     public static func architecture(_ s: RunSettings) -> String {
+        if let file = s.importedFrom {
+            return "imported from \(file) · \(Phrases.count(s.depth + 1, "weight layer")) · seed \(s.seed)"
+        }
         var parts = ["\(s.activation.rawValue) activations"]
         if s.batchNorm { parts.append("batch normalisation") }
         if s.residual { parts.append("residual connections") }

@@ -25,11 +25,14 @@ public enum FigureFormat: String, CaseIterable, Sendable {
 public enum RenderError: Error, CustomStringConvertible, Sendable {
     case badOption(String)
     case unreadableHistory(path: String, reason: String)
+    /// A gradient log that cannot be imported; the text names the file and the line.
+    case unreadableGradientLog(String)
 
     public var description: String {
         switch self {
         case .badOption(let message): return message
         case .unreadableHistory(let path, let reason): return "cannot read history \(path): \(reason)"
+        case .unreadableGradientLog(let message): return "cannot import gradient log \(message)"
         }
     }
 }
@@ -55,7 +58,16 @@ public struct RenderRequest: Sendable {
 /// Reads a history written by `vanish train` (`history.json`).
 public enum HistoryInput {
     /// The history at `path`, or an error that names the file and what is wrong with it.
+    ///
+    /// A `.csv` file is a per-layer gradient log from any framework (`GradientLogImport`).
     public static func read(_ path: String) throws -> GradientHistory {
+        if GradientLogImport.isGradientLog(path) {
+            do {
+                return try GradientLogImport.load(contentsOf: URL(fileURLWithPath: path))
+            } catch let error as GradientLogError {
+                throw RenderError.unreadableGradientLog(error.description)
+            }
+        }
         do {
             return try GradientHistory.load(contentsOf: URL(fileURLWithPath: path))
         } catch let error as HistoryReadError {

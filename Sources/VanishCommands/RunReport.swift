@@ -157,6 +157,8 @@ public enum RunReport {
 
     /// The size and split of the spec's data set (first seed's split), or nil if it cannot be loaded.
     public static func dataSummary(_ spec: ExperimentSpec, folder: URL?) -> DataSummary? {
+        // An imported log names no data set.
+        if spec.importedFrom != nil { return nil }
         guard let split = try? spec.loadData(seed: spec.seeds.first ?? 0, relativeTo: folder) else { return nil }
         let name: String
         switch spec.dataset {

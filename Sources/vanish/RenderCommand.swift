@@ -12,9 +12,14 @@ struct RenderCommand: ParsableCommand {
             filmstrip-<network>.png, profile.png, profile-delta.png, curves.png, \
             saturation.png, summary.png. All files or none are written.
 
+            A .csv file is imported as a per-layer gradient log from any framework: columns \
+            network,step,layer,weightGradNorm, and optionally seed, biasGradNorm, deltaNorm, activationMean, \
+            activationStd, saturatedFraction, deadFraction, updateRatio, loss, trainAccuracy. \
+            Only the figures the log has data for are drawn.
+
             """ + ExitStatus.help)
 
-    @Argument(help: "The history written by `vanish train` (history.json).")
+    @Argument(help: "The history written by `vanish train` (history.json), or a per-layer gradient log (.csv).")
     var history: String
 
     @Option(name: .long, help: "The folder to write the figures into (created if missing).")

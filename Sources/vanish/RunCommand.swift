@@ -34,12 +34,23 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Re-render this history.json instead of training.")
     var fromHistory: String?
 
+    @Option(name: .customLong("import"),
+            help: ArgumentHelp("Report on this per-layer gradient log instead of training (CSV: network,step,layer,weightGradNorm, …).",
+                               valueName: "runs.csv"))
+    var importLog: String?
+
     @Flag(name: .long, help: "Print nothing but the list of files written.")
     var quiet = false
 
     func validate() throws {
         if specOrPreset != nil && fromHistory != nil {
             throw ValidationError("give a spec or --from-history, not both")
+        }
+        if importLog != nil && (specOrPreset != nil || fromHistory != nil) {
+            throw ValidationError("--import reports on a gradient log; give no spec and no --from-history with it")
+        }
+        if let importLog, !GradientLogImport.isGradientLog(importLog) {
+            throw ValidationError("--import takes a CSV gradient log (a .csv file), found '\(importLog)'")
         }
         do {
             _ = try FigureFormat.parseList(format)
@@ -52,9 +63,9 @@ struct RunCommand: ParsableCommand {
         let formats = try FigureFormat.parseList(format)
         let specOrPreset = self.specOrPreset ?? "zoo"
         let request = RunRequest(specOrPreset: specOrPreset, outputFolder: out, formats: formats, threads: threads,
-                                 historyPath: fromHistory, dpi: dpi)
+                                 historyPath: fromHistory ?? importLog, dpi: dpi)
         var runs = 0
-        if fromHistory == nil, let spec = try? TrainExperiment.resolveSpec(specOrPreset).spec {
+        if fromHistory == nil, importLog == nil, let spec = try? TrainExperiment.resolveSpec(specOrPreset).spec {
             runs = spec.expandedNetworks.count * spec.seeds.count
         }
         let bar = RunProgress(runs: runs, enabled: quiet ? false : nil)

@@ -34,16 +34,20 @@ enum ComparisonPage {
                       caption: [TextSpan("Each network drawn layer by layer, input on the left. A layer is as solid and as bright as its gradient ‖dL/dW‖ compared with the output layer's, at the end of training; layers that fade away no longer learn.", .caption)],
                       in: Rect(x: second.column.x, y: second.cursor, width: second.column.width, height: second.bottom - second.cursor))
 
+        // Without a loss (an imported log may have none) the profile has the page to itself.
+        let curves = FigureCatalog.available(in: history).contains(.curves)
         var third = Page(design: design, measurer: measurer)
-        header(&third, "All networks compared: gradient by layer, and learning", findings: findings)
+        header(&third, "All networks compared: gradient by layer" + (curves ? ", and learning" : ""), findings: findings)
         let top = third.cursor
-        let height = (third.bottom - top - 10) / 2
+        let height = curves ? (third.bottom - top - 10) / 2 : third.bottom - top
         let guide = GradientProfile.guideRun(runs) != nil ? " The dashed line falls by 0.25 per layer, the most a sigmoid's slope lets through." : ""
         third.figure(GradientProfile.scene(runs, style: style, measurer: measurer),
                      caption: [TextSpan("Gradient size by layer (log scale), at the start and at the end of training." + guide, .caption)],
                      in: Rect(x: third.column.x, y: top, width: third.column.width, height: height))
+        guard curves else { return [first, second, third] }
         third.figure(TrainingCurves.scene(runs, style: style, measurer: measurer),
-                     caption: [TextSpan("Training loss (log scale) at every step and test accuracy after each epoch.", .caption)],
+                     caption: [TextSpan(runs.allSatisfy { $0.run.testAccuracy.isEmpty } ? "Training loss (log scale) at every logged step."
+                                                                                         : "Training loss (log scale) at every step and test accuracy after each epoch.", .caption)],
                      in: Rect(x: third.column.x, y: top + height + 10, width: third.column.width, height: height))
         return [first, second, third]
     }

@@ -29,8 +29,12 @@ enum NetworkPages {
                      caption: [TextSpan("The same diagram over training: at initialisation, after 10 % and 50 % of the steps, and at the end.", .caption)],
                      in: Rect(x: first.column.x, y: top, width: first.column.width, height: first.bottom - top))
 
+        // An imported log may lack the loss or the saturation: those figures are left out, the rest moves up.
+        let hasCurves = !run.run.loss.isEmpty
+        let saturationStat = SaturationStrip.statistic(run.run)
+        let hasSaturation = !saturationStat.values.isEmpty
         var second = Page(design: design, measurer: measurer)
-        header(&second, run, finding: finding, part: "why, and what it learned")
+        header(&second, run, finding: finding, part: hasCurves ? "why, and what it learned" : "why")
         top = second.cursor
         // Left: the two wide figures stacked; right: saturation and the notes.
         let left = second.column.width * 0.56
@@ -41,17 +45,23 @@ enum NetworkPages {
         second.figure(GradientProfile.scene([run], style: style, measurer: measurer),
                       caption: [TextSpan("Gradient size by layer (log scale), at the start and the end" + guide, .caption)],
                       in: Rect(x: second.column.x, y: top, width: left, height: upper))
-        second.figure(TrainingCurves.scene([run], style: style, measurer: measurer),
-                      caption: [TextSpan("Training loss (log scale) and test accuracy after each epoch.", .caption)],
-                      in: Rect(x: second.column.x, y: top + upper + 8, width: left, height: second.bottom - top - upper - 8))
-        let saturation = second.figure(
-            SaturationStrip.scene([run], style: style, measurer: measurer),
-            caption: [TextSpan(run.run.settings.activation == .relu
-                               ? "Share of dead units (zero for every example of a batch) per layer and step."
-                               : "Share of saturated units (slope almost zero) per layer and step.", .caption)],
-            in: Rect(x: rightX, y: top, width: right, height: upper), maxScale: 0.5)
+        if hasCurves {
+            second.figure(TrainingCurves.scene([run], style: style, measurer: measurer),
+                          caption: [TextSpan(run.run.testAccuracy.isEmpty ? "Training loss (log scale) at every logged step."
+                                                                          : "Training loss (log scale) and test accuracy after each epoch.", .caption)],
+                          in: Rect(x: second.column.x, y: top + upper + 8, width: left, height: second.bottom - top - upper - 8))
+        }
         second.column = (rightX, right)
-        second.cursor = saturation.maxY + 16
+        second.cursor = top
+        if hasSaturation {
+            let saturation = second.figure(
+                SaturationStrip.scene([run], style: style, measurer: measurer),
+                caption: [TextSpan(saturationStat.name == "dead units"
+                                   ? "Share of dead units (zero for every example of a batch) per layer and step."
+                                   : "Share of saturated units (slope almost zero) per layer and step.", .caption)],
+                in: Rect(x: rightX, y: top, width: right, height: upper), maxScale: 0.5)
+            second.cursor = saturation.maxY + 16
+        }
         second.text("What to notice", .subheading, gapAfter: 4)
         for note in Explanation.networkNotes(finding, findings) {
             second.paragraph(note, gapAfter: 5)

@@ -14,7 +14,8 @@ enum TitlePage {
         let networks = Phrases.count(Set(history.runs.map(\.network)).count, "network")
         page.text("vanish report · \(history.spec.name)", .caption, gapAfter: 6)
         page.text(history.spec.title, .title, gapAfter: 4)
-        page.text(subtitle ?? "\(networks) trained on the same data, each layer's gradient recorded at every step", .body, gapAfter: 14)
+        page.text(subtitle ?? history.spec.importedFrom.map { "\(networks) imported from \($0), each layer's gradient at every logged step" }
+                  ?? "\(networks) trained on the same data, each layer's gradient recorded at every step", .body, gapAfter: 14)
 
         // "In short" call-out.
         let headline = headline ?? Explanation.headline(findings)
@@ -58,10 +59,15 @@ enum TitlePage {
 
         page.column = (content.minX, content.width)
         page.cursor = max(settingsBottom, page.cursor) + 10
-        let rows = SettingsDescription.networkRows(history)
-        let anyDiverged = rows.contains { !$0.diverged.isEmpty }
+        var rows = SettingsDescription.networkRows(history)
         var columns = [Table.Column("network"), Table.Column("activation"), Table.Column("batch norm"),
                        Table.Column("residual"), Table.Column("initialisation"), Table.Column("differs from the settings above")]
+        if history.spec.importedFrom != nil {
+            // A log knows no architecture: its table says what was logged.
+            rows = SettingsDescription.importedRows(history).map { ($0.cells[0], $0.colorIndex, $0.cells, $0.diverged.map { [$0] } ?? []) }
+            columns = [Table.Column("network"), Table.Column("weight layers"), Table.Column("logged"), Table.Column("statistics")]
+        }
+        let anyDiverged = rows.contains { !$0.diverged.isEmpty }
         if anyDiverged { columns.append(Table.Column("diverged")) }
         var table = Table(columns: columns, rows: rows.map { row in
             var cells = row.cells.map { Table.Cell($0) }
