@@ -50,10 +50,11 @@ public enum TrainingCurves {
         let frame = Rect(x: left, y: top, width: area.maxX - left - 16, height: bottom - top)
         let x = PlotScale.linear(lo, hi)
         let labelWidth = measurer.measure(String(Int(hi)), style: style.text(style.tickSize)).width
-        let xTicks = Ticks.linear(from: lo, to: hi, maxCount: max(2, Int(frame.width / (labelWidth + 30)))) { v, _ in
+        // Steps are whole numbers: no more ticks than steps, or short runs get repeated labels (1 1 2 2 …).
+        let xTicks = Ticks.linear(from: lo, to: hi, maxCount: max(2, min(Int(hi - lo) + 1, Int(frame.width / (labelWidth + 30))))) { v, _ in
             NumberFormat.fixed(v, digits: 0)
         }
-        var axes = Axes(frame: frame, xTicks: xTicks, yTicks: yTicks, xTitle: "training step", yTitle: "loss (cross-entropy)")
+        var axes = Axes(frame: frame, xTicks: xTicks, yTicks: yTicks, xTitle: "training step", yTitle: runs.allSatisfy { $0.run.settings.importedFrom != nil } ? "loss" : "loss (cross-entropy)")
         axes.horizontalGrid = true
         out += axes.items(style: style, measurer: measurer)
         var data: [SceneItem] = []

@@ -336,6 +336,10 @@ public enum Explanation {
         } else if let s = r.saturatedAtEnd, s.isFinite {
             out.append([TextSpan("Saturated units: ", .strong), TextSpan("\(NumberFormat.percent(s, digits: 0)) of the hidden units at the end" + (s < 0.05 ? ", so saturation is not what shrinks this gradient." : "; their slope is almost zero."))])
         }
+        if let c = r.clipping {
+            out.append([TextSpan("Clipping: ", .strong),
+                        TextSpan("the gradient norm exceeded \(SettingsDescription.decimal(c.limit)) in \(c.clippedSteps) of \(c.recordedSteps) recorded steps; each of those updates was scaled down to that norm.")])
+        }
         if r.finalTestAccuracy != nil {
             var p = [TextSpan("Learning: ", .strong), TextSpan(accuracySentence(r, f, subject: "It"))]
             if let best = r.bestTestAccuracy, let last = r.finalTestAccuracy, best > last + 0.005 {

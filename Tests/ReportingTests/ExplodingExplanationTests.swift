@@ -125,3 +125,12 @@ import VanishCommands
         #expect(!FileManager.default.fileExists(atPath: badOut.path))
     }
 }
+
+@Suite struct ClippingNoteTests {
+    @Test func aClippedNetworksNotesSayHowOftenItClipped() {
+        let findings = Findings(history: ExplodingExplanationTests.history(), data: nil)
+        let notes = Explanation.networkNotes(findings.runs[1], findings).map { $0.map(\.text).joined() }
+        #expect(notes.contains("Clipping: the gradient norm exceeded 1 in 5 of 5 recorded steps; each of those updates was scaled down to that norm."))
+        #expect(!Explanation.networkNotes(findings.runs[0], findings).map { $0.map(\.text).joined() }.contains { $0.hasPrefix("Clipping") })
+    }
+}
