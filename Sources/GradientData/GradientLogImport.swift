@@ -38,9 +38,9 @@ public enum GradientLogImport {
     public static func load(contentsOf url: URL) throws -> GradientHistory {
         let data: Data
         do {
-            data = try Data(contentsOf: url)
+            data = try InputFile.read(url, allowEmpty: true)
         } catch {
-            throw GradientLogError(source: url.path, line: nil, message: "cannot read the file")
+            throw GradientLogError(source: url.path, line: nil, message: error.message)
         }
         return try read(data, source: url.path)
     }
