@@ -38,11 +38,11 @@ public enum GradientLogImport {
     public static func load(contentsOf url: URL) throws -> GradientHistory {
         let data: Data
         do {
-            data = try Data(contentsOf: url)
+            data = try InputFile.readText(url)
         } catch {
-            throw GradientLogError(source: url.path, line: nil, message: "cannot read the file")
+            throw GradientLogError(source: url.relativePath, line: nil, message: error.message)
         }
-        return try read(data, source: url.path)
+        return try read(data, source: url.relativePath)
     }
 
     /// The history a gradient log holds: one run per (network, seed), in order of first appearance.
