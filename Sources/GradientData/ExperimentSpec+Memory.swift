@@ -14,9 +14,11 @@ public struct MemoryEstimate: Sendable, Hashable {
     public var files: Double
     /// The index of the network whose runs need the most.
     public var largestNetwork: Int
+    /// The data set, split once per seed, held while training.
+    public var data: Double = 0
 
-    /// The peak: the history plus the larger of training and writing, which never overlap.
-    public var total: Double { history + max(training, files) }
+    /// The peak: data and history plus the larger of training and writing, which never overlap.
+    public var total: Double { data + history + max(training, files) }
 }
 
 extension ExperimentSpec {
@@ -37,9 +39,12 @@ extension ExperimentSpec {
         let parallel = max(1, min(threads, runNeeds.count))
         let training = runNeeds.map(\.training).sorted(by: >).prefix(parallel).reduce(0, +)
         let largest = byNetwork.indices.max { byNetwork[$0] < byNetwork[$1] } ?? 0
+        // Each seed has its own split: every example's features and label, test set included.
+        let examples = Double(max(trainCount, 1)) / 0.8
+        let data = Double(seeds.count) * examples * (Double(inputCount) + 1) * 4
         return MemoryEstimate(
             training: training, history: runNeeds.map(\.history).reduce(0, +),
-            files: runNeeds.map(\.files).reduce(0, +), largestNetwork: largest)
+            files: runNeeds.map(\.files).reduce(0, +), largestNetwork: largest, data: data)
     }
 
     /// Refuses a spec whose estimated peak exceeds `available` bytes (default: the machine's memory).
@@ -58,6 +63,7 @@ extension ExperimentSpec {
             source: source, path: networks.indices.contains(index) ? "networks[\(index)]" : "",
             message: "\(name)needs about \(Self.byteText(estimate.total)) of memory "
                 + "(training \(Self.byteText(estimate.training)), recorded history \(Self.byteText(estimate.history)), "
+                + "data \(Self.byteText(estimate.data)), "
                 + "writing files \(Self.byteText(estimate.files))), more than this machine's "
                 + "\(Self.byteText(available)); lower depth, width, batchSize or the number of steps, "
                 + "or record fewer steps (recordEvery)")

@@ -7,6 +7,9 @@ extension ExperimentSpec {
         "clipNorm", "seeds", "recordEvery", "networks", "initGain",
     ]
 
+    /// The keys a network of a spec may hold.
+    public static var networkKeys: [String] { SpecFieldReader.networkKeys }
+
     /// Reads a spec from JSON, refusing unknown keys, wrong types and invalid values.
     ///
     /// - Parameters:

@@ -38,7 +38,7 @@ public enum GradientLogImport {
     public static func load(contentsOf url: URL) throws -> GradientHistory {
         let data: Data
         do {
-            data = try InputFile.readText(url)
+            data = try InputFile.read(url, allowEmpty: true)
         } catch {
             throw GradientLogError(source: url.relativePath, line: nil, message: error.message)
         }

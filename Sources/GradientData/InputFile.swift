@@ -9,8 +9,9 @@ public enum InputFile {
         public var description: String { message }
     }
 
-    /// The bytes of the file at `url`, which must exist, be a regular file and hold something.
-    public static func read(_ url: URL) throws(Problem) -> Data {
+    /// The bytes of the file at `url`, which must exist, be a regular file and (unless
+    /// `allowEmpty`, for a reader with its own word for it) hold something.
+    public static func read(_ url: URL, allowEmpty: Bool = false) throws(Problem) -> Data {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
             throw Problem(message: "no such file")
@@ -22,7 +23,7 @@ public enum InputFile {
         } catch {
             throw Problem(message: "cannot read the file (\(Self.reason(error)))")
         }
-        if data.isEmpty { throw Problem(message: "the file is empty") }
+        if data.isEmpty && !allowEmpty { throw Problem(message: "the file is empty") }
         return data
     }
 

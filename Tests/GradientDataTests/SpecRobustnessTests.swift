@@ -11,11 +11,11 @@ import TestSupport
         {"name": "full", "title": "Every key", "dataset": {"csv": "data.csv", "labelColumn": "last"},
          "depth": 4, "width": 8, "batchSize": 16, "epochs": 2, "steps": 30,
          "optimizer": {"kind": "adam", "learningRate": 0.001, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8},
-         "init": "nielsen", "clipNorm": 1.5, "seeds": [0, 1], "recordEvery": 2,
+         "init": "nielsen", "clipNorm": 1.5, "seeds": [0, 1], "recordEvery": 2, "initGain": 1.5,
          "networks": [
            {"name": "a", "activation": "sigmoid", "batchNorm": true, "residual": false, "depth": 3, "width": 4,
             "batchSize": 8, "epochs": 1, "steps": 5, "optimizer": {"kind": "sgd", "learningRate": 0.5, "momentum": 0.5},
-            "init": "he-normal", "clipNorm": 2, "recordEvery": 1},
+            "init": "he-normal", "clipNorm": 2, "recordEvery": 1, "initGain": 2},
            {"name": "b", "activation": "relu", "residual": true}]}
         """
 
@@ -125,6 +125,32 @@ import TestSupport
         #expect(accepted > 100 && refused > 1000)
     }
 
+    /// Every key a spec accepts (including keys added later) refuses a value of the wrong type,
+    /// naming its path: no key is read without a check.
+    @Test func everyKeyChecksItsType() throws {
+        let base = try #require(try JSONSerialization.jsonObject(with: Data(Self.fullSpec.utf8)) as? [String: Any])
+        let wrong: [String: Any] = ["wrong": [1]]
+        for key in ExperimentSpec.keys {
+            var spec = base
+            spec[key] = wrong
+            let error = #expect(throws: SpecError.self) {
+                try ExperimentSpec.parse(try JSONSerialization.data(withJSONObject: spec), source: "k.json")
+            }
+            #expect(error?.path.hasPrefix(key) == true, "\(key): \(String(describing: error))")
+        }
+        for key in ExperimentSpec.networkKeys {
+            var spec = base
+            var networks = try #require(spec["networks"] as? [[String: Any]])
+            networks[0][key] = wrong
+            spec["networks"] = networks
+            let error = #expect(throws: SpecError.self) {
+                try ExperimentSpec.parse(try JSONSerialization.data(withJSONObject: spec), source: "k.json")
+            }
+            #expect(error?.path.hasPrefix("networks[0].\(key)") == true, "\(key): \(String(describing: error))")
+        }
+        #expect(ExperimentSpec.keys.count >= 14 && ExperimentSpec.networkKeys.count >= 13)
+    }
+
     @Test func syntaxErrorsGiveLineAndColumn() {
         func message(_ text: String) -> String {
             do {
@@ -174,7 +200,14 @@ import TestSupport
         let rowBytes: Double = 8 * (9 * 4 + 48) + 16
         let epochBytes = 4 * Double(settings.steps / 23 + 1)
         #expect(estimate.history == rows * rowBytes + epochBytes)
-        #expect(estimate.total == estimate.history + max(estimate.training, estimate.files))
+        #expect(estimate.data == 1437 / 0.8 * 65 * 4)
+        #expect(estimate.total == estimate.data + estimate.history + max(estimate.training, estimate.files))
+        // A million seeds each hold a split of the data: refused on a 16 GB machine.
+        var seeded = spec
+        seeded.seeds = Array(0..<1_000_000)
+        #expect(throws: SpecError.self) {
+            try seeded.checkMemory(inputCount: 64, classCount: 10, trainCount: 1437, threads: 2, available: 16e9, source: "s.json")
+        }
 
         // Depth 10⁹ is refused at once, with the estimate, not trapped on.
         spec.depth = 1_000_000_000

@@ -144,7 +144,16 @@ struct BadInputExecutableTests {
             try inputs.refuses(["run", "--from-history", name, "--out", "out"], saying: words)
         }
         try inputs.refuses(["render", "folder", "--out", "out"], saying: ["folder: is a folder, not a file"])
-        try inputs.refuses(["render", "none.json", "--out", "out"], saying: ["none.json: no such file"])
+        // Gradient logs (CSV) from other frameworks are read the same way.
+        try FileManager.default.createDirectory(at: workspace.root.appendingPathComponent("folder.csv"), withIntermediateDirectories: false)
+        try Data([0x6E, 0x65, 0x74, 0xFF, 0x0A]).write(to: workspace.root.appendingPathComponent("binary.csv"))
+        try Data().write(to: workspace.root.appendingPathComponent("empty.csv"))
+        let logs = try Workspace(folder: workspace.root)
+        try logs.refuses(["render", "folder.csv", "--out", "out"], saying: ["folder.csv", "is a folder, not a file"])
+        try logs.refuses(["run", "--import", "none.csv", "--out", "out"], saying: ["none.csv", "no such file"])
+        try logs.refuses(["render", "binary.csv", "--out", "out"], saying: ["binary.csv", "not UTF-8 text"])
+        try logs.refuses(["run", "--import", "empty.csv", "--out", "out"], saying: ["empty.csv", "empty file"])
+        try logs.refuses(["render", "none.json", "--out", "out"], saying: ["none.json: no such file"])
     }
 
     @Test func unwritableOutputIsReportedBeforeTraining() throws {
