@@ -4,7 +4,7 @@ extension ExperimentSpec {
     /// The keys a spec's top level may hold, in the order they are documented.
     public static let keys = [
         "name", "title", "dataset", "depth", "width", "batchSize", "epochs", "steps", "optimizer", "init",
-        "clipNorm", "seeds", "recordEvery", "networks", "initGain",
+        "clipNorm", "seeds", "recordEvery", "networks", "initGain", "maxRecordedSteps",
     ]
 
     /// The keys a network of a spec may hold.
@@ -44,7 +44,8 @@ extension ExperimentSpec {
             seeds: try reader.required(top, "seeds", reader.seeds),
             recordEvery: try reader.optional(top, "recordEvery", reader.positiveInt) ?? 1,
             networks: try reader.required(top, "networks", reader.networks),
-            initGain: try reader.optional(top, "initGain", reader.positiveDouble))
+            initGain: try reader.optional(top, "initGain", reader.positiveDouble),
+            maxRecordedSteps: try reader.optional(top, "maxRecordedSteps", reader.positiveInt))
         try spec.validate(source: source)
         return spec
     }
@@ -272,7 +273,7 @@ struct SpecFieldReader {
 
     static let networkKeys = [
         "name", "activation", "batchNorm", "residual", "depth", "width", "batchSize", "epochs", "steps",
-        "optimizer", "init", "clipNorm", "recordEvery", "initGain",
+        "optimizer", "init", "clipNorm", "recordEvery", "initGain", "maxRecordedSteps",
     ]
 
     func network(_ value: JSONValue, _ path: String) throws -> NetworkSpec {
@@ -291,7 +292,8 @@ struct SpecFieldReader {
             init: try optional(fields, "init", initialization, path: path),
             clipNorm: try optional(fields, "clipNorm", positiveDouble, path: path),
             recordEvery: try optional(fields, "recordEvery", positiveInt, path: path),
-            initGain: try optional(fields, "initGain", positiveDouble, path: path))
+            initGain: try optional(fields, "initGain", positiveDouble, path: path),
+            maxRecordedSteps: try optional(fields, "maxRecordedSteps", positiveInt, path: path))
     }
 
     func networks(_ value: JSONValue, _ path: String) throws -> [NetworkSpec] {

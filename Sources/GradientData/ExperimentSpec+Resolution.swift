@@ -31,7 +31,8 @@ extension ExperimentSpec {
             residual: network.residual ?? false, depth: network.depth ?? depth, width: network.width ?? width,
             batchSize: batch, epochs: epochCount, steps: stepCount, optimizer: network.optimizer ?? optimizer,
             init: network.`init` ?? `init`, clipNorm: network.clipNorm ?? clipNorm,
-            recordEvery: network.recordEvery ?? recordEvery, seed: seed, initGain: network.initGain ?? initGain)
+            recordEvery: network.recordEvery ?? recordEvery, seed: seed, initGain: network.initGain ?? initGain,
+            maxRecordedSteps: network.maxRecordedSteps ?? maxRecordedSteps ?? Self.defaultMaxRecordedSteps)
     }
 
     /// `a × b`, or `Int.max` where that overflows: a huge epoch count is refused by the memory check, not trapped.

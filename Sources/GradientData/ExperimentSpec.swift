@@ -71,12 +71,14 @@ public struct NetworkSpec: Codable, Sendable, Hashable {
     public var recordEvery: Int?
     /// Multiplies the standard deviation of the initial weights (PyTorch's `gain`); nil: 1.
     public var initGain: Double?
+    /// At most this many time buckets per layer in the history; nil: the experiment's.
+    public var maxRecordedSteps: Int?
 
     public init(
         name: String, activation: Activation, batchNorm: Bool? = nil, residual: Bool? = nil,
         depth: Int? = nil, width: Int? = nil, batchSize: Int? = nil, epochs: Int? = nil, steps: Int? = nil,
         optimizer: OptimizerSpec? = nil, init: Initialization? = nil, clipNorm: Double? = nil, recordEvery: Int? = nil,
-        initGain: Double? = nil
+        initGain: Double? = nil, maxRecordedSteps: Int? = nil
     ) {
         self.name = name
         self.activation = activation
@@ -92,6 +94,7 @@ public struct NetworkSpec: Codable, Sendable, Hashable {
         self.clipNorm = clipNorm
         self.recordEvery = recordEvery
         self.initGain = initGain
+        self.maxRecordedSteps = maxRecordedSteps
     }
 }
 
@@ -119,11 +122,19 @@ public struct ExperimentSpec: Codable, Sendable, Hashable {
     ///
     /// An imported history's training settings are unknown: its spec and settings hold placeholders.
     public var importedFrom: String?
+    /// At most this many time buckets per layer in a run's history; nil: `defaultMaxRecordedSteps`.
+    ///
+    /// Longer runs group consecutive recorded steps into buckets (see `RunHistory.stepsPerBucket`).
+    public var maxRecordedSteps: Int?
+
+    /// The bound on recorded time buckets per layer when a spec sets none.
+    public static let defaultMaxRecordedSteps = 2000
 
     public init(
         name: String, title: String, dataset: DatasetSpec, depth: Int, width: Int, batchSize: Int,
         epochs: Int?, steps: Int? = nil, optimizer: OptimizerSpec, init: Initialization, clipNorm: Double? = nil,
-        seeds: [Int], recordEvery: Int = 1, networks: [NetworkSpec], initGain: Double? = nil, importedFrom: String? = nil
+        seeds: [Int], recordEvery: Int = 1, networks: [NetworkSpec], initGain: Double? = nil, importedFrom: String? = nil,
+        maxRecordedSteps: Int? = nil
     ) {
         self.name = name
         self.title = title
@@ -141,6 +152,7 @@ public struct ExperimentSpec: Codable, Sendable, Hashable {
         self.networks = networks
         self.initGain = initGain
         self.importedFrom = importedFrom
+        self.maxRecordedSteps = maxRecordedSteps
     }
 }
 
@@ -168,11 +180,15 @@ public struct RunSettings: Codable, Sendable, Hashable {
     ///
     /// An imported run's activation, widths and training settings are placeholders, not facts.
     public var importedFrom: String?
+    /// At most this many time buckets per layer; nil (histories written before the key existed):
+    /// no bound was applied.
+    public var maxRecordedSteps: Int?
 
     public init(
         network: String, activation: Activation, batchNorm: Bool, residual: Bool, depth: Int, width: Int,
         batchSize: Int, epochs: Int?, steps: Int, optimizer: OptimizerSpec, init: Initialization,
-        clipNorm: Double?, recordEvery: Int, seed: Int, initGain: Double? = nil, importedFrom: String? = nil
+        clipNorm: Double?, recordEvery: Int, seed: Int, initGain: Double? = nil, importedFrom: String? = nil,
+        maxRecordedSteps: Int? = nil
     ) {
         self.network = network
         self.activation = activation
@@ -190,5 +206,6 @@ public struct RunSettings: Codable, Sendable, Hashable {
         self.seed = seed
         self.initGain = initGain
         self.importedFrom = importedFrom
+        self.maxRecordedSteps = maxRecordedSteps
     }
 }

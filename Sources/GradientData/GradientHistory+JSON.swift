@@ -22,7 +22,7 @@ extension GradientHistory {
         let document = OrderedJSON.object([
             ("schema", .int(schema)),
             ("spec", spec.orderedJSON),
-            ("runs", .array(runs.map(\.orderedJSON))),
+            ("runs", .array(runs.map { $0.orderedJSON(schema: schema) })),
         ])
         return Data(document.text())
     }
@@ -43,11 +43,12 @@ extension GradientHistory {
         }
         guard let schema = probe.schema else {
             throw HistoryReadError(
-                source: source, message: "not a history file (no \"schema\" key; vanish train writes {\"schema\": 1, \"spec\": …, \"runs\": …})")
+                source: source, message: "not a history file (no \"schema\" key; vanish train writes {\"schema\": \(currentSchema), \"spec\": …, \"runs\": …})")
         }
-        guard schema == currentSchema else {
+        guard readableSchemas.contains(schema) else {
             throw HistoryReadError(
-                source: source, message: "history schema \(schema) is not supported (this vanish reads \(currentSchema))")
+                source: source,
+                message: "history schema \(schema) is not supported (this vanish reads \(readableSchemas.map(String.init).joined(separator: " and ")))")
         }
         let history: GradientHistory
         do {
@@ -105,6 +106,17 @@ extension GradientHistory {
                                "has \(table[bad].count) values, expected one per layer (\(run.layers.count))")
                 }
             }
+            for (name, table) in [("weightGradNormMin", run.stats.weightGradNormMin),
+                                  ("weightGradNormMax", run.stats.weightGradNormMax)] where !table.isEmpty {
+                if table.count != rows {
+                    throw fail("stats.\(name)", "has \(table.count) rows, expected one per bucket (\(rows))")
+                }
+                if let bad = table.firstIndex(where: { $0.count != run.layers.count }) {
+                    throw fail("stats.\(name)[\(bad)]",
+                               "has \(table[bad].count) values, expected one per layer (\(run.layers.count))")
+                }
+            }
+            if run.stepsPerBucket < 1 { throw fail("stepsPerBucket", "must be at least 1, found \(run.stepsPerBucket)") }
             if !run.loss.isEmpty, run.loss.count != rows { throw fail("loss", "has \(run.loss.count) values, expected \(rows)") }
             if !run.trainAccuracy.isEmpty, run.trainAccuracy.count != rows {
                 throw fail("trainAccuracy", "has \(run.trainAccuracy.count) values, expected \(rows)")
@@ -176,6 +188,7 @@ extension NetworkSpec {
         if let initGain { fields.append(("initGain", .double(initGain))) }
         if let clipNorm { fields.append(("clipNorm", .double(clipNorm))) }
         if let recordEvery { fields.append(("recordEvery", .int(recordEvery))) }
+        if let maxRecordedSteps { fields.append(("maxRecordedSteps", .int(maxRecordedSteps))) }
         return .object(fields)
     }
 }
@@ -194,6 +207,7 @@ extension ExperimentSpec {
         if let clipNorm { fields.append(("clipNorm", .double(clipNorm))) }
         fields.append(("seeds", .array(seeds.map { .int($0) })))
         fields.append(("recordEvery", .int(recordEvery)))
+        if let maxRecordedSteps { fields.append(("maxRecordedSteps", .int(maxRecordedSteps))) }
         fields.append(("networks", .array(networks.map(\.orderedJSON))))
         if let importedFrom { fields.append(("importedFrom", .string(importedFrom))) }
         return .object(fields)
@@ -216,19 +230,33 @@ extension RunSettings {
         // Written only when set, so histories without them keep their bytes.
         if let initGain { fields.append(("initGain", .double(initGain))) }
         if let importedFrom { fields.append(("importedFrom", .string(importedFrom))) }
+        if let maxRecordedSteps { fields.append(("maxRecordedSteps", .int(maxRecordedSteps))) }
         return .object(fields)
     }
 }
 
 extension RunHistory {
-    var orderedJSON: OrderedJSON {
-        .object([
+    /// Schema 1 (a file read from an older vanish) is written back as it was: without
+    /// `stepsPerBucket` and the bucket minima and maxima, which it cannot hold.
+    func orderedJSON(schema: Int) -> OrderedJSON {
+        var statFields: [(String, OrderedJSON)] = LayerStats.names.map { ($0, .floatRows(stats[$0] ?? [])) }
+        var fields: [(String, OrderedJSON)] = [
             ("network", .string(network)), ("seed", .int(seed)), ("settings", settings.orderedJSON),
             ("layers", .array(layers.map { .string($0) })),
             ("steps", .array(steps.map { .int($0) })),
-            ("stats", .object(LayerStats.names.map { ($0, .floatRows(stats[$0] ?? [])) })),
+        ]
+        if schema >= 2 || stepsPerBucket != 1 {
+            fields.append(("stepsPerBucket", .int(stepsPerBucket)))
+            if !stats.weightGradNormMin.isEmpty || !stats.weightGradNormMax.isEmpty {
+                statFields.append(("weightGradNormMin", .floatRows(stats.weightGradNormMin)))
+                statFields.append(("weightGradNormMax", .floatRows(stats.weightGradNormMax)))
+            }
+        }
+        fields += [
+            ("stats", .object(statFields)),
             ("loss", .floats(loss)), ("trainAccuracy", .floats(trainAccuracy)),
             ("testAccuracy", .floats(testAccuracy)), ("diverged", diverged.map { .int($0) } ?? .null),
-        ])
+        ]
+        return .object(fields)
     }
 }

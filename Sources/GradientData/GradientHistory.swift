@@ -2,6 +2,12 @@
 ///
 /// Layer index 0 is `hidden1` (input side); the last is `output`.
 /// Zero and non-finite values are kept as they are.
+///
+/// In a bucketed history (`RunHistory.stepsPerBucket` > 1) row i summarises bucket i: the norms
+/// and the update ratio (`weightGradNorm`, `biasGradNorm`, `deltaNorm`, `updateRatio`, all drawn
+/// on log scales) hold the geometric mean of the bucket's values (the mean of their logs), the
+/// other statistics the arithmetic mean. A NaN anywhere in a bucket makes its value NaN; else an
+/// infinity makes it infinite; else a 0 (an underflow) makes a geometric mean 0. Nothing is hidden.
 public struct LayerStats: Codable, Sendable, Hashable {
     /// Frobenius norm of dL/dW.
     public var weightGradNorm: [[Float]]
@@ -19,11 +25,16 @@ public struct LayerStats: Codable, Sendable, Hashable {
     public var deadFraction: [[Float]]
     /// ‖ΔW‖ / ‖W‖ of the update that follows the step.
     public var updateRatio: [[Float]]
+    /// Per bucket, the smallest and the largest `weightGradNorm` of its steps (NaN if any was NaN);
+    /// empty when every bucket is one step.
+    public var weightGradNormMin: [[Float]]
+    public var weightGradNormMax: [[Float]]
 
     public init(
         weightGradNorm: [[Float]] = [], biasGradNorm: [[Float]] = [], deltaNorm: [[Float]] = [],
         activationMean: [[Float]] = [], activationStd: [[Float]] = [], saturatedFraction: [[Float]] = [],
-        deadFraction: [[Float]] = [], updateRatio: [[Float]] = []
+        deadFraction: [[Float]] = [], updateRatio: [[Float]] = [],
+        weightGradNormMin: [[Float]] = [], weightGradNormMax: [[Float]] = []
     ) {
         self.weightGradNorm = weightGradNorm
         self.biasGradNorm = biasGradNorm
@@ -33,6 +44,29 @@ public struct LayerStats: Codable, Sendable, Hashable {
         self.saturatedFraction = saturatedFraction
         self.deadFraction = deadFraction
         self.updateRatio = updateRatio
+        self.weightGradNormMin = weightGradNormMin
+        self.weightGradNormMax = weightGradNormMax
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case weightGradNorm, biasGradNorm, deltaNorm, activationMean, activationStd, saturatedFraction,
+             deadFraction, updateRatio, weightGradNormMin, weightGradNormMax
+    }
+
+    /// Reads the eight statistics; the bucket minima and maxima may be absent (schema 1, or one step per bucket).
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            weightGradNorm: try c.decode([[Float]].self, forKey: .weightGradNorm),
+            biasGradNorm: try c.decode([[Float]].self, forKey: .biasGradNorm),
+            deltaNorm: try c.decode([[Float]].self, forKey: .deltaNorm),
+            activationMean: try c.decode([[Float]].self, forKey: .activationMean),
+            activationStd: try c.decode([[Float]].self, forKey: .activationStd),
+            saturatedFraction: try c.decode([[Float]].self, forKey: .saturatedFraction),
+            deadFraction: try c.decode([[Float]].self, forKey: .deadFraction),
+            updateRatio: try c.decode([[Float]].self, forKey: .updateRatio),
+            weightGradNormMin: try c.decodeIfPresent([[Float]].self, forKey: .weightGradNormMin) ?? [],
+            weightGradNormMax: try c.decodeIfPresent([[Float]].self, forKey: .weightGradNormMax) ?? [])
     }
 
     /// The names of the eight statistics, in the order of `history.csv`'s columns.
@@ -64,12 +98,19 @@ public struct RunHistory: Codable, Sendable, Hashable {
     public var settings: RunSettings
     /// `hidden1` … `hiddenL`, `output`.
     public var layers: [String]
-    /// The step number of each recorded row (0 = at initialisation, before any update).
+    /// The step number of each recorded row (0 = at initialisation, before any update); in a
+    /// bucketed history, the first step of each bucket.
     public var steps: [Int]
+    /// How many consecutive recorded steps each row summarises (1: every recorded step is a row).
+    ///
+    /// A run whose recorded steps would exceed `RunSettings.maxRecordedSteps` groups them into
+    /// buckets of this many (the last may hold fewer); see `LayerStats` for how values combine.
+    /// With `recordEvery` k, a bucket spans `stepsPerBucket · k` training steps.
+    public var stepsPerBucket: Int
     public var stats: LayerStats
-    /// Training loss per recorded step.
+    /// Training loss per recorded step (per bucket: the arithmetic mean).
     public var loss: [Float]
-    /// Training-batch accuracy per recorded step.
+    /// Training-batch accuracy per recorded step (per bucket: the arithmetic mean).
     public var trainAccuracy: [Float]
     /// Test accuracy after each epoch (eval mode).
     public var testAccuracy: [Float]
@@ -78,7 +119,7 @@ public struct RunHistory: Codable, Sendable, Hashable {
 
     public init(
         network: String, seed: Int, settings: RunSettings, layers: [String], steps: [Int], stats: LayerStats,
-        loss: [Float], trainAccuracy: [Float], testAccuracy: [Float], diverged: Int?
+        loss: [Float], trainAccuracy: [Float], testAccuracy: [Float], diverged: Int?, stepsPerBucket: Int = 1
     ) {
         self.network = network
         self.seed = seed
@@ -90,6 +131,25 @@ public struct RunHistory: Codable, Sendable, Hashable {
         self.trainAccuracy = trainAccuracy
         self.testAccuracy = testAccuracy
         self.diverged = diverged
+        self.stepsPerBucket = stepsPerBucket
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case network, seed, settings, layers, steps, stepsPerBucket, stats, loss, trainAccuracy, testAccuracy, diverged
+    }
+
+    /// Reads a run; `stepsPerBucket` is absent in schema 1 files, which recorded every step: 1.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            network: try c.decode(String.self, forKey: .network), seed: try c.decode(Int.self, forKey: .seed),
+            settings: try c.decode(RunSettings.self, forKey: .settings),
+            layers: try c.decode([String].self, forKey: .layers), steps: try c.decode([Int].self, forKey: .steps),
+            stats: try c.decode(LayerStats.self, forKey: .stats), loss: try c.decode([Float].self, forKey: .loss),
+            trainAccuracy: try c.decode([Float].self, forKey: .trainAccuracy),
+            testAccuracy: try c.decode([Float].self, forKey: .testAccuracy),
+            diverged: try c.decodeIfPresent(Int.self, forKey: .diverged),
+            stepsPerBucket: try c.decodeIfPresent(Int.self, forKey: .stepsPerBucket) ?? 1)
     }
 }
 
@@ -101,7 +161,10 @@ public struct GradientHistory: Codable, Sendable, Hashable {
     /// One per (network, seed), networks in spec order, then seeds in spec order.
     public var runs: [RunHistory]
 
-    public static let currentSchema = 1
+    /// 2: runs may be bucketed (`RunHistory.stepsPerBucket`, bucket minima and maxima).
+    public static let currentSchema = 2
+    /// The schemas `decode` reads: 1 (every recorded step a row) and 2.
+    public static let readableSchemas = [1, 2]
 
     public init(spec: ExperimentSpec, runs: [RunHistory], schema: Int = GradientHistory.currentSchema) {
         self.schema = schema

@@ -30,7 +30,10 @@ public enum TrainingRun {
         network.initialize(settings.`init`, gain: settings.initGain ?? 1, generator: &weightGenerator)
         var orderGenerator = SeededGenerator(seed: settings.seed, stream: batchOrderStream)
         var optimizer = Optimizer(settings.optimizer, parameterCount: network.layout.count)
-        var recorder = Recorder(network: network, steps: settings.steps, recordEvery: settings.recordEvery)
+        var recorder = Recorder(
+            network: network, steps: settings.steps, recordEvery: settings.recordEvery,
+            maxRecordedSteps: settings.maxRecordedSteps ?? ExperimentSpec.defaultMaxRecordedSteps)
+        defer { recorder.release() }
 
         let stepsPerEpoch = ExperimentSpec.stepsPerEpoch(trainCount: train.count, batchSize: batchSize)
         var order = Array(0..<train.count)
@@ -91,9 +94,11 @@ public enum TrainingRun {
         }
         // A diverged run counts as done: report the steps it will never take.
         if reported < settings.steps { progress?(settings.steps - reported) }
+        recorder.finish()
         return RunHistory(
             network: settings.network, seed: settings.seed, settings: settings, layers: shape.layerNames,
             steps: recorder.steps, stats: recorder.layerStats(), loss: recorder.losses,
-            trainAccuracy: recorder.trainAccuracies, testAccuracy: testAccuracy, diverged: diverged)
+            trainAccuracy: recorder.trainAccuracies, testAccuracy: testAccuracy, diverged: diverged,
+            stepsPerBucket: recorder.stepsPerBucket)
     }
 }

@@ -54,7 +54,16 @@ public struct StagedOutput: Sendable {
             output.discard()
             throw OutputError("cannot write into output folder \(folder.relativePath): \(Self.reason(error))")
         }
+        openOutputs.add(output)
         return output
+    }
+
+    /// The outputs prepared and neither committed nor discarded, for `discardAll`.
+    private static let openOutputs = OpenOutputs()
+
+    /// Discards every output still open: for a process about to end at once (a second Ctrl-C).
+    public static func discardAll() {
+        for output in openOutputs.all() { output.discard() }
     }
 
     /// The staging location of `relativePath` (`figures/heatmap.png`).
@@ -100,11 +109,13 @@ public struct StagedOutput: Sendable {
             throw OutputError("cannot write into output folder \(destination.relativePath): \(Self.reason(error))")
         }
         try? FileManager.default.removeItem(at: staging)
+        Self.openOutputs.remove(self)
         return moved
     }
 
     /// Removes the staging folder and every folder `prepare` created that is still empty.
     public func discard() {
+        Self.openOutputs.remove(self)
         try? FileManager.default.removeItem(at: staging)
         for folder in createdFolders {
             // Only an empty folder goes: never anything someone else put there meanwhile.
@@ -122,6 +133,30 @@ public struct StagedOutput: Sendable {
         if nsError.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(nsError.code))) }
         if nsError.code == CocoaError.fileWriteNoPermission.rawValue { return String(cString: strerror(EACCES)) }
         return nsError.localizedDescription
+    }
+}
+
+/// The staged outputs of this process that are still open; `lock` guards `outputs`.
+private final class OpenOutputs: @unchecked Sendable {
+    private let lock = NSLock()
+    private var outputs: [StagedOutput] = []
+
+    func add(_ output: StagedOutput) {
+        lock.lock()
+        outputs.append(output)
+        lock.unlock()
+    }
+
+    func remove(_ output: StagedOutput) {
+        lock.lock()
+        outputs.removeAll { $0.staging == output.staging }
+        lock.unlock()
+    }
+
+    func all() -> [StagedOutput] {
+        lock.lock()
+        defer { lock.unlock() }
+        return outputs
     }
 }
 

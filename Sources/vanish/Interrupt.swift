@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import GradientData
+import VanishCommands
 
 /// Ctrl-C while vanish trains or writes: the first stops the work at its next step (nothing is
 /// written, exit 130); a second one ends vanish at once.
@@ -18,7 +19,9 @@ final class Interrupt {
         source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
         source.setEventHandler {
             if flag.isCancelled {
-                FileHandle.standardError.write(Data("\ninterrupted twice: stopped at once\n".utf8))
+                // No half-written staging folder is left behind, even now.
+                StagedOutput.discardAll()
+                FileHandle.standardError.write(Data("\ninterrupted twice: stopped at once, nothing was written\n".utf8))
                 _exit(130)
             }
             flag.cancel()

@@ -64,11 +64,11 @@ import TestSupport
 
     @Test func unknownSchemaIsRefused() throws {
         var history = Self.sample()
-        history.schema = 2
+        history.schema = 3
         #expect {
             try GradientHistory.decode(history.jsonData(), source: "h.json")
         } throws: { error in
-            "\(error)" == "h.json: history schema 2 is not supported (this vanish reads 1)"
+            "\(error)" == "h.json: history schema 3 is not supported (this vanish reads 1 and 2)"
         }
         #expect(throws: HistoryReadError.self) { try GradientHistory.decode(Data("{}".utf8), source: "h.json") }
     }
@@ -91,6 +91,19 @@ import TestSupport
             + "activationStd,saturatedFraction,deadFraction,updateRatio")
         #expect(lines[1] == #""a ""quoted"", name",3,0,hidden1,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN"#)
         #expect(lines[27].hasPrefix(#""a ""quoted"", name",3,2,output,3.526483e-38,"#))
+    }
+
+    @Test func schemaOneReadsAsOneStepPerBucketAndWritesBackUnchanged() throws {
+        var history = Self.sample()
+        history.schema = 1
+        let text = String(decoding: history.jsonData(), as: UTF8.self)
+        #expect(text.hasPrefix("{\n  \"schema\": 1") && !text.contains("stepsPerBucket"))
+        let back = try GradientHistory.decode(Data(text.utf8), source: "old.json")
+        #expect(back.schema == 1 && back.runs.allSatisfy { $0.stepsPerBucket == 1 && $0.stats.weightGradNormMin.isEmpty })
+        #expect(back.jsonData() == Data(text.utf8))
+        // The current schema writes the key.
+        history.schema = GradientHistory.currentSchema
+        #expect(String(decoding: history.jsonData(), as: UTF8.self).contains("\"stepsPerBucket\": 1"))
     }
 
     @Test func fixtureHistoryReads() throws {
