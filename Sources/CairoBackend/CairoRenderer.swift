@@ -48,7 +48,9 @@ public struct CairoRenderer: Sendable {
     /// The scene as a PNG file: 8-bit RGB if every pixel is opaque, else RGBA (transparent where
     /// the scene has no background); the file records `dpi`.
     public func png(_ scene: Scene, dpi: Double = CairoRenderer.defaultDPI) throws -> Data {
-        try PNGWriter.encode(try rasterSurface(scene, dpi: dpi), dpi: dpi)
+        // Painting an opaque background first leaves every pixel opaque: the scene's items are all
+        // drawn with OVER, which keeps an opaque pixel opaque.
+        try PNGWriter.encode(try rasterSurface(scene, dpi: dpi), dpi: dpi, opaque: scene.background?.alpha == 1)
     }
 
     /// The scene's pixels at `dpi`, straight-alpha RGBA, for tests and image comparison.

@@ -56,6 +56,18 @@ extension CairoSurface {
     /// Colour is divided by alpha and rounded; fully transparent pixels become 0, 0, 0, 0.
     static func straightAlpha(_ row: UnsafePointer<UInt32>, width: Int, channels: Int, into out: UnsafeMutablePointer<UInt8>) {
         var o = out
+        if channels == 3 {
+            // Opaque rows (every figure with a background): no division, three bytes a pixel.
+            for x in 0..<width where row[x] >> 24 == 0xFF {
+                let word = row[x]
+                o[0] = UInt8(truncatingIfNeeded: word >> 16)
+                o[1] = UInt8(truncatingIfNeeded: word >> 8)
+                o[2] = UInt8(truncatingIfNeeded: word)
+                o += 3
+            }
+            if o == out + 3 * width { return }
+            o = out
+        }
         for x in 0..<width {
             let word = row[x]
             let a = word >> 24

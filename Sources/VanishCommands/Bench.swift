@@ -64,14 +64,19 @@ public struct BenchRow: Hashable, Sendable {
     public var digits: Int
     /// Anything else worth knowing (`5 figures`, `52 % of peak`).
     public var note: String
+    /// The processor time (all threads) of each timed sample, in `unit`; empty when not a time.
+    ///
+    /// On a shared machine wall time grows with other people's work; processor time much less.
+    public var cpuSamples: [Double]
 
-    public init(part: String, name: String, samples: [Double], unit: String, digits: Int, note: String = "") {
+    public init(part: String, name: String, samples: [Double], unit: String, digits: Int, note: String = "", cpuSamples: [Double] = []) {
         self.part = part
         self.name = name
         self.samples = samples
         self.unit = unit
         self.digits = digits
         self.note = note
+        self.cpuSamples = cpuSamples
     }
 
     /// The middle sample (the mean of the two middle ones for an even count); NaN without samples.
@@ -87,19 +92,20 @@ public struct BenchReport: Sendable {
     /// A line above the table: machine, spec and repeat count.
     public var heading: String
 
-    /// The table as aligned text lines: part, what, median, unit, min–max, note.
+    /// The table as aligned text lines: part, what, median, unit, min–max, median processor time, note.
     public func lines() -> [String] {
-        let header = ["part", "what", "median", "unit", "range", "note"]
+        let header = ["part", "what", "median", "unit", "range", "cpu", "note"]
         let cells = rows.map { row -> [String] in
             let range = row.samples.count > 1
                 ? "\(Bench.number(row.samples.min() ?? .nan, row.digits))–\(Bench.number(row.samples.max() ?? .nan, row.digits))"
                 : ""
-            return [row.part, row.name, row.medianText, row.unit, range, row.note]
+            let cpu = row.cpuSamples.isEmpty ? "" : Bench.number(Bench.median(row.cpuSamples), row.digits)
+            return [row.part, row.name, row.medianText, row.unit, range, cpu, row.note]
         }
         let all = [header] + cells
         let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
         // Numbers right-aligned, words left-aligned; the last column is not padded.
-        let rightAligned: Set<Int> = [2, 4]
+        let rightAligned: Set<Int> = [2, 4, 5]
         let format = { (row: [String]) -> String in
             var parts: [String] = []
             for (column, cell) in row.enumerated() {
@@ -161,18 +167,13 @@ public enum Bench {
     // MARK: - Parts
 
     static func trainingRows(_ spec: ExperimentSpec, folder: URL?, threads: Int, repeats: Int) throws -> (GradientHistory, [BenchRow]) {
-        var seconds: [Double] = []
         var history: GradientHistory?
-        for _ in 0..<repeats {
-            var result: GradientHistory?
-            seconds.append(try time { result = try Experiment.run(spec, threads: threads, dataFolder: folder) })
-            history = result
-        }
+        let (seconds, cpu) = try samples(repeats) { history = try Experiment.run(spec, threads: threads, dataFolder: folder) }
         guard let history else { throw RenderError.badOption("training produced no history") }
         let steps = history.runs.reduce(0) { $0 + $1.settings.steps }
         let shape = "\(history.runs.count) runs, \(steps) steps, \(threads) threads"
         return (history, [
-            BenchRow(part: "training", name: "\(spec.name) training", samples: seconds, unit: "s", digits: 3, note: shape),
+            BenchRow(part: "training", name: "\(spec.name) training", samples: seconds, unit: "s", digits: 3, note: shape, cpuSamples: cpu),
             BenchRow(part: "training", name: "\(spec.name) steps per second", samples: seconds.map { Double(steps) / $0 },
                      unit: "steps/s", digits: 0, note: "all runs together"),
         ])
@@ -224,69 +225,68 @@ public enum Bench {
 
         var rows: [BenchRow] = []
         for kind in figureKinds {
-            var count = 0
-            let samples = try (0..<repeats).map { _ in
-                try time {
-                    let figures = FigureCatalog.figures(for: history, kinds: kind.kinds, style: style, measurer: measurer)
-                    count = figures.count
-                    for figure in figures { _ = try renderer.png(figure.scene, dpi: dpi) }
-                } / Double(max(1, count)) * 1000
-            }
+            let count = FigureCatalog.figures(for: history, kinds: kind.kinds, style: style, measurer: measurer).count
             guard count > 0 else { continue }
-            rows.append(BenchRow(part: "render", name: kind.name, samples: samples, unit: "ms", digits: 1,
-                                 note: "per figure, scene + PNG, one thread; \(count) figure\(count == 1 ? "" : "s")"))
+            let (wall, cpu) = try samples(repeats, scale: 1000 / Double(count)) {
+                for figure in FigureCatalog.figures(for: history, kinds: kind.kinds, style: style, measurer: measurer) {
+                    _ = try renderer.png(figure.scene, dpi: dpi)
+                }
+            }
+            rows.append(BenchRow(part: "render", name: kind.name, samples: wall, unit: "ms", digits: 1,
+                                 note: "per figure, scene + PNG, one thread; \(count) figure\(count == 1 ? "" : "s")", cpuSamples: cpu))
         }
 
-        var figureCount = 0
-        let sequential = try (0..<repeats).map { _ in
-            try time {
-                let figures = FigureCatalog.figures(for: history, style: style, measurer: measurer)
-                figureCount = figures.count
-                for figure in figures { _ = try renderer.png(figure.scene, dpi: dpi) }
-            } * 1000
+        let figureCount = FigureCatalog.figures(for: history, style: style, measurer: measurer).count
+        let (sequential, sequentialCPU) = try samples(repeats, scale: 1000) {
+            for figure in FigureCatalog.figures(for: history, style: style, measurer: measurer) { _ = try renderer.png(figure.scene, dpi: dpi) }
         }
         rows.append(BenchRow(part: "render", name: "all figures, one thread", samples: sequential, unit: "ms", digits: 1,
-                             note: "\(figureCount) scenes + PNG"))
-        let parallel = try (0..<repeats).map { _ in
-            try time {
-                let figures = FigureCatalog.figures(for: history, style: style, measurer: measurer)
-                DispatchQueue.concurrentPerform(iterations: figures.count) { i in _ = try? renderer.png(figures[i].scene, dpi: dpi) }
-            } * 1000
+                             note: "\(figureCount) scenes + PNG", cpuSamples: sequentialCPU))
+        let (parallel, parallelCPU) = samples(repeats, scale: 1000) {
+            let figures = FigureCatalog.figures(for: history, style: style, measurer: measurer)
+            DispatchQueue.concurrentPerform(iterations: figures.count) { i in _ = try? renderer.png(figures[i].scene, dpi: dpi) }
         }
         rows.append(BenchRow(part: "render", name: "all figures, all cores", samples: parallel, unit: "ms", digits: 1,
-                             note: "\(figureCount) scenes + PNG"))
+                             note: "\(figureCount) scenes + PNG", cpuSamples: parallelCPU))
 
-        var pageCount = 0
-        let pdf = try (0..<repeats).map { _ in
-            try time {
-                let document = ReportBuilder.document(for: history, data: data, measurer: measurer)
-                pageCount = document.pages.count
-                _ = try renderer.pdf(pages: document.pages, metadata: PDFMetadata(title: document.title))
-            } * 1000
+        let pageCount = ReportBuilder.document(for: history, data: data, measurer: measurer).pages.count
+        let (pdf, pdfCPU) = try samples(repeats, scale: 1000) {
+            let document = ReportBuilder.document(for: history, data: data, measurer: measurer)
+            _ = try renderer.pdf(pages: document.pages, metadata: PDFMetadata(title: document.title))
         }
         rows.append(BenchRow(part: "render", name: "report.pdf", samples: pdf, unit: "ms", digits: 1,
-                             note: "\(pageCount) pages, one thread"))
+                             note: "\(pageCount) pages, one thread", cpuSamples: pdfCPU))
 
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vanish-bench-\(UUID().uuidString)", isDirectory: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        var files = 0
-        let report = try (0..<repeats).map { _ in
-            try time {
-                files = try RunReport.writeReport(history, data: data, to: folder, formats: [.pdf, .png], dpi: dpi, renderer: renderer).count
-            } * 1000
+        let (report, reportCPU) = try samples(repeats, scale: 1000) {
+            _ = try RunReport.writeReport(history, data: data, to: folder, formats: [.pdf, .png], dpi: dpi, renderer: renderer)
         }
         rows.append(BenchRow(part: "render", name: "whole report", samples: report, unit: "ms", digits: 1,
-                             note: "\(files - 1) PNG at \(NumberText.fixed(dpi, digits: 0)) dpi + report.pdf, written; all cores"))
+                             note: "\(figureCount) PNG at \(NumberText.fixed(dpi, digits: 0)) dpi + report.pdf, written; all cores",
+                             cpuSamples: reportCPU))
         return rows
     }
 
     // MARK: - Measuring
 
-    /// Wall-clock seconds `body` takes.
-    static func time(_ body: () throws -> Void) rethrows -> Double {
-        let start = DispatchTime.now().uptimeNanoseconds
-        try body()
-        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    /// Runs `body` `count` times; returns the wall-clock and processor seconds of each run, times `scale`.
+    static func samples(_ count: Int, scale: Double = 1, _ body: () throws -> Void) rethrows -> (wall: [Double], cpu: [Double]) {
+        var wall: [Double] = [], cpu: [Double] = []
+        for _ in 0..<count {
+            let start = DispatchTime.now().uptimeNanoseconds, cpuStart = processorSeconds()
+            try body()
+            wall.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 * scale)
+            cpu.append((processorSeconds() - cpuStart) * scale)
+        }
+        return (wall, cpu)
+    }
+
+    /// Processor time used by every thread of this process so far, in seconds.
+    static func processorSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 
     /// The middle of `samples` (the mean of the two middle ones for an even count); NaN when empty.

@@ -122,35 +122,45 @@ public enum RunReport {
         try createFolder(folder)
         var written: [URL] = []
         let measurer = renderer.measurer
-        if formats.contains(.pdf) {
-            let document = ReportBuilder.document(for: history, data: data, measurer: measurer)
-            let url = folder.appendingPathComponent("report.pdf")
-            try AtomicFile.write(try renderer.pdf(pages: document.pages, metadata: PDFMetadata(title: document.title)), to: url)
-            written.append(url)
-        }
         let figureFormats = formats.filter { $0 != .pdf }
+        let figures = folder.appendingPathComponent(figureFolder, isDirectory: true)
         if cancellation?.isCancelled == true { throw CancellationError() }
+        var jobs: [(figure: NamedFigure, format: FigureFormat)] = []
         if !figureFormats.isEmpty {
-            let figures = folder.appendingPathComponent(figureFolder, isDirectory: true)
             try createFolder(figures)
             var style = FigureStyle.standard
             style.pixelsPerPoint = max(1, dpi / 72)
-            let jobs = FigureCatalog.figures(for: history, style: style, measurer: measurer).flatMap { figure in
+            jobs = FigureCatalog.figures(for: history, style: style, measurer: measurer).flatMap { figure in
                 figureFormats.map { (figure, $0) }
             }
-            // Figures render in parallel (the renderer is thread-safe); files are written in catalog order.
-            let results = RenderResults(count: jobs.count)
-            DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
-                let (figure, format) = jobs[i]
-                // Ctrl-C: the figures not yet drawn are skipped.
-                if cancellation?.isCancelled == true { return results.set(i, .failure(CancellationError())) }
-                results.set(i, Result { format == .png ? try renderer.png(figure.scene, dpi: dpi) : try renderer.svg(figure.scene) })
+        }
+        // The PDF (the longest job) and the figures render in parallel (the renderer is thread-safe);
+        // the PDF is job 0 so it starts first. Files are written afterwards, in catalog order.
+        let pdf = formats.contains(.pdf) ? 1 : 0
+        let figureJobs = jobs
+        let results = RenderResults(count: pdf + jobs.count)
+        DispatchQueue.concurrentPerform(iterations: pdf + jobs.count) { i in
+            // Ctrl-C: the jobs not yet started are skipped.
+            if cancellation?.isCancelled == true { return results.set(i, .failure(CancellationError())) }
+            if i < pdf {
+                results.set(i, Result {
+                    let document = ReportBuilder.document(for: history, data: data, measurer: measurer)
+                    return try renderer.pdf(pages: document.pages, metadata: PDFMetadata(title: document.title))
+                })
+                return
             }
-            for (i, (figure, format)) in jobs.enumerated() {
-                let url = figures.appendingPathComponent("\(figure.name).\(format.rawValue)")
-                try AtomicFile.write(try results.get(i), to: url)
-                written.append(url)
-            }
+            let (figure, format) = figureJobs[i - pdf]
+            results.set(i, Result { format == .png ? try renderer.png(figure.scene, dpi: dpi) : try renderer.svg(figure.scene) })
+        }
+        if pdf == 1 {
+            let url = folder.appendingPathComponent("report.pdf")
+            try AtomicFile.write(try results.get(0), to: url)
+            written.append(url)
+        }
+        for (i, (figure, format)) in jobs.enumerated() {
+            let url = figures.appendingPathComponent("\(figure.name).\(format.rawValue)")
+            try AtomicFile.write(try results.get(pdf + i), to: url)
+            written.append(url)
         }
         return written
     }
