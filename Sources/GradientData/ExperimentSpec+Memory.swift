@@ -29,8 +29,10 @@ extension ExperimentSpec {
     ///   - threads: how many runs train at once.
     public func memoryEstimate(inputCount: Int, classCount: Int, trainCount: Int, threads: Int) -> MemoryEstimate {
         var runNeeds: [(training: Double, history: Double, files: Double)] = []
-        var byNetwork = [Double](repeating: 0, count: networks.count)
-        for index in networks.indices {
+        // A depth sweep trains each network once per depth.
+        let runNetworks = expandedNetworks
+        var byNetwork = [Double](repeating: 0, count: runNetworks.count)
+        for index in runNetworks.indices {
             let settings = self.settings(networkIndex: index, seed: seeds.first ?? 0, trainCount: max(trainCount, 1))
             let need = Self.runMemory(settings, inputCount: inputCount, classCount: classCount, trainCount: trainCount)
             for _ in seeds { runNeeds.append(need) }
@@ -57,10 +59,13 @@ extension ExperimentSpec {
         let estimate = memoryEstimate(inputCount: inputCount, classCount: classCount, trainCount: trainCount,
                                       threads: threads)
         guard estimate.total > available else { return }
+        let runNetworks = expandedNetworks
         let index = estimate.largestNetwork
-        let name = networks.indices.contains(index) ? "'\(networks[index].name)' " : ""
+        let name = runNetworks.indices.contains(index) ? "'\(runNetworks[index].name)' " : ""
+        // In a sweep, the run's network is networks[n] of the file.
+        let fileIndex = runNetworks.indices.contains(index) ? (sweepPoint(of: runNetworks[index].name)?.network ?? index) : nil
         throw SpecError(
-            source: source, path: networks.indices.contains(index) ? "networks[\(index)]" : "",
+            source: source, path: fileIndex.map { "networks[\($0)]" } ?? "",
             message: "\(name)needs about \(Self.byteText(estimate.total)) of memory "
                 + "(training \(Self.byteText(estimate.training)), recorded history \(Self.byteText(estimate.history)), "
                 + "data \(Self.byteText(estimate.data)), "

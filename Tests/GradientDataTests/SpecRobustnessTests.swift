@@ -231,6 +231,17 @@ import TestSupport
             #expect("\(error)".hasPrefix("deep.json: networks[0]: 'sigmoid' needs about "))
             #expect("\(error)".contains("more than this machine's 14.9 GB"))
         }
+        // A depth sweep counts every depth's run, and the message names the network in the file.
+        var sweep = ExperimentSpec.quick
+        sweep.networks = [sweep.networks[0], sweep.networks[1]]
+        sweep.depths = [2, 4, 1_000_000_000]
+        do {
+            try sweep.checkMemory(inputCount: 64, classCount: 10, trainCount: 1437, threads: 2, available: 16e9, source: "sweep.json")
+            Issue.record("a sweep to depth 10⁹ was accepted")
+        } catch {
+            #expect("\(error)".hasPrefix("sweep.json: networks[0]: 'sigmoid depth 1000000000' needs about "), "\(error)")
+        }
+
         // Sizes at the limit of a spec's integers neither overflow nor trap.
         spec.epochs = Int.max / 2
         spec.width = 9_007_199_254_740_992
