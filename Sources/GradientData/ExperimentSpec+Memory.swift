@@ -29,14 +29,15 @@ extension ExperimentSpec {
     ///   - threads: how many runs train at once.
     public func memoryEstimate(inputCount: Int, classCount: Int, trainCount: Int, threads: Int) -> MemoryEstimate {
         var runNeeds: [(training: Double, history: Double, files: Double)] = []
-        // A depth sweep trains each network once per depth.
-        let runNetworks = expandedNetworks
-        var byNetwork = [Double](repeating: 0, count: runNetworks.count)
-        for index in runNetworks.indices {
+        var byNetwork = [Double](repeating: 0, count: networks.count)
+        let runs = expandedNetworks
+        for index in runs.indices {
             let settings = self.settings(networkIndex: index, seed: seeds.first ?? 0, trainCount: max(trainCount, 1))
             let need = Self.runMemory(settings, inputCount: inputCount, classCount: classCount, trainCount: trainCount)
             for _ in seeds { runNeeds.append(need) }
-            byNetwork[index] = need.training + Double(seeds.count) * (need.history + need.files)
+            // A depth sweep's runs count towards the network they sweep.
+            let owner = sweepPoint(of: runs[index].name)?.network ?? index
+            byNetwork[owner] += need.training + Double(seeds.count) * (need.history + need.files)
         }
         let parallel = max(1, min(threads, runNeeds.count))
         let training = runNeeds.map(\.training).sorted(by: >).prefix(parallel).reduce(0, +)
@@ -59,13 +60,10 @@ extension ExperimentSpec {
         let estimate = memoryEstimate(inputCount: inputCount, classCount: classCount, trainCount: trainCount,
                                       threads: threads)
         guard estimate.total > available else { return }
-        let runNetworks = expandedNetworks
         let index = estimate.largestNetwork
-        let name = runNetworks.indices.contains(index) ? "'\(runNetworks[index].name)' " : ""
-        // In a sweep, the run's network is networks[n] of the file.
-        let fileIndex = runNetworks.indices.contains(index) ? (sweepPoint(of: runNetworks[index].name)?.network ?? index) : nil
+        let name = networks.indices.contains(index) ? "'\(networks[index].name)' " : ""
         throw SpecError(
-            source: source, path: fileIndex.map { "networks[\($0)]" } ?? "",
+            source: source, path: networks.indices.contains(index) ? "networks[\(index)]" : "",
             message: "\(name)needs about \(Self.byteText(estimate.total)) of memory "
                 + "(training \(Self.byteText(estimate.training)), recorded history \(Self.byteText(estimate.history)), "
                 + "data \(Self.byteText(estimate.data)), "
