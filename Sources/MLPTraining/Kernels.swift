@@ -23,7 +23,7 @@ public enum DenseKernel {
         for row in 0..<batch {
             (y + row * outputs).update(from: bias, count: outputs)
         }
-        if kernel == .avx512, let scratch {
+        if kernel == .avx512, let scratch, MatrixKernel.ownKernelTakes(m: batch, n: outputs, k: inputs) {
             vk_transpose(Int32(outputs), Int32(inputs), weight, inputs, scratch, outputs)
             matrixProduct(transposeA: false, transposeB: false, m: batch, n: outputs, k: inputs,
                           a: x, lda: inputs, b: scratch, ldb: outputs, beta: 1, c: y, ldc: outputs, kernel: kernel)

@@ -14,11 +14,19 @@ public enum MatrixKernel: String, Sendable, CaseIterable {
     /// Measured on a 2-core Xeon (AVX-512) with `GEMMBenchmark`, for the three products of a
     /// batch-64 layer: at width 64 the own kernel is faster than OpenBLAS 0.3.21 (OpenBLAS's
     /// small-matrix path and its packing cost more than the product itself), so it is the one
-    /// training uses wherever it can run. `VANISH_GEMM=openblas` selects OpenBLAS, for comparison.
+    /// training uses wherever it can run, for products up to width 128 (`ownKernelTakes`).
+    /// `VANISH_GEMM=openblas` selects OpenBLAS throughout, for comparison.
     public static let training: MatrixKernel = {
         if ProcessInfo.processInfo.environment["VANISH_GEMM"] == "openblas" { return .openBLAS }
         return available.contains(.avx512) ? .avx512 : .openBLAS
     }()
+
+    /// Whether the own kernel does an m × n × k product: up to 2²⁰ multiply-adds (a batch of 64
+    /// through a 128-wide layer). Larger products go to OpenBLAS, whose packed, cache-blocked
+    /// kernels measured faster from width 256 on (about 105 GFLOP/s against 45–88 here).
+    static func ownKernelTakes(m: Int, n: Int, k: Int) -> Bool {
+        m * n * k <= 1 << 20
+    }
 
     /// The kernels this CPU can run.
     public static var available: [MatrixKernel] {
@@ -37,7 +45,8 @@ func matrixProduct(
     a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
     beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, kernel: MatrixKernel = MatrixKernel.training
 ) {
-    if kernel == .avx512, !transposeB, alpha == 1, beta == 0 || beta == 1 {
+    if kernel == .avx512, !transposeB, alpha == 1, beta == 0 || beta == 1,
+       MatrixKernel.ownKernelTakes(m: m, n: n, k: k) {
         // Row-major A (m × k) is read as a[i·lda + p]; transposed (stored k × m), as a[p·lda + i].
         vk_gemm_avx512(Int32(m), Int32(n), Int32(k), a, transposeA ? 1 : lda, transposeA ? lda : 1,
                        b, ldb, c, ldc, beta == 1 ? 1 : 0)
