@@ -24,6 +24,7 @@ public enum FigureCatalog {
     /// The kinds of figure, for selecting some of them.
     public enum Kind: String, CaseIterable, Sendable {
         case heatmaps, heatmap, fading, fadingRun, filmStrip, profile, profileDelta, curves, saturation, summary
+        case depthSweep, deltaBars, deltaCurves
     }
 
     /// The kinds `history` has data for: an imported log may lack the loss, ‖δ‖ or saturation.
@@ -49,6 +50,21 @@ public enum FigureCatalog {
         var out: [NamedFigure] = []
         func add(_ kind: Kind, _ name: String, _ caption: String, _ make: () -> Scene) {
             if kinds.contains(kind) { out.append(NamedFigure(name: name, caption: caption, scene: make())) }
+        }
+        // A sweep's runs differ in depth only: one figure tells its story, not one set per run.
+        if DepthSweep.isSweep(history) {
+            add(.depthSweep, "depth-sweep", "layer 1's share of the output layer's gradient against depth, median and seed band") {
+                DepthSweep.scene(history, style: style, measurer: measurer)
+            }
+            return out
+        }
+        if LayerDeltaBars.comparesInitialisations(runs) {
+            add(.deltaBars, "delta-bars", "‖δ‖ of each hidden layer at initialisation") {
+                LayerDeltaBars.scene(runs, reference: LayerDeltaReference.matching(runs), style: style, measurer: measurer)
+            }
+            add(.deltaCurves, "delta-curves", "‖δ‖ of each hidden layer over training") {
+                LayerDeltaCurves.scene(runs, style: style, measurer: measurer)
+            }
         }
         add(.heatmaps, "heatmaps", "‖dL/dW‖ per layer and step, all networks on one colour scale") {
             GradientHeatmap.smallMultiples(runs, style: style, measurer: measurer)

@@ -4,7 +4,7 @@ extension ExperimentSpec {
     /// The keys a spec's top level may hold, in the order they are documented.
     public static let keys = [
         "name", "title", "dataset", "depth", "width", "batchSize", "epochs", "steps", "optimizer", "init",
-        "clipNorm", "seeds", "recordEvery", "networks", "initGain", "maxRecordedSteps",
+        "clipNorm", "seeds", "recordEvery", "networks", "initGain", "maxRecordedSteps", "depths", "trainExamples",
     ]
 
     /// The keys a network of a spec may hold.
@@ -29,11 +29,14 @@ extension ExperimentSpec {
         let reader = SpecFieldReader(source: source)
         let top = try reader.object(root, path: "", allowed: keys)
         let name = try reader.required(top, "name", reader.name)
+        // A depth sweep sets every network's depth, so its own "depth" may be left out (the deepest is kept).
+        let depths = try reader.optional(top, "depths", reader.depths)
+        let depth = try reader.optional(top, "depth", reader.positiveInt) ?? depths?.max()
         let spec = ExperimentSpec(
             name: name,
             title: try reader.optional(top, "title", reader.string) ?? name,
             dataset: try reader.required(top, "dataset", reader.dataset),
-            depth: try reader.required(top, "depth", reader.positiveInt),
+            depth: try depth ?? reader.required(top, "depth", reader.positiveInt),
             width: try reader.required(top, "width", reader.positiveInt),
             batchSize: try reader.required(top, "batchSize", reader.positiveInt),
             epochs: try reader.optional(top, "epochs", reader.positiveInt),
@@ -45,7 +48,9 @@ extension ExperimentSpec {
             recordEvery: try reader.optional(top, "recordEvery", reader.positiveInt) ?? 1,
             networks: try reader.required(top, "networks", reader.networks),
             initGain: try reader.optional(top, "initGain", reader.positiveDouble),
-            maxRecordedSteps: try reader.optional(top, "maxRecordedSteps", reader.positiveInt))
+            maxRecordedSteps: try reader.optional(top, "maxRecordedSteps", reader.positiveInt),
+            depths: depths,
+            trainExamples: try reader.optional(top, "trainExamples", reader.positiveInt))
         try spec.validate(source: source)
         return spec
     }
@@ -82,11 +87,28 @@ extension ExperimentSpec {
                 throw fail("\(path).name", "'\(network.name.printable)' names two networks; names must be unique")
             }
             seen.append(network.name)
+            if depths != nil, network.depth != nil {
+                throw fail("\(path).depth", "\"depths\" sets every network's depth; remove this key or \"depths\"")
+            }
             let hasLength = network.steps != nil || network.epochs != nil || steps != nil || epochs != nil
             if !hasLength {
                 throw fail(path, "no training length: set \"epochs\" or \"steps\" here or at the top level")
             }
         }
+        if let depths {
+            if depths.isEmpty { throw fail("depths", "needs at least one depth") }
+            if let bad = depths.firstIndex(where: { $0 < 1 }) {
+                throw fail("depths[\(bad)]", "must be at least 1, found \(depths[bad])")
+            }
+            for (i, d) in depths.enumerated() where depths[..<i].contains(d) {
+                throw fail("depths[\(i)]", "depth \(d) is listed twice")
+            }
+            let names = expandedNetworks.map(\.name)
+            for (i, name) in names.enumerated() where names[..<i].contains(name) {
+                throw fail("networks", "the sweep names two runs '\(name)'; rename a network")
+            }
+        }
+        if let trainExamples, trainExamples < 1 { throw fail("trainExamples", "must be at least 1, found \(trainExamples)") }
     }
 
     static func jsonReason(_ error: Error) -> String {
@@ -229,6 +251,14 @@ struct SpecFieldReader {
             throw fail("\(path)[\(negative)]", "seeds must be 0 or more, found \(seeds[negative])")
         }
         return seeds
+    }
+
+    func depths(_ value: JSONValue, _ path: String) throws -> [Int] {
+        guard case .array(let items) = value else {
+            throw fail(path, "expected an array of depths, found \(value.kindDescription)")
+        }
+        if items.isEmpty { throw fail(path, "needs at least one depth") }
+        return try items.enumerated().map { try positiveInt($0.element, "\(path)[\($0.offset)]") }
     }
 
     func dataset(_ value: JSONValue, _ path: String) throws -> DatasetSpec {

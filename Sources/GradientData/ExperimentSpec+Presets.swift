@@ -42,8 +42,36 @@ extension ExperimentSpec {
         ],
         initGain: 2)
 
+    /// How the gradient reaching layer 1 fades with depth: the zoo's five networks at depths 2 to 40,
+    /// five seeds each, at initialisation and after 50 updates.
+    ///
+    /// The same spec ships as `Reports/depth-sweep.json`.
+    public static let depthSweep = ExperimentSpec(
+        name: "depth-sweep", title: "How the gradient fades with depth", dataset: .digits,
+        depth: 40, width: 64, batchSize: 64, epochs: nil, steps: 51,
+        optimizer: OptimizerSpec(kind: .sgd, learningRate: 0.01, momentum: 0.9),
+        init: .xavierNormal, seeds: [0, 1, 2, 3, 4], recordEvery: 50, networks: zooNetworks,
+        depths: [2, 4, 6, 8, 10, 15, 20, 25, 30, 40])
+
+    /// Nielsen's setting (Neural Networks and Deep Learning, ch. 5): a sigmoid network with four hidden
+    /// layers of 30 units, trained by full-batch gradient descent on 1000 examples for 500 epochs,
+    /// with his initialisation, Xavier's and He's.
+    ///
+    /// The same spec ships as `Reports/init.json`.
+    public static let initStory = ExperimentSpec(
+        name: "init", title: "Four hidden layers, three initialisations", dataset: .digits,
+        depth: 4, width: 30, batchSize: 1000, epochs: 500,
+        optimizer: OptimizerSpec(kind: .sgd, learningRate: 0.5),
+        init: .nielsen, seeds: [0], recordEvery: 1,
+        networks: [
+            NetworkSpec(name: "nielsen", activation: .sigmoid),
+            NetworkSpec(name: "xavier-normal", activation: .sigmoid, init: .xavierNormal),
+            NetworkSpec(name: "he-normal", activation: .sigmoid, init: .heNormal),
+        ],
+        trainExamples: 1000)
+
     /// The specs built into the binary, so `vanish train zoo` works from any folder.
-    public static let presets: [ExperimentSpec] = [quick, zoo, exploding]
+    public static let presets: [ExperimentSpec] = [quick, zoo, exploding, depthSweep, initStory]
 
     /// The built-in spec called `name`, if there is one.
     public static func preset(named name: String) -> ExperimentSpec? {

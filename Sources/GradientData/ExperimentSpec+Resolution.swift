@@ -1,3 +1,5 @@
+import Foundation
+
 extension ExperimentSpec {
     /// The number of updates in one epoch: `ceil(trainCount / batchSize)`.
     ///
@@ -7,12 +9,55 @@ extension ExperimentSpec {
         max(1, (trainCount + batchSize - 1) / batchSize)
     }
 
+    /// The networks that train, in order: `networks`, or with `depths` each network once per
+    /// depth (network-major), named `NAME depth D` (`sigmoid depth 10`).
+    ///
+    /// A sweep's runs keep distinct names, so history.csv and every figure tell them apart;
+    /// `sweepPoint(of:)` finds a run's network and depth again.
+    public var expandedNetworks: [NetworkSpec] {
+        guard let depths else { return networks }
+        return networks.flatMap { network in
+            depths.map { depth in
+                var copy = network
+                copy.name = Self.sweepRunName(network.name, depth: depth)
+                copy.depth = depth
+                return copy
+            }
+        }
+    }
+
+    /// `sigmoid depth 10`: the name of network `name`'s run at `depth` in a depth sweep.
+    public static func sweepRunName(_ name: String, depth: Int) -> String { "\(name) depth \(depth)" }
+
+    /// The index in `networks` and the depth of the sweep run called `runName`; nil if it is not one.
+    public func sweepPoint(of runName: String) -> (network: Int, depth: Int)? {
+        guard let depths else { return nil }
+        for (n, network) in networks.enumerated() {
+            for depth in depths where Self.sweepRunName(network.name, depth: depth) == runName { return (n, depth) }
+        }
+        return nil
+    }
+
+    /// The data set of the run with `seed`: split, standardised, and cut to `trainExamples`.
+    ///
+    /// - Throws: `DatasetError` when the data cannot be read or holds fewer training examples than asked for.
+    public func loadData(seed: Int, relativeTo folder: URL?) throws -> DataSplit {
+        var split = try dataset.load(seed: seed, relativeTo: folder)
+        if let n = trainExamples {
+            guard n <= split.train.count else {
+                throw DatasetError(source: name, message: "trainExamples is \(n), but the data set has only \(split.train.count) training examples")
+            }
+            split.train = split.train.subset(Array(0..<n))
+        }
+        return split
+    }
+
     /// The settings of the run of network `networkIndex` with `seed`: the network's overrides applied.
     ///
     /// The length comes from the most specific field: the network's `steps`, then its `epochs`,
     /// then the experiment's `steps`, then its `epochs`. `steps` counts updates.
     public func settings(networkIndex: Int, seed: Int, trainCount: Int) -> RunSettings {
-        let network = networks[networkIndex]
+        let network = expandedNetworks[networkIndex]
         let batch = network.batchSize ?? batchSize
         let epochCount: Int?
         let stepCount: Int

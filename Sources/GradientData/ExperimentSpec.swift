@@ -129,12 +129,17 @@ public struct ExperimentSpec: Codable, Sendable, Hashable {
 
     /// The bound on recorded time buckets per layer when a spec sets none.
     public static let defaultMaxRecordedSteps = 2000
+    /// A depth sweep: every network trains once per depth listed here (see `expandedNetworks`).
+    public var depths: [Int]?
+    /// Train on the first this-many training examples only (after the split), e.g. so that
+    /// one epoch at `batchSize` ≥ this is one full batch; nil: all of them.
+    public var trainExamples: Int?
 
     public init(
         name: String, title: String, dataset: DatasetSpec, depth: Int, width: Int, batchSize: Int,
         epochs: Int?, steps: Int? = nil, optimizer: OptimizerSpec, init: Initialization, clipNorm: Double? = nil,
         seeds: [Int], recordEvery: Int = 1, networks: [NetworkSpec], initGain: Double? = nil, importedFrom: String? = nil,
-        maxRecordedSteps: Int? = nil
+        maxRecordedSteps: Int? = nil, depths: [Int]? = nil, trainExamples: Int? = nil
     ) {
         self.name = name
         self.title = title
@@ -153,6 +158,8 @@ public struct ExperimentSpec: Codable, Sendable, Hashable {
         self.initGain = initGain
         self.importedFrom = importedFrom
         self.maxRecordedSteps = maxRecordedSteps
+        self.depths = depths
+        self.trainExamples = trainExamples
     }
 }
 

@@ -209,6 +209,8 @@ extension ExperimentSpec {
         fields.append(("recordEvery", .int(recordEvery)))
         if let maxRecordedSteps { fields.append(("maxRecordedSteps", .int(maxRecordedSteps))) }
         fields.append(("networks", .array(networks.map(\.orderedJSON))))
+        if let depths { fields.append(("depths", .array(depths.map { .int($0) }))) }
+        if let trainExamples { fields.append(("trainExamples", .int(trainExamples))) }
         if let importedFrom { fields.append(("importedFrom", .string(importedFrom))) }
         return .object(fields)
     }

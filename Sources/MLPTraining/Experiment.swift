@@ -20,10 +20,10 @@ public enum Experiment {
         try spec.validate(source: spec.name)
         var splits: [DataSplit] = []
         for seed in spec.seeds {
-            splits.append(try spec.dataset.load(seed: seed, relativeTo: dataFolder))
+            splits.append(try spec.loadData(seed: seed, relativeTo: dataFolder))
         }
         var jobs: [(networkIndex: Int, seedIndex: Int, settings: RunSettings)] = []
-        for networkIndex in spec.networks.indices {
+        for networkIndex in spec.expandedNetworks.indices {
             for (seedIndex, seed) in spec.seeds.enumerated() {
                 let settings = spec.settings(networkIndex: networkIndex, seed: seed,
                                              trainCount: splits[seedIndex].train.count)

@@ -30,12 +30,26 @@ public enum ReportBuilder {
         let findings = Findings(history: history, data: data)
         let runs = FigureRun.all(in: history)
         var sections: [(title: String, pages: [Page])] = []
-        sections.append(("All networks compared", ComparisonPage.pages(history, runs: runs, findings: findings, design: design, measurer: measurer)))
-        for (i, run) in runs.enumerated() {
-            sections.append(("\(run.label)", NetworkPages.pages(run, finding: findings.runs[i], findings: findings, allRuns: runs,
-                                                               design: design, measurer: measurer)))
+        var headline: [TextSpan]?
+        var subtitle: String?
+        if DepthSweep.isSweep(history) {
+            // Hundreds of runs that differ in depth: the sweep's own pages replace the per-network ones.
+            let spec = history.spec
+            sections.append(("Gradient against depth", DepthSweepPages.pages(history, design: design, measurer: measurer)))
+            headline = DepthSweepStory.headline(history)
+            subtitle = "\(Phrases.count(spec.networks.count, "network")) at \(Phrases.count(spec.depths?.count ?? 0, "depth")) with \(Phrases.count(spec.seeds.count, "seed")): \(Phrases.count(history.runs.count, "run")) on the same data, each layer's gradient recorded"
+        } else {
+            if LayerDeltaBars.comparesInitialisations(runs) {
+                sections.append(("How fast each layer learns", InitStoryPages.pages(runs, findings: findings, design: design, measurer: measurer)))
+                headline = InitStory.headline(runs, reference: LayerDeltaReference.matching(runs)) + [TextSpan(" ")] + Explanation.headline(findings)
+            }
+            sections.append(("All networks compared", ComparisonPage.pages(history, runs: runs, findings: findings, design: design, measurer: measurer)))
+            for (i, run) in runs.enumerated() {
+                sections.append(("\(run.label)", NetworkPages.pages(run, finding: findings.runs[i], findings: findings, allRuns: runs,
+                                                                   design: design, measurer: measurer)))
+            }
+            sections.append(("What it means", ExplanationPages.pages(findings, design: design, measurer: measurer)))
         }
-        sections.append(("What it means", ExplanationPages.pages(findings, design: design, measurer: measurer)))
 
         // The title page lists where each section starts, which depends on how many pages it takes itself.
         var titlePages: [Page] = []
@@ -47,7 +61,8 @@ public enum ReportBuilder {
                 contents.append((s.title, next))
                 next += s.pages.count
             }
-            titlePages = TitlePage.pages(history, findings: findings, data: data, contents: contents, design: design, measurer: measurer)
+            titlePages = TitlePage.pages(history, findings: findings, data: data, contents: contents, design: design, measurer: measurer,
+                                         headline: headline, subtitle: subtitle)
             if titlePages.count == titleCount { break }
             titleCount = titlePages.count
         }

@@ -64,7 +64,11 @@ public enum SettingsDescription {
         let spec = history.spec
         if let file = spec.importedFrom { return imported(history, file: file) }
         var out: [(String, String)] = [("Data", dataset(spec.dataset, data))]
-        out.append(("Networks", "\(spec.depth) hidden layers of \(spec.width) units, then a softmax output layer"))
+        if let depths = spec.depths {
+            out.append(("Networks", "\(depths.map(String.init).joined(separator: ", ")) hidden layers of \(spec.width) units (each network at every depth), then a softmax output layer"))
+        } else {
+            out.append(("Networks", "\(spec.depth) hidden layers of \(spec.width) units, then a softmax output layer"))
+        }
         out.append(("Optimiser", optimizer(spec.optimizer)))
         out.append(("Batch size", "\(spec.batchSize)"))
         if let first = history.runs.first {
@@ -127,11 +131,14 @@ public enum SettingsDescription {
         var seen: [String] = []
         var out: [(network: String, colorIndex: Int, cells: [String], diverged: [Int])] = []
         let spec = history.spec
-        for r in runs where !seen.contains(r.run.network) {
-            seen.append(r.run.network)
+        // A sweep's runs (`sigmoid depth 10`) are listed once per network, under the network's own name.
+        let family = { (run: RunHistory) in spec.sweepPoint(of: run.network).map { spec.networks[$0.network].name } ?? run.network }
+        for r in runs where !seen.contains(family(r.run)) {
+            let name = family(r.run)
+            seen.append(name)
             let s = r.run.settings
             var other: [String] = []
-            if s.depth != spec.depth { other.append("depth \(s.depth)") }
+            if s.depth != spec.depth && spec.depths == nil { other.append("depth \(s.depth)") }
             if s.width != spec.width { other.append("width \(s.width)") }
             if s.batchSize != spec.batchSize { other.append("batch \(s.batchSize)") }
             if s.optimizer != spec.optimizer { other.append(optimizer(s.optimizer)) }
@@ -141,9 +148,9 @@ public enum SettingsDescription {
             if let any = lengths.first, history.runs.contains(where: { $0.settings.steps != any.settings.steps }) {
                 other.append(length(epochs: s.epochs, steps: s.steps))
             }
-            let diverged = history.runs.filter { $0.network == r.run.network }.compactMap(\.diverged)
-            out.append((r.run.network, r.colorIndex,
-                        [r.run.network, s.activation.rawValue, s.batchNorm ? "yes" : "no", s.residual ? "yes" : "no",
+            let diverged = history.runs.filter { family($0) == name }.compactMap(\.diverged)
+            out.append((name, spec.networks.firstIndex { $0.name == name } ?? r.colorIndex,
+                        [name, s.activation.rawValue, s.batchNorm ? "yes" : "no", s.residual ? "yes" : "no",
                          initialization(s), other.isEmpty ? "—" : other.joined(separator: ", ")],
                         diverged))
         }

@@ -169,7 +169,7 @@ public enum RunReport {
     public static func dataSummary(_ spec: ExperimentSpec, folder: URL?) -> DataSummary? {
         // An imported log names no data set.
         if spec.importedFrom != nil { return nil }
-        guard let split = try? spec.dataset.load(seed: spec.seeds.first ?? 0, relativeTo: folder) else { return nil }
+        guard let split = try? spec.loadData(seed: spec.seeds.first ?? 0, relativeTo: folder) else { return nil }
         let name: String
         switch spec.dataset {
         case .digits: name = "digits"
@@ -221,7 +221,7 @@ public enum PresetList {
             let length = spec.steps.map { "\($0) steps" } ?? spec.epochs.map { "\($0) epochs" } ?? ""
             let networks = spec.networks.map(\.name).joined(separator: ", ")
             return spec.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
-                + "  \(spec.title): \(networks); depth \(spec.depth), width \(spec.width), \(length)"
+                + "  \(spec.title): \(networks); \(spec.depths.map { "depths " + $0.map(String.init).joined(separator: ", ") } ?? "depth \(spec.depth)"), width \(spec.width), \(length)"
         }
     }
 }

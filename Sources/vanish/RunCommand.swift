@@ -66,7 +66,7 @@ struct RunCommand: ParsableCommand {
                                  historyPath: fromHistory ?? importLog, dpi: dpi)
         var runs = 0
         if fromHistory == nil, importLog == nil, let spec = try? TrainExperiment.resolveSpec(specOrPreset).spec {
-            runs = spec.networks.count * spec.seeds.count
+            runs = spec.expandedNetworks.count * spec.seeds.count
         }
         let bar = RunProgress(runs: runs, enabled: quiet ? false : nil)
         var progress: (@Sendable (Int, Int) -> Void)?

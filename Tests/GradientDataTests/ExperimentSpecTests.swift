@@ -6,7 +6,7 @@ import TestSupport
 @Suite struct ExperimentSpecTests {
     static let reports = TestPaths.packageRoot.appendingPathComponent("Reports")
 
-    @Test(arguments: ["zoo", "quick", "exploding"])
+    @Test(arguments: ["zoo", "quick", "exploding", "depth-sweep", "init"])
     func shippedSpecEqualsBuiltIn(name: String) throws {
         let url = Self.reports.appendingPathComponent("\(name).json")
         let shipped = try ExperimentSpec.load(contentsOf: url)

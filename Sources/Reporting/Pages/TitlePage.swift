@@ -7,18 +7,18 @@ enum TitlePage {
     /// The title page, and a second page for the network table when it does not fit under the settings.
     static func pages(
         _ history: GradientHistory, findings: Findings, data: DataSummary?, contents: [(String, Int)],
-        design: ReportDesign, measurer: TextMeasurer
+        design: ReportDesign, measurer: TextMeasurer, headline: [TextSpan]? = nil, subtitle: String? = nil
     ) -> [Page] {
         var page = Page(design: design, measurer: measurer)
         let content = design.contentRect
         let networks = Phrases.count(Set(history.runs.map(\.network)).count, "network")
         page.text("vanish report · \(history.spec.name)", .caption, gapAfter: 6)
         page.text(history.spec.title, .title, gapAfter: 4)
-        page.text(history.spec.importedFrom.map { "\(networks) imported from \($0), each layer's gradient at every logged step" }
+        page.text(subtitle ?? history.spec.importedFrom.map { "\(networks) imported from \($0), each layer's gradient at every logged step" }
                   ?? "\(networks) trained on the same data, each layer's gradient recorded at every step", .body, gapAfter: 14)
 
         // "In short" call-out.
-        let headline = Explanation.headline(findings)
+        let headline = headline ?? Explanation.headline(findings)
         if !headline.isEmpty {
             let inner = content.width - 24
             let height = page.measureParagraph(headline, width: inner) + design.subheadingSize * design.leading + 16

@@ -1,0 +1,70 @@
+import CairoBackend
+import Figures
+import Foundation
+import GradientData
+import Graphics
+import Reporting
+import Testing
+import TestSupport
+
+/// The reports of the depth-sweep and initialisation stories, from the small fixture histories.
+@Suite struct StoryReportTests {
+    static func fixture(_ name: String) throws -> GradientHistory {
+        try GradientHistory.load(contentsOf: TestPaths.fixtures.appendingPathComponent("histories/\(name).json"))
+    }
+
+    @Test func sweepReportHasItsOwnPagesInsteadOfOnePerRun() throws {
+        let history = try Self.fixture("sweep-small")
+        let doc = ReportBuilder.document(for: history, measurer: EstimatedTextMeasurer())
+        #expect(doc.pageTitles.first == "Settings")
+        #expect(Set(doc.pageTitles) == ["Settings", "Gradient against depth"])
+        let all = doc.pages.flatMap(texts).joined(separator: "\n")
+        #expect(all.contains("factor per layer"))
+        #expect(!all.contains("sigmoid depth 2"), "runs are grouped under their network's name")
+        let title = texts(doc.pages[0]).joined(separator: " ")
+        #expect(title.contains("3 networks at 4 depths with 3 seeds: 36 runs"))
+        #expect(title.contains("2, 4, 8, 12 hidden layers of 16 units"))
+    }
+
+    @Test func sweepTextStatesTheFittedFactorFromTheData() throws {
+        let history = try Self.fixture("sweep-small")
+        let text = DepthSweepStory.sections(history).map(\.plainText).joined(separator: "\n")
+        let sigmoid = try #require(DepthSweep.series(history, atEnd: false).first?.factorPerLayer)
+        #expect(text.contains("falls by a factor of \(NumberFormat.fixed(sigmoid, digits: 2)) per added layer"))
+        #expect(text.contains("sigmoid+residual"))
+        #expect(text.contains("orders of magnitude") || text.contains("order of magnitude"))
+        let headline = DepthSweepStory.headline(history).map(\.text).joined()
+        #expect(headline.contains("In the sigmoid network"))
+        #expect(headline.contains("relu and sigmoid+residual each stay within"))
+    }
+
+    @Test func initReportStartsWithNielsensChartAndTable() throws {
+        let history = try Self.fixture("init-small")
+        let doc = ReportBuilder.document(for: history, measurer: EstimatedTextMeasurer())
+        #expect(Array(doc.pageTitles.prefix(3)) == ["Settings", "How fast each layer learns", "How fast each layer learns"])
+        let chart = texts(doc.pages[1]).joined(separator: " ")
+        #expect(chart.contains("Nielsen, MNIST"))
+        #expect(chart.contains("0.0030") && chart.contains("0.28"))
+        let runs = FigureRun.all(in: history)
+        let factors = LayerDeltaBars.factors(LayerDeltaBars.hiddenDeltas(runs[0].run))
+        let mean = try #require(InitStory.meanFactor(factors))
+        #expect(chart.contains("about \(NumberFormat.fixed(mean, digits: 1)) times more slowly"))
+        #expect(InitStory.headline(runs, reference: .nielsenMNIST).map(\.text).joined().contains("Nielsen reports 4.6 on MNIST"))
+        #expect(InitStory.meanFactor([4, 9]) == 6)
+        #expect(InitStory.meanFactor([4, 0]) == nil)
+    }
+
+    @Test(arguments: ["sweep-small", "init-small"])
+    func storyPagesKeepTheirTextInsideTheMargins(_ name: String) throws {
+        let measurer = try CairoRenderer().measurer
+        let doc = ReportBuilder.document(for: try Self.fixture(name), measurer: measurer)
+        for (i, page) in doc.pages.enumerated() {
+            #expect(texts(page).contains("page \(i + 1) of \(doc.pages.count)"))
+            for item in page.items {
+                guard case .text(let s, let at, let style, let rotation) = item else { continue }
+                let box = style.box(of: s, at: at, measurer: measurer).rotated(by: rotation, about: at)
+                #expect(Rect(x: 30, y: 30, width: 782, height: 545).contains(box, tolerance: 0.5), "page \(i + 1): '\(s)' at \(box)")
+            }
+        }
+    }
+}
