@@ -30,11 +30,14 @@ extension ExperimentSpec {
     public func memoryEstimate(inputCount: Int, classCount: Int, trainCount: Int, threads: Int) -> MemoryEstimate {
         var runNeeds: [(training: Double, history: Double, files: Double)] = []
         var byNetwork = [Double](repeating: 0, count: networks.count)
-        for index in networks.indices {
+        let runs = expandedNetworks
+        for index in runs.indices {
             let settings = self.settings(networkIndex: index, seed: seeds.first ?? 0, trainCount: max(trainCount, 1))
             let need = Self.runMemory(settings, inputCount: inputCount, classCount: classCount, trainCount: trainCount)
             for _ in seeds { runNeeds.append(need) }
-            byNetwork[index] = need.training + Double(seeds.count) * (need.history + need.files)
+            // A depth sweep's runs count towards the network they sweep.
+            let owner = sweepPoint(of: runs[index].name)?.network ?? index
+            byNetwork[owner] += need.training + Double(seeds.count) * (need.history + need.files)
         }
         let parallel = max(1, min(threads, runNeeds.count))
         let training = runNeeds.map(\.training).sorted(by: >).prefix(parallel).reduce(0, +)

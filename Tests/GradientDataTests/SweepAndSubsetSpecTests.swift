@@ -67,4 +67,13 @@ import TestSupport
         spec.trainExamples = 5000
         #expect(throws: DatasetError.self) { try spec.loadData(seed: 0, relativeTo: nil) }
     }
+
+    @Test func memoryEstimateCountsEveryRunOfASweep() {
+        var one = ExperimentSpec.depthSweep
+        one.depths = [40]
+        let all = ExperimentSpec.depthSweep.memoryEstimate(inputCount: 64, classCount: 10, trainCount: 1437, threads: 2)
+        let deepest = one.memoryEstimate(inputCount: 64, classCount: 10, trainCount: 1437, threads: 2)
+        #expect(all.history > deepest.history, "ten depths record more than one")
+        #expect(all.largestNetwork < ExperimentSpec.depthSweep.networks.count)
+    }
 }
