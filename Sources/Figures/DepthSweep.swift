@@ -154,14 +154,9 @@ public enum DepthSweep {
         _ name: String, _ data: [DepthSweepSeries], guide: [(x: Double, y: Double)], maxDepth: Double, scale: LogScale,
         in area: Rect, style: FigureStyle, measurer: TextMeasurer
     ) -> [SceneItem] {
-        var out: [SceneItem] = [.text(name, at: Point(area.minX, area.minY),
-                                      style: style.text(style.panelTitleSize, weight: .bold, baseline: .top), rotation: 0)]
-        let top = area.minY + style.panelTitleSize * 1.2 + 10
-        let bottom = area.maxY - Axes.bottomMargin(style: style)
-        let yTicks = Ticks.logarithmic(lower: scale.lowerExponent, upper: scale.upperExponent,
-                                       maxCount: max(2, Int((bottom - top) / (style.tickSize * 2.2))))
-        let left = area.minX + Axes.leftMargin(labels: yTicks.map(\.label), style: style, measurer: measurer)
-        let frame = Rect(x: left, y: top, width: area.maxX - left - 12, height: bottom - top)
+        let panel = LogPanel(name, in: area, scale: scale, rightGap: 12, style: style, measurer: measurer)
+        var out = [panel.title]
+        let frame = panel.frame, yTicks = panel.yTicks
         let x = PlotScale.linear(0, maxDepth)
         let xTicks = Ticks.linear(from: 0, to: maxDepth, maxCount: max(2, Int(frame.width / 60))) { v, _ in
             NumberFormat.fixed(v, digits: 0)

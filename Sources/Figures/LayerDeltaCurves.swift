@@ -50,15 +50,9 @@ public enum LayerDeltaCurves {
         _ run: FigureRun, layers: Int, of total: Int, x range: (Double, Double), scale: LogScale, in area: Rect,
         style: FigureStyle, measurer: TextMeasurer
     ) -> [SceneItem] {
-        let titleStyle = style.text(style.panelTitleSize, weight: .bold, baseline: .top)
-        var out: [SceneItem] = [.text(TextWrap.truncated(run.label, width: area.width, style: titleStyle, measurer: measurer),
-                                      at: Point(area.minX, area.minY), style: titleStyle, rotation: 0)]
-        let top = area.minY + style.panelTitleSize * 1.2 + 10
-        let bottom = area.maxY - Axes.bottomMargin(style: style)
-        let yTicks = Ticks.logarithmic(lower: scale.lowerExponent, upper: scale.upperExponent,
-                                       maxCount: max(2, Int((bottom - top) / (style.tickSize * 2.2))))
-        let left = area.minX + Axes.leftMargin(labels: yTicks.map(\.label), style: style, measurer: measurer)
-        let frame = Rect(x: left, y: top, width: area.maxX - left - 10, height: bottom - top)
+        let panel = LogPanel(run.label, in: area, scale: scale, rightGap: 10, style: style, measurer: measurer)
+        var out = [panel.title]
+        let frame = panel.frame, yTicks = panel.yTicks
         let x = PlotScale.linear(range.0, range.1)
         let labelWidth = measurer.measure(String(Int(range.1)), style: style.text(style.tickSize)).width
         let xTicks = Ticks.linear(from: range.0, to: range.1, maxCount: max(2, Int(frame.width / (labelWidth + 30)))) { v, _ in

@@ -62,17 +62,13 @@ public enum DepthSweepStory {
     /// The explanation of the sweep, with the history's own numbers.
     public static func sections(_ history: GradientHistory) -> [ProseSection] {
         let start = DepthSweep.series(history, atEnd: false), end = DepthSweep.series(history, atEnd: true)
-        let seeds = history.spec.seeds.count
         let endName = DepthSweep.endStep(history).map { "after \($0) updates" } ?? "at the end of training"
         var out: [ProseSection] = []
-        out.append(ProseSection(heading: "What the figure shows", paragraphs: [[
-            TextSpan("Each network was built at every depth and trained with \(Phrases.count(seeds, "seed")). Plotted is the first hidden layer's ‖dL/dW‖ divided by the output layer's: 1 means layer 1 learns as fast as the output layer, 10⁻⁶ a million times more slowly; left at initialisation, right \(endName)."),
-        ]]))
 
         var falling: [TextSpan] = []
         for (s, e) in zip(start, end) where (s.factorPerLayer ?? 1) < fallingBelow {
             falling += [TextSpan(falling.isEmpty ? "In the " : " In the "), TextSpan(s.network, .strong),
-                        TextSpan(" network the share \(behaviour(s)) at initialisation")]
+                        TextSpan(" network layer 1's share of the output layer's gradient \(behaviour(s)) at initialisation")]
             if let k = e.factorPerLayer { falling.append(TextSpan(", and by \(NumberFormat.fixed(k, digits: 2)) per layer \(endName)")) }
             falling.append(TextSpan("."))
         }
