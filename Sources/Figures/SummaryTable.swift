@@ -60,9 +60,21 @@ public enum SummaryTable {
         }
     }
 
+    /// The columns (indices into `headers`) worth drawing for `runs`: all of them, but an imported log
+    /// without test accuracy (or loss) drops the columns that could only say "—".
+    public static func columns(_ runs: [FigureRun]) -> [Int] {
+        guard !runs.isEmpty, runs.allSatisfy({ $0.run.settings.importedFrom != nil }) else { return Array(headers.indices) }
+        var out = Array(headers.indices)
+        if runs.allSatisfy({ $0.run.testAccuracy.isEmpty }) { out.removeAll { $0 == 2 || $0 == 5 } }
+        if runs.allSatisfy({ $0.run.loss.isEmpty }) { out.removeAll { $0 == 1 } }
+        return out
+    }
+
     /// The table of `rows(runs)` with a colour chip per network and a note on the ratio columns.
     public static func scene(_ runs: [FigureRun], style: FigureStyle = .standard, measurer: TextMeasurer) -> Scene {
-        let rows = rows(runs)
+        let shown = columns(runs)
+        let headers = shown.map { Self.headers[$0] }
+        let rows = rows(runs).map { row in (colorIndex: row.colorIndex, cells: shown.map { row.cells[$0] }) }
         let cellStyle = style.text(style.legendSize + 0.5, baseline: .middle)
         let headStyle = style.text(style.legendSize, weight: .bold, baseline: .top)
         let pad = 18.0

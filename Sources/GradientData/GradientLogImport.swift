@@ -40,9 +40,9 @@ public enum GradientLogImport {
         do {
             data = try InputFile.read(url, allowEmpty: true)
         } catch {
-            throw GradientLogError(source: url.path, line: nil, message: error.message)
+            throw GradientLogError(source: url.relativePath, line: nil, message: error.message)
         }
-        return try read(data, source: url.path)
+        return try read(data, source: url.relativePath)
     }
 
     /// The history a gradient log holds: one run per (network, seed), in order of first appearance.

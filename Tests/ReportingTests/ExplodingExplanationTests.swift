@@ -89,6 +89,8 @@ import VanishCommands
             #expect(!title.contains(claim), "the title page claims '\(claim)'")
         }
         let all = doc.pages.flatMap(texts).joined(separator: "\n")
+        // Without accuracies the summary table has no accuracy columns.
+        #expect(!texts(doc.pages[1]).contains("final test") && texts(doc.pages[1]).contains("at step 0"))
         #expect(!all.contains("test accuracy after each epoch") && !all.contains("no test accuracy recorded"))
         let prose = Explanation.sections(Findings(history: try Self.history(loss: false), data: nil)).map(\.plainText).joined()
         #expect(prose.contains("An imported log: vanish did not train these networks"))

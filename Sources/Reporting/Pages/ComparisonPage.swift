@@ -61,12 +61,13 @@ enum ComparisonPage {
 
     /// The summary table in the report's type: the figures' summary rows, diverged runs in the warning colour.
     static func summaryTable(_ runs: [FigureRun], design: ReportDesign) -> Table {
-        let columns = SummaryTable.headers.enumerated().map { i, h in
-            Table.Column(lines: h, alignment: i == 0 ? .start : .end)
+        let shown = SummaryTable.columns(runs)
+        let columns = shown.map { i in
+            Table.Column(lines: SummaryTable.headers[i], alignment: i == 0 ? .start : .end)
         }
         let rows = SummaryTable.rows(runs).map { row in
-            Table.Row(row.cells.enumerated().map { c, text in
-                Table.Cell(text, row.diverged != nil && (c == 0 || c == row.cells.count - 1) ? .warning : .body)
+            Table.Row(shown.map { c in
+                Table.Cell(row.cells[c], row.diverged != nil && (c == 0 || c == row.cells.count - 1) ? .warning : .body)
             }, chip: design.figureStyle.networkColor(row.colorIndex))
         }
         return Table(columns: columns, rows: rows, size: design.bodySize - 1)
