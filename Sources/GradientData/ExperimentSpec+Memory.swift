@@ -96,16 +96,22 @@ extension ExperimentSpec {
         let layers = d + 1
         let epochs = Double(settings.steps) / Double(ExperimentSpec.stepsPerEpoch(
             trainCount: max(trainCount, 1), batchSize: max(1, min(settings.batchSize, trainCount))))
-        // Eight statistics per layer and row, each row an array (with its header); loss, accuracy, step; test accuracy per epoch.
-        let history = rows * (8 * (layers * float + 48) + 16) + (epochs + 1) * float
+        // Eight statistics per layer and row, each row an array (with its header), and the smallest and
+        // largest gradient norm of bucketed rows; loss, accuracy, step; test accuracy per epoch.
+        let bucketed = rows < recordedRows(RunSettings(copying: settings, maxRecordedSteps: nil))
+        let tables: Double = bucketed ? 10 : 8
+        let history = rows * (tables * (layers * float + 48) + 16) + (epochs + 1) * float
         // About 12 characters a number in each of history.json and history.csv, plus copies while encoding.
-        let files = rows * layers * 8 * 48
+        let files = rows * layers * tables * 48
         return (training, history, files)
     }
 
-    /// How many rows a run records: every `recordEvery`-th step and the last.
+    /// How many rows a run records: every `recordEvery`-th step and the last, at most
+    /// `maxRecordedSteps` (longer runs group their steps into that many buckets).
     static func recordedRows(_ settings: RunSettings) -> Double {
-        (Double(settings.steps) / Double(max(1, settings.recordEvery))).rounded(.up) + 1
+        let rows = (Double(settings.steps) / Double(max(1, settings.recordEvery))).rounded(.up) + 1
+        guard let bound = settings.maxRecordedSteps else { return rows }
+        return min(rows, Double(max(1, bound)) + 1)
     }
 
     /// A byte count in words, binary units with one decimal: `512 B`, `1.5 GB`, `3.2 PB`.
@@ -139,5 +145,13 @@ extension ExperimentSpec {
                         + "fewer than one batch (\(path) \(batch)); add rows or lower the batch size")
             }
         }
+    }
+}
+
+extension RunSettings {
+    /// `settings` with another bound on recorded rows.
+    init(copying settings: RunSettings, maxRecordedSteps: Int?) {
+        self = settings
+        self.maxRecordedSteps = maxRecordedSteps
     }
 }

@@ -82,7 +82,7 @@ public enum TrainExperiment {
         }
         let threads = request.threads ?? ProcessInfo.processInfo.activeProcessorCount
         guard threads >= 1 else { throw TrainError("--threads must be at least 1, found \(threads)") }
-        let split = try spec.dataset.load(seed: spec.seeds.first ?? 0, relativeTo: folder)
+        let split = try spec.loadData(seed: spec.seeds.first ?? 0, relativeTo: folder)
         let examples = split.train.count + split.test.count
         var dataSource = request.specOrPreset
         if case .csv(let path, _) = spec.dataset { dataSource = path }

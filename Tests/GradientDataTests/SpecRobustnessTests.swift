@@ -11,11 +11,11 @@ import TestSupport
         {"name": "full", "title": "Every key", "dataset": {"csv": "data.csv", "labelColumn": "last"},
          "depth": 4, "width": 8, "batchSize": 16, "epochs": 2, "steps": 30,
          "optimizer": {"kind": "adam", "learningRate": 0.001, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8},
-         "init": "nielsen", "clipNorm": 1.5, "seeds": [0, 1], "recordEvery": 2, "initGain": 1.5,
+         "init": "nielsen", "clipNorm": 1.5, "seeds": [0, 1], "recordEvery": 2, "initGain": 1.5, "maxRecordedSteps": 10,
          "networks": [
            {"name": "a", "activation": "sigmoid", "batchNorm": true, "residual": false, "depth": 3, "width": 4,
             "batchSize": 8, "epochs": 1, "steps": 5, "optimizer": {"kind": "sgd", "learningRate": 0.5, "momentum": 0.5},
-            "init": "he-normal", "clipNorm": 2, "recordEvery": 1, "initGain": 2},
+            "init": "he-normal", "clipNorm": 2, "recordEvery": 1, "initGain": 2, "maxRecordedSteps": 3},
            {"name": "b", "activation": "relu", "residual": true}]}
         """
 
@@ -209,6 +209,17 @@ import TestSupport
             try seeded.checkMemory(inputCount: 64, classCount: 10, trainCount: 1437, threads: 2, available: 16e9, source: "s.json")
         }
 
+        // A long run's history is bounded by maxRecordedSteps (default 2000): 100 000 steps hold 2001 rows.
+        var long = spec
+        long.epochs = nil
+        long.steps = 100_000
+        let bounded = long.memoryEstimate(inputCount: 64, classCount: 10, trainCount: 1437, threads: 4)
+        let bucketRow: Double = 10 * (9 * 4 + 48) + 16
+        let perEpoch: Double = 4 * (100_000 / 23.0 + 1)
+        #expect(bounded.history == 2001 * bucketRow + perEpoch)
+        long.maxRecordedSteps = 100_000
+        #expect(long.memoryEstimate(inputCount: 64, classCount: 10, trainCount: 1437, threads: 4).history > 30 * bounded.history)
+
         // Depth 10⁹ is refused at once, with the estimate, not trapped on.
         spec.depth = 1_000_000_000
         #expect(throws: SpecError.self) {
@@ -220,6 +231,17 @@ import TestSupport
             #expect("\(error)".hasPrefix("deep.json: networks[0]: 'sigmoid' needs about "))
             #expect("\(error)".contains("more than this machine's 14.9 GB"))
         }
+        // A depth sweep counts every depth's run, and the message names the network in the file.
+        var sweep = ExperimentSpec.quick
+        sweep.networks = [sweep.networks[0], sweep.networks[1]]
+        sweep.depths = [2, 4, 1_000_000_000]
+        do {
+            try sweep.checkMemory(inputCount: 64, classCount: 10, trainCount: 1437, threads: 2, available: 16e9, source: "sweep.json")
+            Issue.record("a sweep to depth 10⁹ was accepted")
+        } catch {
+            #expect("\(error)".hasPrefix("sweep.json: networks[0]: 'sigmoid' needs about "), "\(error)")
+        }
+
         // Sizes at the limit of a spec's integers neither overflow nor trap.
         spec.epochs = Int.max / 2
         spec.width = 9_007_199_254_740_992
