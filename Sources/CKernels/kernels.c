@@ -1,5 +1,8 @@
 #include "ckernels.h"
 
+// Products and sums stay separate operations unless written as FMA: results must match the Swift code.
+#pragma STDC FP_CONTRACT OFF
+
 #if defined(__x86_64__)
 #include <cpuid.h>
 #include <immintrin.h>
@@ -106,6 +109,139 @@ void vk_gemm_avx512(int m, int n, int k, const float *a, long ars, long acs, con
         case 3: rows_3(m, k, a, ars, acs, b + j, ldb, c + j, ldc, last, accumulate); break;
         default: rows_4(m, k, a, ars, acs, b + j, ldb, c + j, ldc, last, accumulate); break;
         }
+    }
+}
+
+#define VK_EW __attribute__((target("avx512f"), always_inline)) static inline
+
+/// Cephes-style exp, operation for operation as `VectorExp.exp` (Swift, eight lanes).
+VK_EW __m512 exp16(__m512 x) {
+    const __m512 low = _mm512_set1_ps(-87.33654f), high = _mm512_set1_ps(88.72283f);
+    // "replace where x < low" (not max): a NaN stays NaN, as in the Swift code.
+    __m512 v = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, low, _CMP_LT_OQ), x, low);
+    v = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(v, high, _CMP_GT_OQ), v, high);
+    const __m512 magic = _mm512_set1_ps(12582912.0f);
+    __m512 shifted = _mm512_add_ps(_mm512_mul_ps(v, _mm512_set1_ps(1.442695041f)), magic);
+    __m512 n = _mm512_sub_ps(shifted, magic);
+    __m512 r = _mm512_sub_ps(v, _mm512_mul_ps(n, _mm512_set1_ps(0.693359375f)));
+    r = _mm512_sub_ps(r, _mm512_mul_ps(n, _mm512_set1_ps(-2.12194440e-4f)));
+    __m512 p = _mm512_set1_ps(1.9875691500e-4f);
+    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(1.3981999507e-3f));
+    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(8.3334519073e-3f));
+    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(4.1665795894e-2f));
+    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(1.6666665459e-1f));
+    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(5.0000001201e-1f));
+    p = _mm512_add_ps(_mm512_add_ps(_mm512_mul_ps(p, _mm512_mul_ps(r, r)), r), _mm512_set1_ps(1.0f));
+    __m512i integer = _mm512_sub_epi32(_mm512_castps_si512(shifted), _mm512_castps_si512(magic));
+    __m512i exponent = _mm512_slli_epi32(_mm512_add_epi32(integer, _mm512_set1_epi32(127)), 23);
+    return _mm512_mul_ps(p, _mm512_castsi512_ps(exponent));
+}
+
+/// −x by flipping the sign bit, as Swift's prefix minus does (0 − x would turn −0 into +0).
+VK_EW __m512 negate16(__m512 x) {
+    return _mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(x), _mm512_set1_epi32((int)0x80000000u)));
+}
+
+VK_EW __mmask16 tail_mask(long remaining) {
+    return remaining >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << remaining) - 1);
+}
+
+__attribute__((target("avx512f"))) void vk_sigmoid_avx512(const float *in, float *out, long count) {
+    const __m512 one = _mm512_set1_ps(1.0f);
+    for (long i = 0; i < count; i += 16) {
+        __mmask16 m = tail_mask(count - i);
+        __m512 x = _mm512_maskz_loadu_ps(m, in + i);
+        __m512 e = exp16(negate16(x));
+        _mm512_mask_storeu_ps(out + i, m, _mm512_div_ps(one, _mm512_add_ps(one, e)));
+    }
+}
+
+__attribute__((target("avx512f"))) void vk_tanh_avx512(const float *in, float *out, long count) {
+    const __m512 one = _mm512_set1_ps(1.0f), zero = _mm512_setzero_ps();
+    const __m512 c7 = _mm512_set1_ps(-17.0f / 315.0f), c5 = _mm512_set1_ps(2.0f / 15.0f),
+                 c3 = _mm512_set1_ps(-1.0f / 3.0f), small = _mm512_set1_ps(0.0625f),
+                 minusTwo = _mm512_set1_ps(-2.0f);
+    for (long i = 0; i < count; i += 16) {
+        __mmask16 m = tail_mask(count - i);
+        __m512 x = _mm512_maskz_loadu_ps(m, in + i);
+        __mmask16 negative = _mm512_cmp_ps_mask(x, zero, _CMP_LT_OQ);
+        __m512 magnitude = _mm512_mask_blend_ps(negative, x, negate16(x));
+        __m512 e = exp16(_mm512_mul_ps(minusTwo, magnitude));
+        __m512 y = _mm512_div_ps(_mm512_sub_ps(one, e), _mm512_add_ps(one, e));
+        __m512 x2 = _mm512_mul_ps(x, x);
+        __m512 series = _mm512_add_ps(_mm512_mul_ps(x2, c7), c5);
+        series = _mm512_add_ps(_mm512_mul_ps(series, x2), c3);
+        series = _mm512_mul_ps(_mm512_add_ps(_mm512_mul_ps(series, x2), one), x);
+        y = _mm512_mask_blend_ps(negative, y, negate16(y));
+        y = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(magnitude, small, _CMP_LT_OQ), y, series);
+        _mm512_mask_storeu_ps(out + i, m, y);
+    }
+}
+
+__attribute__((target("avx512f"))) void vk_activation_backward_avx512(int kind, const float *a, const float *gradOut,
+                                                                      float *gradIn, long count) {
+    const __m512 one = _mm512_set1_ps(1.0f), zero = _mm512_setzero_ps();
+    for (long i = 0; i < count; i += 16) {
+        __mmask16 m = tail_mask(count - i);
+        __m512 y = _mm512_maskz_loadu_ps(m, a + i);
+        __m512 g = _mm512_maskz_loadu_ps(m, gradOut + i);
+        __m512 result;
+        switch (kind) {
+        case 0: result = _mm512_mul_ps(_mm512_mul_ps(g, y), _mm512_sub_ps(one, y)); break;
+        case 1: result = _mm512_mul_ps(g, _mm512_sub_ps(one, _mm512_mul_ps(y, y))); break;
+        default: result = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(y, zero, _CMP_GT_OQ), g); break;
+        }
+        _mm512_mask_storeu_ps(gradIn + i, m, result);
+    }
+}
+
+__attribute__((target("avx512f"))) void vk_column_sums_avx512(const float *matrix, long rows, long cols,
+                                                              float *sums) {
+    for (long j = 0; j < cols; j += 16) {
+        __mmask16 m = tail_mask(cols - j);
+        __m512 total = _mm512_setzero_ps();
+        for (long i = 0; i < rows; i++) total = _mm512_add_ps(total, _mm512_maskz_loadu_ps(m, matrix + i * cols + j));
+        _mm512_mask_storeu_ps(sums + j, m, total);
+    }
+}
+
+__attribute__((target("avx512f"))) void vk_add_avx512(const float *a, const float *b, float *out, long count) {
+    for (long i = 0; i < count; i += 16) {
+        __mmask16 m = tail_mask(count - i);
+        _mm512_mask_storeu_ps(out + i, m, _mm512_add_ps(_mm512_maskz_loadu_ps(m, a + i), _mm512_maskz_loadu_ps(m, b + i)));
+    }
+}
+
+__attribute__((target("avx512f"))) void vk_sgd_avx512(float *weights, const float *grads, float *velocity, long count,
+                                                      float learningRate, float momentum, double *change,
+                                                      double *size) {
+    const __m512 mu = _mm512_set1_ps(momentum), lr = _mm512_set1_ps(learningRate);
+    __m512 changeSum = _mm512_setzero_ps(), sizeSum = _mm512_setzero_ps();
+    for (long i = 0; i < count; i += 16) {
+        __mmask16 m = tail_mask(count - i);
+        __m512 w = _mm512_maskz_loadu_ps(m, weights + i);
+        __m512 v = _mm512_add_ps(_mm512_mul_ps(mu, _mm512_maskz_loadu_ps(m, velocity + i)),
+                                 _mm512_maskz_loadu_ps(m, grads + i));
+        __m512 updated = _mm512_sub_ps(w, _mm512_mul_ps(lr, v));
+        _mm512_mask_storeu_ps(velocity + i, m, v);
+        _mm512_mask_storeu_ps(weights + i, m, updated);
+        if (change) {
+            __m512 d = _mm512_sub_ps(updated, w);
+            changeSum = _mm512_add_ps(changeSum, _mm512_mul_ps(d, d));
+            sizeSum = _mm512_add_ps(sizeSum, _mm512_mul_ps(w, w));
+        }
+    }
+    if (change && size) {
+        float lanes[16], sizes[16];
+        _mm512_storeu_ps(lanes, changeSum);
+        _mm512_storeu_ps(sizes, sizeSum);
+        double c = 0, z = 0;
+        for (int i = 0; i < 16; i++) {
+            c += lanes[i];
+            z += sizes[i];
+        }
+        *change = c;
+        *size = z;
     }
 }
 

@@ -52,6 +52,10 @@ public enum DenseKernel {
 /// Sums a row-major matrix's rows into one row.
 @inline(__always)
 func columnSums(_ matrix: UnsafePointer<Float>, rows: Int, columns: Int, into sums: UnsafeMutablePointer<Float>) {
+    if ActivationKernel.avx512 {
+        vk_column_sums_avx512(matrix, rows, columns, sums)
+        return
+    }
     sums.update(repeating: 0, count: columns)
     for row in 0..<rows {
         let line = matrix + row * columns
@@ -60,16 +64,22 @@ func columnSums(_ matrix: UnsafePointer<Float>, rows: Int, columns: Int, into su
 }
 
 /// Elementwise nonlinearities; the backward pass needs only the forward output.
+///
+/// Where the CPU has AVX-512 the C kernels (Sources/CKernels) do the same operations 16 lanes at a
+/// time; for every element the Swift code computes eight lanes at a time (all but the last
+/// `count % 8`) they give the same bits, so training is the same on either path.
 public enum ActivationKernel {
+    static let avx512 = vk_simd_level() >= 2
+
     /// `output[i] = act(input[i])`; input and output may be the same buffer.
     public static func forward(
         _ kind: Activation, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, count: Int
     ) {
         switch kind {
         case .sigmoid:
-            VectorExp.sigmoid(input, output, count)
+            if avx512 { vk_sigmoid_avx512(input, output, count) } else { VectorExp.sigmoid(input, output, count) }
         case .tanh:
-            VectorExp.tanh(input, output, count)
+            if avx512 { vk_tanh_avx512(input, output, count) } else { VectorExp.tanh(input, output, count) }
         case .relu:
             for i in 0..<count { output[i] = max(input[i], 0) }
         }
@@ -96,6 +106,11 @@ public enum ActivationKernel {
         _ kind: Activation, output a: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
         gradInput: UnsafeMutablePointer<Float>, count: Int
     ) {
+        if avx512 {
+            let code: Int32 = kind == .sigmoid ? 0 : kind == .tanh ? 1 : 2
+            vk_activation_backward_avx512(code, a, gradOutput, gradInput, count)
+            return
+        }
         typealias Lanes = SIMD8<Float>
         let lanes = count / 8 * 8
         var i = 0

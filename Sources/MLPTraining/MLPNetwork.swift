@@ -1,3 +1,4 @@
+import CKernels
 import GradientData
 
 /// Whether batch normalisation uses the batch's statistics (and updates its running averages) or the running ones.
@@ -204,7 +205,11 @@ public final class MLPNetwork {
             if shape.residual && index > 0 {
                 let sum = residualSums[index].pointer
                 let previous = outputs[index - 1]
-                for i in 0..<(batch * w) { sum[i] = previous[i] + a[i] }
+                if ActivationKernel.avx512 {
+                    vk_add_avx512(previous, a, sum, batch * w)
+                } else {
+                    for i in 0..<(batch * w) { sum[i] = previous[i] + a[i] }
+                }
             }
         }
         let last = layout.layers[shape.depth]
@@ -248,7 +253,11 @@ public final class MLPNetwork {
                 dx: index > 0 ? next : nil, batch: batch, inputs: layer.inputs, outputs: w)
             if shape.residual && index > 0 {
                 // The skip path carries the gradient of h_k straight to h_{k-1}.
-                for i in 0..<count { next[i] += current[i] }
+                if ActivationKernel.avx512 {
+                    vk_add_avx512(next, current, next, count)
+                } else {
+                    for i in 0..<count { next[i] += current[i] }
+                }
             }
             swap(&current, &next)
         }

@@ -1,3 +1,4 @@
+import CKernels
 import GradientData
 
 /// The state of SGD with momentum or Adam over a flat parameter vector, updated in place.
@@ -16,6 +17,32 @@ struct Optimizer {
         second = spec.kind == .adam ? FloatBuffer(parameterCount) : nil
     }
 
+    /// SGD on AVX-512 in one pass that also writes each layer's ‖ΔW‖ / ‖W‖ into `ratios`
+    /// (no copy of the weights before the update). Returns false, doing nothing, where it cannot:
+    /// then `update` and the recorder's copy-and-compare path do the work.
+    mutating func updateRecordingRatios(
+        parameters: UnsafeMutablePointer<Float>, gradients: UnsafePointer<Float>, layout: ParameterLayout,
+        ratios: UnsafeMutablePointer<Float>
+    ) -> Bool {
+        guard spec.kind == .sgd, ActivationKernel.avx512 else { return false }
+        stepCount += 1
+        let lr = Float(spec.learningRate)
+        let momentum = Float(spec.momentum ?? 0)
+        let v = first.pointer
+        // The same elementwise update as `update`, in segments: each layer's weights with sums, the rest without.
+        for (index, layer) in layout.layers.enumerated() {
+            var change = 0.0
+            var size = 0.0
+            vk_sgd_avx512(parameters + layer.weight, gradients + layer.weight, v + layer.weight, layer.weightCount,
+                          lr, momentum, &change, &size)
+            ratios[index] = Float((change / size).squareRoot())
+            let end = index + 1 < layout.layers.count ? layout.layers[index + 1].weight : layout.count
+            let rest = layer.weight + layer.weightCount
+            vk_sgd_avx512(parameters + rest, gradients + rest, v + rest, end - rest, lr, momentum, nil, nil)
+        }
+        return true
+    }
+
     mutating func update(parameters: UnsafeMutablePointer<Float>, gradients: UnsafePointer<Float>, count: Int) {
         stepCount += 1
         let lr = Float(spec.learningRate)
@@ -23,6 +50,10 @@ struct Optimizer {
         switch spec.kind {
         case .sgd:
             let momentum = Float(spec.momentum ?? 0)
+            if ActivationKernel.avx512 {
+                vk_sgd_avx512(parameters, gradients, m, count, lr, momentum, nil, nil)
+                return
+            }
             for i in 0..<count {
                 m[i] = momentum * m[i] + gradients[i]
                 parameters[i] -= lr * m[i]

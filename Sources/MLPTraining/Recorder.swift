@@ -249,6 +249,9 @@ struct Recorder {
                 Float(saturatedCount) / Float(count), Float(deadCount) / Float(columns))
     }
 
+    /// Where the update ratios of the pending step go (`Optimizer.updateRecordingRatios` writes them).
+    var updateRatioRow: UnsafeMutablePointer<Float> { row(7) }
+
     /// Keeps the weights as they are before the update, for `recordUpdateRatios`.
     func rememberWeights() {
         previousWeights.pointer.update(from: network.parameters.pointer, count: network.layout.count)

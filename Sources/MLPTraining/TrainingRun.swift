@@ -71,19 +71,23 @@ public enum TrainingRun {
                     diverged = step
                     break
                 }
-                if record {
-                    recorder.record(step: step, batch: count, loss: loss, correct: correct)
-                    recorder.rememberWeights()
-                }
+                if record { recorder.record(step: step, batch: count, loss: loss, correct: correct) }
                 if let clipNorm, gradientNorm > clipNorm {
                     // As torch.nn.utils.clip_grad_norm_: scale by max / (norm + 1e-6).
                     let scale = clipNorm / (gradientNorm + 1e-6)
                     let g = network.gradients.pointer
                     for i in 0..<parameterCount { g[i] *= scale }
                 }
-                optimizer.update(parameters: network.parameters.pointer, gradients: network.gradients.pointer,
-                                 count: parameterCount)
-                if record { recorder.recordUpdateRatios() }
+                if record, optimizer.updateRecordingRatios(
+                    parameters: network.parameters.pointer, gradients: network.gradients.pointer,
+                    layout: network.layout, ratios: recorder.updateRatioRow) {
+                    // Updated, and the ratios recorded, in one pass.
+                } else {
+                    if record { recorder.rememberWeights() }
+                    optimizer.update(parameters: network.parameters.pointer, gradients: network.gradients.pointer,
+                                     count: parameterCount)
+                    if record { recorder.recordUpdateRatios() }
+                }
                 let endsEpoch = position == stepsPerEpoch - 1 || step == settings.steps - 1
                 if endsEpoch { testAccuracy.append(network.accuracy(on: data.test)) }
                 if (step + 1) % 64 == 0 {

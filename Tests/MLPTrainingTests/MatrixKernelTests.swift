@@ -1,3 +1,4 @@
+import Foundation
 import GradientData
 import MLPTraining
 import Testing
@@ -56,5 +57,54 @@ import Testing
         let peak = GEMMBenchmark.peakGFLOPS(minimumSeconds: 0.001, repetitions: 1)
         #expect(peak > 0 && peak.isFinite)
         #expect(["AVX-512", "AVX2", "SSE"].contains(GEMMBenchmark.vectorUnit))
+    }
+}
+
+/// The activations (AVX-512 where the CPU has it) against the formulas, including tails and extremes.
+@Suite struct ActivationAccuracyTests {
+    static let inputs: [Float] = [0, -0.0, 1e-30, -1e-7, 0.03, -0.0625, 0.0625, 0.5, -1, 2, -5, 9, 20, -40, 88, -100, 100,
+                                  .nan, .infinity, -.infinity] + (0..<17).map { Float($0) * 0.37 - 3 }
+
+    @Test(arguments: [Activation.sigmoid, .tanh, .relu])
+    func forwardMatchesTheFormula(kind: Activation) {
+        var arrays = [Self.inputs, [Float](repeating: 0, count: Self.inputs.count)]
+        withBuffers(&arrays) { p in
+            ActivationKernel.forward(kind, input: p[0], output: p[1], count: Self.inputs.count)
+        }
+        for (x, y) in zip(Self.inputs, arrays[1]) {
+            let exact: Double
+            switch kind {
+            case .sigmoid: exact = 1 / (1 + Foundation.exp(-Double(x)))
+            case .tanh: exact = Foundation.tanh(Double(x))
+            case .relu: exact = x.isNaN ? .nan : Double(max(x, 0))
+            }
+            if exact.isNaN {
+                #expect(y.isNaN || kind == .relu, "\(kind) \(x)")
+            } else if exact.isInfinite {
+                #expect(Double(y) == exact, "\(kind) \(x)")
+            } else {
+                #expect(abs(Double(y) - exact) <= 1e-6 * max(abs(exact), 1e-30), "\(kind) \(x) → \(y), expected \(exact)")
+            }
+        }
+    }
+
+    @Test(arguments: [Activation.sigmoid, .tanh, .relu])
+    func backwardIsTheDerivativeThroughTheOutput(kind: Activation) {
+        let outputs: [Float] = (0..<37).map { Float($0) / 36 * (kind == .tanh ? 2 : 1) - (kind == .tanh ? 1 : 0) }
+        let grads: [Float] = (0..<37).map { Float($0 % 5) - 2.5 }
+        var arrays = [outputs, grads, [Float](repeating: 9, count: 37)]
+        withBuffers(&arrays) { p in
+            ActivationKernel.backward(kind, output: p[0], gradOutput: p[1], gradInput: p[2], count: 37)
+        }
+        for i in 0..<37 {
+            let (a, g) = (outputs[i], grads[i])
+            let expected: Float
+            switch kind {
+            case .sigmoid: expected = g * a * (1 - a)
+            case .tanh: expected = g * (1 - a * a)
+            case .relu: expected = a > 0 ? g : 0
+            }
+            #expect(arrays[2][i] == expected, "\(kind) \(i)")
+        }
     }
 }
