@@ -64,8 +64,12 @@ enum TitlePage {
                        Table.Column("residual"), Table.Column("initialisation"), Table.Column("differs from the settings above")]
         if history.spec.importedFrom != nil {
             // A log knows no architecture: its table says what was logged.
-            rows = SettingsDescription.importedRows(history).map { ($0.cells[0], $0.colorIndex, $0.cells, $0.diverged.map { [$0] } ?? []) }
-            columns = [Table.Column("network"), Table.Column("weight layers"), Table.Column("logged"), Table.Column("statistics")]
+            let imported = SettingsDescription.importedRows(history)
+            let names = ["network", "weight layers", "logged", "statistics"]
+            // Steps and statistics every network shares are in the settings above already.
+            let shown = names.indices.filter { c in c < 2 || Set(imported.map { $0.cells[c] }).count > 1 }
+            rows = imported.map { r in (r.cells[0], r.colorIndex, shown.map { r.cells[$0] }, r.diverged.map { [$0] } ?? []) }
+            columns = shown.map { Table.Column(names[$0]) }
         }
         let anyDiverged = rows.contains { !$0.diverged.isEmpty }
         if anyDiverged { columns.append(Table.Column("diverged")) }
