@@ -26,6 +26,9 @@ func norm(_ values: UnsafePointer<Float>, _ count: Int) -> Float {
     }
     guard sum.isFinite, top.isFinite else { return scalarNorm(values, count) }
     guard top > 0 else { return 0 }
+    // Below 2⁻¹⁰⁰ the reciprocal would overflow Float (for subnormal tops) or the scaled squares lose
+    // digits: Double holds those squares exactly enough.
+    guard top >= 0x1p-100 else { return scalarNorm(values, count) }
     let scale = 1 / top
     var squares = SIMD8<Float>.zero
     i = 0

@@ -72,6 +72,9 @@ import Testing
         let run = try Self.run(Self.spec(depth: 80, width: 2, activation: .sigmoid, steps: 200, maxRecordedSteps: 10))
         #expect(run.stepsPerBucket == 20)
         #expect(run.stats.weightGradNorm.allSatisfy { $0[0] == 0 })
+        // Layers whose gradients pass through the subnormal range have tiny norms, never NaN.
+        #expect(run.stats.weightGradNorm.allSatisfy { $0.allSatisfy { $0.isFinite && $0 >= 0 } })
+        #expect(run.stats.weightGradNorm.contains { $0.contains { $0 > 0 && $0 < 1e-38 } })
         #expect(run.stats.weightGradNormMax.allSatisfy { $0[0] == 0 })
         // The output layer's gradient is not 0, and its bucket lies between the bucket's extremes.
         for (row, value) in run.stats.weightGradNorm.enumerated() {
