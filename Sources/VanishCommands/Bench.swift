@@ -172,11 +172,36 @@ public enum Bench {
         guard let history else { throw RenderError.badOption("training produced no history") }
         let steps = history.runs.reduce(0) { $0 + $1.settings.steps }
         let shape = "\(history.runs.count) runs, \(steps) steps, \(threads) threads"
-        return (history, [
+        var rows = [
             BenchRow(part: "training", name: "\(spec.name) training", samples: seconds, unit: "s", digits: 3, note: shape, cpuSamples: cpu),
             BenchRow(part: "training", name: "\(spec.name) steps per second", samples: seconds.map { Double(steps) / $0 },
                      unit: "steps/s", digits: 0, note: "all runs together"),
-        ])
+        ]
+        if let speedUp = try parallelSpeedUp(spec, folder: folder, threads: threads, repeats: repeats) { rows.append(speedUp) }
+        return (history, rows)
+    }
+
+    /// How much faster the spec's first `threads` networks (first seed) train on `threads` cores than on one.
+    ///
+    /// Nil on one core, for a depth sweep, or with fewer networks than cores. Each repeat times one
+    /// thread, then all, back to back, so both see the same load; the samples are the ratios.
+    static func parallelSpeedUp(_ spec: ExperimentSpec, folder: URL?, threads: Int, repeats: Int) throws -> BenchRow? {
+        guard threads > 1, spec.depths == nil, spec.networks.count >= threads else { return nil }
+        var subset = spec
+        subset.networks = Array(spec.networks.prefix(threads))
+        subset.seeds = [spec.seeds[0]]
+        var ratios: [Double] = [], one: [Double] = [], all: [Double] = []
+        for _ in 0..<repeats {
+            let single = try samples(1) { _ = try Experiment.run(subset, threads: 1, dataFolder: folder) }.wall[0]
+            let parallel = try samples(1) { _ = try Experiment.run(subset, threads: threads, dataFolder: folder) }.wall[0]
+            one.append(single)
+            all.append(parallel)
+            ratios.append(single / parallel)
+        }
+        let times = "\(NumberFormat.fixed(median(one), digits: 3, typographicMinus: false)) s on 1 thread, "
+            + "\(NumberFormat.fixed(median(all), digits: 3, typographicMinus: false)) s on \(threads)"
+        return BenchRow(part: "training", name: "speed-up, \(threads) runs on \(threads) cores", samples: ratios, unit: "x",
+                        digits: 2, note: times)
     }
 
     /// The processor's single-core peak, then one layer's three training products per width and kernel.
