@@ -4,7 +4,7 @@ import MLPTraining
 
 /// What `vanish train` is asked to do.
 public struct TrainRequest: Sendable {
-    /// A spec file's path, or the name of a built-in spec (`zoo`, `quick`).
+    /// A spec file's path, or the name of a built-in spec (`ExperimentSpec.presets`).
     public var specOrPreset: String
     /// Where history.json and history.csv go; nil: `Reports/<spec name>/`.
     public var outputFolder: String?

@@ -11,7 +11,7 @@ struct TrainCommand: ParsableCommand {
 
             """ + ExitStatus.help)
 
-    @Argument(help: "A spec file (JSON) or a built-in spec name (zoo, quick).")
+    @Argument(help: "A spec file (JSON) or a built-in spec name (see `vanish presets`).")
     var specOrPreset: String
 
     @Option(name: .long, help: "Output folder (default: Reports/<spec name>).")
