@@ -36,7 +36,9 @@ public enum TrainingCurves {
     static func lossPanel(_ runs: [FigureRun], in area: Rect, style: FigureStyle, measurer: TextMeasurer) -> [SceneItem] {
         let n = runs.map(\.run.loss.count).max() ?? 0
         let window = smoothingWindow(n)
-        let title = window > 1 ? "training loss (bold: mean of \(window) steps)" : "training loss (per recorded step)"
+        // Rows are `recordEvery` × `stepsPerBucket` steps apart: the window covers that many steps per row.
+        let rowSpacing = runs.map { $0.run.steps.count > 1 ? $0.run.steps[1] - $0.run.steps[0] : 1 }.max() ?? 1
+        let title = window > 1 ? "training loss (bold: mean of \(window * max(1, rowSpacing)) steps)" : "training loss (per recorded step)"
         var out = [panelTitle(TextWrap.truncated(title, width: area.width, style: style.text(style.panelTitleSize, weight: .bold),
                                                  measurer: measurer), area, style)]
         let scale = LogScale.covering(rows: runs.map(\.run.loss))

@@ -137,6 +137,15 @@ import GradientData
         #expect(GradientProfile.guideRun(runs)?.label == "sigmoid")
     }
 
+    @Test func lossTitleCountsStepsNotRowsInBucketedRuns() {
+        // 690 rows, one bucket of 50 steps each: the 13-row window covers 650 steps.
+        var run = FigureFixtures.run("sigmoid", depth: 2, steps: 690) { _, _ in 0.1 }
+        run.steps = run.steps.map { $0 * 50 }
+        let scene = TrainingCurves.scene(FigureRun.all(in: FigureFixtures.history([run])), measurer: EstimatedTextMeasurer())
+        let texts = scene.placedTexts(measurer: EstimatedTextMeasurer()).map(\.string)
+        #expect(texts.contains { $0.contains("mean of 650 steps") }, "\(texts)")
+    }
+
     @Test func lossSmoothingIsAGeometricMeanThatKeepsGaps() {
         #expect(TrainingCurves.smoothingWindow(50) == 1)
         #expect(TrainingCurves.smoothingWindow(690) == 13)
