@@ -15,7 +15,7 @@ public struct DepthSweepPoint: Hashable, Sendable {
 
     /// The finite, positive ratios: the ones a log axis can show.
     public var drawable: [Double] { ratios.filter { $0.isFinite && $0 > 0 } }
-    /// The median of the drawable ratios (mean of the middle two for an even count).
+    /// The median of the drawable ratios (for an even count the geometric mean of the middle two: the axis is logarithmic).
     public var median: Double? {
         let v = drawable.sorted()
         guard !v.isEmpty else { return nil }

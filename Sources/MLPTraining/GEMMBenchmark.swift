@@ -103,7 +103,8 @@ public enum GEMMBenchmark {
         }
     }
 
-    static func median(_ values: [Double]) -> Double {
+    /// The middle of `values` (the mean of the two middle ones for an even count); NaN when empty.
+    public static func median(_ values: [Double]) -> Double {
         let sorted = values.sorted()
         guard !sorted.isEmpty else { return .nan }
         let middle = sorted.count / 2

@@ -78,11 +78,11 @@ public enum TrainingRun {
                     let g = network.gradients.pointer
                     for i in 0..<parameterCount { g[i] *= scale }
                 }
-                if record, optimizer.updateRecordingRatios(
+                // On a recorded step the optimiser may update and record the ratios in one pass.
+                let updatedAndRecorded = record && optimizer.updateRecordingRatios(
                     parameters: network.parameters.pointer, gradients: network.gradients.pointer,
-                    layout: network.layout, ratios: recorder.updateRatioRow) {
-                    // Updated, and the ratios recorded, in one pass.
-                } else {
+                    layout: network.layout, ratios: recorder.updateRatioRow)
+                if !updatedAndRecorded {
                     if record { recorder.rememberWeights() }
                     optimizer.update(parameters: network.parameters.pointer, gradients: network.gradients.pointer,
                                      count: parameterCount)

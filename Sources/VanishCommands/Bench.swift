@@ -315,12 +315,7 @@ public enum Bench {
     }
 
     /// The middle of `samples` (the mean of the two middle ones for an even count); NaN when empty.
-    public static func median(_ samples: [Double]) -> Double {
-        guard !samples.isEmpty else { return .nan }
-        let sorted = samples.sorted()
-        let middle = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
-    }
+    public static func median(_ samples: [Double]) -> Double { GEMMBenchmark.median(samples) }
 
     /// The largest resident set this process has had, in MiB (Linux reports ru_maxrss in KiB).
     public static func peakResidentMiB() -> Double {

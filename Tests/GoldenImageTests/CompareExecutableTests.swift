@@ -5,45 +5,16 @@ import TestSupport
 /// Runs the built `vanish` binary, as a CI script would, and checks its exit status.
 @Suite("vanish compare (executable)")
 struct CompareExecutableTests {
-    /// The `vanish` executable next to the test bundle (both live in .build/<configuration>/).
-    static func executable() throws -> URL {
-        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = folder.appendingPathComponent("vanish")
-            var isFolder: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isFolder), !isFolder.boolValue {
-                return candidate
-            }
-            folder.deleteLastPathComponent()
-        }
-        throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "no vanish binary near \(CommandLine.arguments[0])"])
-    }
-
-    static func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = try executable()
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
-    }
-
     @Test func exitStatusesZeroOneTwo() throws {
         let pair = try FolderPair()
         let same = pair.expected.appendingPathComponent("same.png").path
-        let match = try Self.run(["compare", same, pair.actual.appendingPathComponent("same.png").path])
+        let match = try VanishExecutable.run(["compare", same, pair.actual.appendingPathComponent("same.png").path])
         #expect(match.status == 0)
         #expect(match.stdout == "match  same.png: identical (20x14)\n")
         #expect(match.stderr.isEmpty)
 
         let out = pair.root.appendingPathComponent("report")
-        let differ = try Self.run(["compare", pair.expected.path, pair.actual.path, "--out", out.path])
+        let differ = try VanishExecutable.run(["compare", pair.expected.path, pair.actual.path, "--out", out.path])
         #expect(differ.status == 1)
         #expect(differ.stdout.contains("4 files: 1 match, 1 differ, 1 missing, 1 extra, 0 unreadable\n"))
         #expect(differ.stderr.isEmpty)
@@ -51,20 +22,20 @@ struct CompareExecutableTests {
 
         let text = pair.root.appendingPathComponent("text.png")
         try Data("plain text".utf8).write(to: text)
-        let unreadable = try Self.run(["compare", same, text.path])
+        let unreadable = try VanishExecutable.run(["compare", same, text.path])
         #expect(unreadable.status == 2)
         #expect(unreadable.stderr == "\(text.path): not a PNG file (bad signature)\n")
         #expect(unreadable.stdout.isEmpty)
     }
 
     @Test func usageErrorsExitTwoWithOneLine() throws {
-        let missingArgument = try Self.run(["compare", "only-one.png"])
+        let missingArgument = try VanishExecutable.run(["compare", "only-one.png"])
         #expect(missingArgument.status == 2)
         #expect(missingArgument.stderr == "Error: Missing expected argument '<actual>' (see 'vanish compare --help' for more information)\n")
-        let badNumber = try Self.run(["compare", "a.png", "b.png", "--threshold", "many"])
+        let badNumber = try VanishExecutable.run(["compare", "a.png", "b.png", "--threshold", "many"])
         #expect(badNumber.status == 2)
         #expect(badNumber.stderr.split(separator: "\n").count == 1)
-        let help = try Self.run(["compare", "--help"])
+        let help = try VanishExecutable.run(["compare", "--help"])
         #expect(help.status == 0)
         #expect(help.stdout.contains("  2  an input cannot be read (missing, not a PNG, truncated), or a usage error"))
     }
@@ -79,7 +50,7 @@ struct RenderThenCompareTests {
         let first = root.appendingPathComponent("first")
         let second = root.appendingPathComponent("second")
         for folder in [first, second] {
-            let render = try CompareExecutableTests.run(["render", history, "--out", folder.path, "--format", "png,svg,pdf", "--dpi", "72"])
+            let render = try VanishExecutable.run(["render", history, "--out", folder.path, "--format", "png,svg,pdf", "--dpi", "72"])
             #expect(render.status == 0, "\(render.stderr)")
         }
         let names = try FileManager.default.contentsOfDirectory(atPath: first.path).sorted()
@@ -90,7 +61,7 @@ struct RenderThenCompareTests {
             let b = try Data(contentsOf: second.appendingPathComponent(name))
             #expect(a == b, "\(name) differs between two processes")
         }
-        let compare = try CompareExecutableTests.run(["compare", first.path, second.path])
+        let compare = try VanishExecutable.run(["compare", first.path, second.path])
         #expect(compare.status == 0)
         #expect(compare.stdout.hasSuffix(" match, 0 differ, 0 missing, 0 extra, 0 unreadable\n"))
     }
