@@ -41,7 +41,7 @@ let package = Package(
             name: "GradientData",
             dependencies: ["CZlib"],
             resources: [.copy("Resources/digits.csv.gz")]),
-        // Hand-written AVX-512 kernels (chosen at run time from CPUID) for the training hot loops.
+        // Hand-written AVX-512 and AVX2 kernels (chosen at run time from CPUID) for the training hot loops.
         .target(name: "CKernels"),
         .target(
             name: "MLPTraining",
@@ -83,7 +83,7 @@ let package = Package(
             dependencies: ["GradientData", "CairoBackend", "GoldenImage", "Graphics"],
             path: "Tests/TestSupport"),
         .testTarget(name: "GradientDataTests", dependencies: ["GradientData", "TestSupport"]),
-        .testTarget(name: "MLPTrainingTests", dependencies: ["MLPTraining", "GradientData", "TestSupport"]),
+        .testTarget(name: "MLPTrainingTests", dependencies: ["MLPTraining", "CKernels", "GradientData", "TestSupport"]),
         .testTarget(name: "GraphicsTests", dependencies: ["Graphics", "TestSupport"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "Graphics", "CairoBackend", "GoldenImage", "TestSupport", "VanishCommands"]),
         .testTarget(name: "CairoBackendTests", dependencies: ["CairoBackend", "Graphics", "TestSupport"]),

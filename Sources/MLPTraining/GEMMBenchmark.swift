@@ -31,15 +31,17 @@ public enum GEMMBenchmark {
     /// GFLOP/s of one layer's forward and backward products at `width` (inputs = outputs = width).
     ///
     /// - Parameters:
-    ///   - kernel: which product to time; default the one training uses (`MatrixKernel.training`).
+    ///   - kernel: which kernel does the products (whatever their size); default the one training
+    ///     uses at this width (`MatrixKernel.training(m:n:k:)`).
     ///   - minimumSeconds: each repetition runs the products at least this long.
     ///   - repetitions: the result is the median of this many repetitions.
     public static func measure(
-        width: Int, batch: Int = 64, kernel: MatrixKernel = MatrixKernel.training,
+        width: Int, batch: Int = 64, kernel: MatrixKernel? = nil,
         minimumSeconds: Double = 0.1, repetitions: Int = 3
     ) -> Result {
         let w = max(1, width)
         let rows = max(1, batch)
+        let kernel = kernel ?? MatrixKernel.training(m: rows, n: w, k: w)
         var generator = SeededGenerator(seed: 1, stream: 0)
         func filled(_ count: Int) -> FloatBuffer {
             let buffer = FloatBuffer(count)

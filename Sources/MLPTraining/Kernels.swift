@@ -10,6 +10,7 @@ import Darwin
 /// A fully connected layer on a batch of row vectors: `y = x Wᵀ + b`.
 ///
 /// `x` is `batch × inputs`, `W` is `outputs × inputs` (row-major), `b` and each row of `y` hold `outputs`.
+/// `kernel` nil: the products go where training sends them (`MatrixKernel.training(m:n:k:)`).
 public enum DenseKernel {
     /// `y = x Wᵀ + b`.
     ///
@@ -18,12 +19,13 @@ public enum DenseKernel {
     public static func forward(
         x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
         y: UnsafeMutablePointer<Float>, batch: Int, inputs: Int, outputs: Int,
-        scratch: UnsafeMutablePointer<Float>? = nil, kernel: MatrixKernel = MatrixKernel.training
+        scratch: UnsafeMutablePointer<Float>? = nil, kernel: MatrixKernel? = nil
     ) {
         for row in 0..<batch {
             (y + row * outputs).update(from: bias, count: outputs)
         }
-        if kernel == .avx512, let scratch, MatrixKernel.ownKernelTakes(m: batch, n: outputs, k: inputs) {
+        let kernel = kernel ?? MatrixKernel.training(m: batch, n: outputs, k: inputs)
+        if kernel == .vanish, let scratch {
             vk_transpose(Int32(outputs), Int32(inputs), weight, inputs, scratch, outputs)
             matrixProduct(transposeA: false, transposeB: false, m: batch, n: outputs, k: inputs,
                           a: x, lda: inputs, b: scratch, ldb: outputs, beta: 1, c: y, ldc: outputs, kernel: kernel)
@@ -37,7 +39,7 @@ public enum DenseKernel {
     public static func backward(
         x: UnsafePointer<Float>, weight: UnsafePointer<Float>, dy: UnsafePointer<Float>,
         dWeight: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>, dx: UnsafeMutablePointer<Float>?,
-        batch: Int, inputs: Int, outputs: Int, kernel: MatrixKernel = MatrixKernel.training
+        batch: Int, inputs: Int, outputs: Int, kernel: MatrixKernel? = nil
     ) {
         matrixProduct(transposeA: true, transposeB: false, m: outputs, n: inputs, k: batch,
                       a: dy, lda: outputs, b: x, ldb: inputs, c: dWeight, ldc: inputs, kernel: kernel)
@@ -52,8 +54,8 @@ public enum DenseKernel {
 /// Sums a row-major matrix's rows into one row.
 @inline(__always)
 func columnSums(_ matrix: UnsafePointer<Float>, rows: Int, columns: Int, into sums: UnsafeMutablePointer<Float>) {
-    if ActivationKernel.avx512 {
-        vk_column_sums_avx512(matrix, rows, columns, sums)
+    if ActivationKernel.simd {
+        vk_column_sums(matrix, rows, columns, sums)
         return
     }
     sums.update(repeating: 0, count: columns)
@@ -65,21 +67,25 @@ func columnSums(_ matrix: UnsafePointer<Float>, rows: Int, columns: Int, into su
 
 /// Elementwise nonlinearities; the backward pass needs only the forward output.
 ///
-/// Where the CPU has AVX-512 the C kernels (Sources/CKernels) do the same operations 16 lanes at a
-/// time; for every element the Swift code computes eight lanes at a time (all but the last
-/// `count % 8`) they give the same bits, so training is the same on either path.
+/// Where the CPU has AVX2 (or AVX-512) the C kernels (Sources/CKernels) do the same operations 8
+/// (or 16) lanes at a time; for every element the Swift code computes eight lanes at a time (all
+/// but the last `count % 8`) they give the same bits, so training is the same on every path.
 public enum ActivationKernel {
-    static let avx512 = vk_simd_level() >= 2
+    /// Whether the CPU has AVX2 (or AVX-512), so the C kernels can run.
+    public static let simd = vk_simd_level() >= 1
 
     /// `output[i] = act(input[i])`; input and output may be the same buffer.
+    ///
+    /// - Parameter simd: use the C kernels (default: where the CPU has them); false runs the Swift code.
     public static func forward(
-        _ kind: Activation, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, count: Int
+        _ kind: Activation, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, count: Int,
+        simd: Bool = ActivationKernel.simd
     ) {
         switch kind {
         case .sigmoid:
-            if avx512 { vk_sigmoid_avx512(input, output, count) } else { VectorExp.sigmoid(input, output, count) }
+            if simd { vk_sigmoid(input, output, count) } else { VectorExp.sigmoid(input, output, count) }
         case .tanh:
-            if avx512 { vk_tanh_avx512(input, output, count) } else { VectorExp.tanh(input, output, count) }
+            if simd { vk_tanh(input, output, count) } else { VectorExp.tanh(input, output, count) }
         case .relu:
             for i in 0..<count { output[i] = max(input[i], 0) }
         }
@@ -104,11 +110,11 @@ public enum ActivationKernel {
     /// sigmoid a(1 − a), tanh 1 − a², relu 1 where a > 0 (0 at the kink, as PyTorch).
     public static func backward(
         _ kind: Activation, output a: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
-        gradInput: UnsafeMutablePointer<Float>, count: Int
+        gradInput: UnsafeMutablePointer<Float>, count: Int, simd: Bool = ActivationKernel.simd
     ) {
-        if avx512 {
+        if simd {
             let code: Int32 = kind == .sigmoid ? 0 : kind == .tanh ? 1 : 2
-            vk_activation_backward_avx512(code, a, gradOutput, gradInput, count)
+            vk_activation_backward(code, a, gradOutput, gradInput, count)
             return
         }
         typealias Lanes = SIMD8<Float>

@@ -205,8 +205,8 @@ public final class MLPNetwork {
             if shape.residual && index > 0 {
                 let sum = residualSums[index].pointer
                 let previous = outputs[index - 1]
-                if ActivationKernel.avx512 {
-                    vk_add_avx512(previous, a, sum, batch * w)
+                if ActivationKernel.simd {
+                    vk_add(previous, a, sum, batch * w)
                 } else {
                     for i in 0..<(batch * w) { sum[i] = previous[i] + a[i] }
                 }
@@ -253,8 +253,8 @@ public final class MLPNetwork {
                 dx: index > 0 ? next : nil, batch: batch, inputs: layer.inputs, outputs: w)
             if shape.residual && index > 0 {
                 // The skip path carries the gradient of h_k straight to h_{k-1}.
-                if ActivationKernel.avx512 {
-                    vk_add_avx512(next, current, next, count)
+                if ActivationKernel.simd {
+                    vk_add(next, current, next, count)
                 } else {
                     for i in 0..<count { next[i] += current[i] }
                 }

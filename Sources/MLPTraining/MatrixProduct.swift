@@ -4,52 +4,56 @@ import Foundation
 
 /// The code that multiplies matrices during training.
 public enum MatrixKernel: String, Sendable, CaseIterable {
-    /// vanish's own AVX-512 kernel (Sources/CKernels): register tiles of 6 rows × 64 columns.
-    case avx512 = "avx512"
+    /// vanish's own kernel (`vk_gemm`, Sources/CKernels): AVX-512 register tiles of 6 rows × 64
+    /// columns, or AVX2 + FMA tiles of 6 × 16; both give the same bits.
+    case vanish = "vanish"
     /// OpenBLAS's `cblas_sgemm`, one thread.
     case openBLAS = "openblas"
 
-    /// The kernel training uses: `avx512` where the CPU has AVX-512F, else OpenBLAS.
+    /// The kernel training prefers: `vanish` where the CPU has AVX2 + FMA or AVX-512F, else
+    /// OpenBLAS; `training(m:n:k:)` gives the one it uses for a product of a given size.
     ///
-    /// Measured on a 2-core Xeon (AVX-512) with `GEMMBenchmark`, for the three products of a
-    /// batch-64 layer: at width 64 the own kernel is faster than OpenBLAS 0.3.21 (OpenBLAS's
-    /// small-matrix path and its packing cost more than the product itself), so it is the one
-    /// training uses wherever it can run, for products up to width 128 (`ownKernelTakes`).
-    /// `VANISH_GEMM=openblas` selects OpenBLAS throughout, for comparison.
+    /// Measured with `GEMMBenchmark`, for the three products of a batch-64 layer: at width 64 the
+    /// own kernel is faster than OpenBLAS 0.3.21 (OpenBLAS's small-matrix path and its packing cost
+    /// more than the product itself), on a 2-core Xeon (AVX-512) and on a 2-core AMD EPYC Zen 3
+    /// (AVX2: 68 % of the core's peak against 55 %, on a busy machine). `VANISH_GEMM=openblas`
+    /// selects OpenBLAS throughout, for comparison.
     public static let training: MatrixKernel = {
         if ProcessInfo.processInfo.environment["VANISH_GEMM"] == "openblas" { return .openBLAS }
-        return available.contains(.avx512) ? .avx512 : .openBLAS
+        return available.contains(.vanish) ? .vanish : .openBLAS
     }()
 
-    /// Whether the own kernel does an m × n × k product: up to 2²⁰ multiply-adds (a batch of 64
-    /// through a 128-wide layer). Larger products go to OpenBLAS, whose packed, cache-blocked
-    /// kernels measured faster from width 256 on (about 105 GFLOP/s against 45–88 here).
-    static func ownKernelTakes(m: Int, n: Int, k: Int) -> Bool {
-        m * n * k <= 1 << 20
+    /// The kernel training uses for an m × n × k product: `training`, except that the own kernel
+    /// takes products of up to 2²⁰ multiply-adds only (a batch of 64 through a 128-wide layer).
+    /// Larger products go to OpenBLAS, whose packed, cache-blocked kernels measured faster from
+    /// width 256 on: AVX-512 about 105 GFLOP/s against 45–88 here; Zen 3 (AVX2) 65 % of the peak
+    /// at width 256 and 72 % at 512 against 53 % and 38 % (the own kernel reads B unpacked).
+    public static func training(m: Int, n: Int, k: Int) -> MatrixKernel {
+        training == .vanish && m * n * k <= 1 << 20 ? .vanish : .openBLAS
     }
 
     /// The kernels this CPU can run.
     public static var available: [MatrixKernel] {
-        vk_simd_level() >= 2 ? [.avx512, .openBLAS] : [.openBLAS]
+        vk_simd_level() >= 1 ? [.vanish, .openBLAS] : [.openBLAS]
     }
 }
 
 /// The one place matrix products happen: `C = alpha · op(A) · op(B) + beta · C`, row-major Float32.
 ///
 /// Everything else calls this function, so the kernel behind it can be swapped in one place.
-/// The own kernel takes the products with `B` untransposed, `alpha` 1 and `beta` 0 or 1; every
-/// other product goes to OpenBLAS.
+/// `kernel` nil: the one training uses for this size (`MatrixKernel.training(m:n:k:)`). The own
+/// kernel takes the products with `B` untransposed, `alpha` 1 and `beta` 0 or 1; every other
+/// product goes to OpenBLAS.
 @inline(__always)
 func matrixProduct(
     transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
     a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-    beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, kernel: MatrixKernel = MatrixKernel.training
+    beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, kernel: MatrixKernel? = nil
 ) {
-    if kernel == .avx512, !transposeB, alpha == 1, beta == 0 || beta == 1,
-       MatrixKernel.ownKernelTakes(m: m, n: n, k: k) {
+    if kernel ?? MatrixKernel.training(m: m, n: n, k: k) == .vanish, !transposeB, alpha == 1, beta == 0 || beta == 1 {
         // Row-major A (m × k) is read as a[i·lda + p]; transposed (stored k × m), as a[p·lda + i].
-        vk_gemm_avx512(Int32(m), Int32(n), Int32(k), a, transposeA ? 1 : lda, transposeA ? lda : 1,
-                       b, ldb, c, ldc, beta == 1 ? 1 : 0)
+        vk_gemm(Int32(m), Int32(n), Int32(k), a, transposeA ? 1 : lda, transposeA ? lda : 1,
+                b, ldb, c, ldc, beta == 1 ? 1 : 0)
         return
     }
     _ = configuredBLAS

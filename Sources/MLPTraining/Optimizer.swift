@@ -17,14 +17,14 @@ struct Optimizer {
         second = spec.kind == .adam ? FloatBuffer(parameterCount) : nil
     }
 
-    /// SGD on AVX-512 in one pass that also writes each layer's ‖ΔW‖ / ‖W‖ into `ratios`
+    /// SGD with AVX2 or AVX-512 in one pass that also writes each layer's ‖ΔW‖ / ‖W‖ into `ratios`
     /// (no copy of the weights before the update). Returns false, doing nothing, where it cannot:
     /// then `update` and the recorder's copy-and-compare path do the work.
     mutating func updateRecordingRatios(
         parameters: UnsafeMutablePointer<Float>, gradients: UnsafePointer<Float>, layout: ParameterLayout,
         ratios: UnsafeMutablePointer<Float>
     ) -> Bool {
-        guard spec.kind == .sgd, ActivationKernel.avx512 else { return false }
+        guard spec.kind == .sgd, ActivationKernel.simd else { return false }
         stepCount += 1
         let lr = Float(spec.learningRate)
         let momentum = Float(spec.momentum ?? 0)
@@ -33,12 +33,12 @@ struct Optimizer {
         for (index, layer) in layout.layers.enumerated() {
             var change = 0.0
             var size = 0.0
-            vk_sgd_avx512(parameters + layer.weight, gradients + layer.weight, v + layer.weight, layer.weightCount,
+            vk_sgd(parameters + layer.weight, gradients + layer.weight, v + layer.weight, layer.weightCount,
                           lr, momentum, &change, &size)
             ratios[index] = Float((change / size).squareRoot())
             let end = index + 1 < layout.layers.count ? layout.layers[index + 1].weight : layout.count
             let rest = layer.weight + layer.weightCount
-            vk_sgd_avx512(parameters + rest, gradients + rest, v + rest, end - rest, lr, momentum, nil, nil)
+            vk_sgd(parameters + rest, gradients + rest, v + rest, end - rest, lr, momentum, nil, nil)
         }
         return true
     }
@@ -50,8 +50,8 @@ struct Optimizer {
         switch spec.kind {
         case .sgd:
             let momentum = Float(spec.momentum ?? 0)
-            if ActivationKernel.avx512 {
-                vk_sgd_avx512(parameters, gradients, m, count, lr, momentum, nil, nil)
+            if ActivationKernel.simd {
+                vk_sgd(parameters, gradients, m, count, lr, momentum, nil, nil)
                 return
             }
             for i in 0..<count {

@@ -219,7 +219,7 @@ public enum Bench {
                     return result.gflops
                 }
                 let share = NumberText.fixed(100 * median(samples) / peakMedian, digits: 0)
-                let used = kernel == MatrixKernel.training ? ", training's" : ""
+                let used = kernel == MatrixKernel.training(m: batch, n: width, k: width) ? ", training's" : ""
                 rows.append(BenchRow(part: "gemm", name: "width \(width), \(kernel.rawValue)", samples: samples, unit: "GFLOP/s",
                                      digits: 1, note: "\(share) % of peak; batch \(batch), forward + backward\(used)"))
             }

@@ -1,9 +1,11 @@
+import CKernels
 import Foundation
 import GradientData
 import MLPTraining
 import Testing
 
-/// The own AVX-512 kernel against OpenBLAS, on the shapes training uses and on awkward ones.
+/// The own kernel (AVX2 or AVX-512, whichever this CPU has) against OpenBLAS and against a scalar
+/// fused multiply-add chain, on the shapes training uses and on awkward ones.
 @Suite struct MatrixKernelTests {
     static func random(_ count: Int, _ generator: inout SeededGenerator) -> [Float] {
         (0..<count).map { _ in Float(generator.nextNormal()) }
@@ -29,9 +31,9 @@ import Testing
 
     @Test(arguments: [(64, 64, 64), (64, 64, 10), (13, 64, 64), (7, 5, 3), (1, 17, 33), (64, 100, 70), (6, 130, 65)])
     func ownKernelAgreesWithOpenBLAS(shape: (Int, Int, Int)) throws {
-        guard MatrixKernel.available.contains(.avx512) else { return }
+        guard MatrixKernel.available.contains(.vanish) else { return }
         let (batch, inputs, outputs) = shape
-        let own = Self.layer(.avx512, batch: batch, inputs: inputs, outputs: outputs)
+        let own = Self.layer(.vanish, batch: batch, inputs: inputs, outputs: outputs)
         let blas = Self.layer(.openBLAS, batch: batch, inputs: inputs, outputs: outputs)
         for (name, (mine, theirs)) in zip(["y", "dW", "db", "dx"], zip(own, blas)) {
             #expect(mine.count == theirs.count)
@@ -42,12 +44,78 @@ import Testing
         }
     }
 
+    /// `C = (accumulate ? C : 0) + op(A)·B` with `vk_gemm`, strides wider than the matrices.
+    static func ownProduct(m: Int, n: Int, k: Int, transposeA: Bool, accumulate: Bool, seed: Int) -> (
+        a: [Float], b: [Float], c: [Float], result: [Float], lda: Int, ldb: Int, ldc: Int
+    ) {
+        var generator = SeededGenerator(seed: 11, stream: seed)
+        let lda = (transposeA ? m : k) + 3, ldb = n + 5, ldc = n + 2
+        var arrays = [random(transposeA ? k * lda : m * lda, &generator), random(k * ldb, &generator),
+                      random(m * ldc, &generator)]
+        let c = arrays[2]
+        withBuffers(&arrays) { p in
+            vk_gemm(Int32(m), Int32(n), Int32(k), p[0], transposeA ? 1 : lda, transposeA ? lda : 1, p[1], ldb,
+                    p[2], ldc, accumulate ? 1 : 0)
+        }
+        return (arrays[0], arrays[1], c, arrays[2], lda, ldb, ldc)
+    }
+
+    static let awkwardSizes = [1, 2, 5, 6, 7, 8, 9, 13, 15, 16, 17, 23, 24, 25, 31, 33, 47, 64, 65, 100]
+
+    /// Every element is one fused multiply-add chain over p in order from +0, then C added once:
+    /// the same bits as that chain written out element by element, for any m, n, k.
+    @Test(arguments: [false, true])
+    func ownKernelIsTheScalarFusedChainBitForBit(transposeA: Bool) throws {
+        guard MatrixKernel.available.contains(.vanish) else { return }
+        var checked = 0
+        for (index, m) in Self.awkwardSizes.enumerated() {
+            // Every n with a few k each (1 among them), accumulating or not, in turn.
+            for (offset, n) in Self.awkwardSizes.enumerated() {
+                let k = [1, 3, 8, 17, 64, 129][(index + offset) % 6]
+                let accumulate = (index + offset) % 2 == 1
+                let product = Self.ownProduct(m: m, n: n, k: k, transposeA: transposeA, accumulate: accumulate,
+                                              seed: index * 100 + offset)
+                var mismatches = 0
+                for i in 0..<m {
+                    for j in 0..<n {
+                        var sum: Float = 0
+                        for p in 0..<k {
+                            let a = transposeA ? product.a[p * product.lda + i] : product.a[i * product.lda + p]
+                            sum.addProduct(a, product.b[p * product.ldb + j])
+                        }
+                        if accumulate { sum += product.c[i * product.ldc + j] }
+                        if sum.bitPattern != product.result[i * product.ldc + j].bitPattern { mismatches += 1 }
+                    }
+                    // Padding between rows stays untouched.
+                    for j in n..<product.ldc where product.result[i * product.ldc + j] != product.c[i * product.ldc + j] {
+                        mismatches += 1
+                    }
+                }
+                #expect(mismatches == 0, "m \(m) n \(n) k \(k) accumulate \(accumulate): \(mismatches) elements differ")
+                checked += 1
+            }
+        }
+        #expect(checked == Self.awkwardSizes.count * Self.awkwardSizes.count)
+    }
+
+    /// A block of the product computed on its own (other tile edges, other panels) gives the same bits.
     @Test func ownKernelIsTheSameWhateverTheBlocking() throws {
-        guard MatrixKernel.available.contains(.avx512) else { return }
-        // Rows 0-5 of a 13-row product are one register tile; computed alone they must be equal bits.
-        let whole = Self.layer(.avx512, batch: 13, inputs: 64, outputs: 64)[0]
-        let again = Self.layer(.avx512, batch: 13, inputs: 64, outputs: 64)[0]
-        #expect(whole == again)
+        guard MatrixKernel.available.contains(.vanish) else { return }
+        let (m, n, k) = (29, 70, 45)
+        let whole = Self.ownProduct(m: m, n: n, k: k, transposeA: false, accumulate: true, seed: 1)
+        for (row, rows, column, columns) in [(0, 6, 0, 16), (1, 5, 3, 9), (7, 22, 17, 53), (28, 1, 69, 1), (2, 13, 0, 70)] {
+            var arrays = [whole.a, whole.b, whole.c]
+            withBuffers(&arrays) { p in
+                vk_gemm(Int32(rows), Int32(columns), Int32(k), p[0] + row * whole.lda, whole.lda, 1,
+                        p[1] + column, whole.ldb, p[2] + row * whole.ldc + column, whole.ldc, 1)
+            }
+            for i in row..<(row + rows) {
+                for j in column..<(column + columns) {
+                    #expect(arrays[2][i * whole.ldc + j].bitPattern == whole.result[i * whole.ldc + j].bitPattern,
+                            "block at (\(row), \(column)): element (\(i), \(j))")
+                }
+            }
+        }
     }
 
     @Test func benchmarkGivesPositiveRates() {
