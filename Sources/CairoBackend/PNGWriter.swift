@@ -41,8 +41,9 @@ enum PNGWriter {
         let rowBytes = width * channels
         let lineBytes = rowBytes + 1
 
-        // Every filtered line (filter-type byte + samples), then the previous and current row.
-        let filtered = UnsafeMutablePointer<UInt8>.allocate(capacity: height * lineBytes + 2 * rowBytes)
+        // Every filtered line (filter-type byte + samples), then the previous and current row
+        // (RGBA only), then 4 spare bytes: the opaque filter stores 4 bytes to advance 3.
+        let filtered = UnsafeMutablePointer<UInt8>.allocate(capacity: height * lineBytes + 2 * rowBytes + 4)
         defer { filtered.deallocate() }
         var previous = filtered + height * lineBytes, current = previous + rowBytes
         previous.initialize(repeating: 0, count: rowBytes)
@@ -51,6 +52,10 @@ enum PNGWriter {
             line[0] = 2  // Up: every sample minus the one above (above the first row: zeros)
             if y > 0 && memcmp(row(y), row(y - 1), width * 4) == 0 {
                 (line + 1).initialize(repeating: 0, count: rowBytes)
+                continue
+            }
+            if opaque {
+                upFilterOpaque(row(y), above: y > 0 ? row(y - 1) : nil, width: width, into: line + 1)
                 continue
             }
             CairoSurface.straightAlpha(row(y), width: width, channels: channels, into: current)
@@ -76,6 +81,29 @@ enum PNGWriter {
         appendChunk("IDAT", Data(idat), to: &png)
         appendChunk("IEND", Data(), to: &png)
         return png
+    }
+
+    /// The Up-filtered RGB bytes of an opaque row of ARGB words: each of R, G, B minus the one above
+    /// (`above` nil: the first row, minus zeros). Opaque pixels need no division by alpha.
+    ///
+    /// Four channels are subtracted at once within one word (no borrow crosses a byte), and each
+    /// pixel is stored as a 4-byte word whose fourth byte the next pixel overwrites: `out` must
+    /// have one byte to spare after `3 * width`.
+    @inline(__always)
+    static func upFilterOpaque(_ row: UnsafePointer<UInt32>, above: UnsafePointer<UInt32>?, width: Int, into out: UnsafeMutablePointer<UInt8>) {
+        let raw = UnsafeMutableRawPointer(out)
+        let high: UInt32 = 0x8080_8080
+        var o = 0
+        for x in 0..<width {
+            var d = row[x]
+            if let above {
+                let a = d, b = above[x]
+                d = ((a | high) &- (b & ~high)) ^ ((a ^ ~b) & high)
+            }
+            // The word is 0xAARRGGBB; byte-swapped and shifted, its low three bytes are R, G, B in memory order.
+            raw.storeBytes(of: (d.byteSwapped >> 8).littleEndian, toByteOffset: o, as: UInt32.self)
+            o += 3
+        }
     }
 
     static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]

@@ -1,5 +1,3 @@
-import CZlib
-
 /// A zlib stream (RFC 1950/1951) for PNG image data, built for speed on figures.
 ///
 /// Figures are mostly flat colour: after PNG's Up filter, most bytes are zero or repeat the pixel
@@ -24,23 +22,7 @@ enum RunLengthDeflate {
         if let s = input.baseAddress {
             var i = 0
             while i < count {
-                // The longest run that repeats the byte before or the pixel before, up to 258 bytes.
-                let limit = min(258, count - i)
-                var length = 0, from = 1
-                if i >= 1 && limit >= 3 && s[i] == s[i - 1] && s[i + 1] == s[i] && s[i + 2] == s[i] {
-                    length = runLength(s + i, distance: 1, limit: limit)
-                }
-                if distance > 1 && i >= distance && limit > max(length, 2) && s[i] == s[i - distance] {
-                    let other = runLength(s + i, distance: distance, limit: limit)
-                    if other > length && other >= 3 { (length, from) = (other, distance) }
-                }
-                if length >= 3 {
-                    tokens.match(length: length, distance: from, symbol: from == 1 ? 0 : distanceSymbol)
-                    i += length
-                } else {
-                    tokens.literal(s[i])
-                    i += 1
-                }
+                i = tokens.scan(s, from: i, count: count, distance: distance, distanceSymbol: distanceSymbol)
                 if tokens.isFull {
                     tokens.write(to: &writer, final: false)
                     tokens.reset()
@@ -49,9 +31,46 @@ enum RunLengthDeflate {
         }
         tokens.write(to: &writer, final: true)
         writer.alignToByte()
-        let checksum = UInt32(adler32(1, input.baseAddress, uInt(count)))
+        let checksum = adler32(input)
         writer.bytes(UInt8(checksum >> 24), UInt8(checksum >> 16 & 0xFF), UInt8(checksum >> 8 & 0xFF), UInt8(checksum & 0xFF))
         return writer.finish()
+    }
+
+    /// The Adler-32 checksum of `input` (RFC 1950), as zlib's `adler32` computes it.
+    ///
+    /// Filtered figures are mostly zero bytes: a zero 8-byte word leaves the first sum as it is
+    /// and adds it eight times to the second, so such words cost one comparison.
+    static func adler32(_ input: UnsafeBufferPointer<UInt8>) -> UInt32 {
+        guard let p = input.baseAddress else { return 1 }
+        let base: UInt32 = 65521
+        // 5552 bytes (a multiple of 8) is the most that cannot overflow 32 bits between reductions.
+        let block = 5552
+        var s1: UInt32 = 1, s2: UInt32 = 0
+        var i = 0
+        let count = input.count
+        let raw = UnsafeRawPointer(p)
+        while i < count {
+            let end = min(count, i + block)
+            while i + 8 <= end {
+                if raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) == 0 {
+                    s2 &+= s1 &* 8
+                } else {
+                    for k in 0..<8 {
+                        s1 &+= UInt32(p[i + k])
+                        s2 &+= s1
+                    }
+                }
+                i += 8
+            }
+            while i < end {
+                s1 &+= UInt32(p[i])
+                s2 &+= s1
+                i += 1
+            }
+            s1 %= base
+            s2 %= base
+        }
+        return s2 << 16 | s1
     }
 
     /// How many bytes from `p` on equal the byte `distance` before each, up to `limit`.
@@ -193,25 +212,29 @@ enum RunLengthDeflate {
 }
 
 /// Writes bits least significant first, as deflate packs them, into a growing byte buffer.
+///
+/// The buffer is a plain allocation (no array uniqueness checks in the innermost loop);
+/// `finish()` returns the bytes and frees it.
 struct BitWriter {
-    private var buffer: [UInt8]
+    private var buffer: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
     private var count = 0
     private var accumulator: UInt64 = 0
     private var bitCount = 0
 
     init(capacity: Int) {
-        buffer = [UInt8](unsafeUninitializedCapacity: max(64, capacity)) { _, initialized in initialized = max(64, capacity) }
+        self.capacity = max(64, capacity)
+        buffer = .allocate(capacity: self.capacity)
     }
 
-    /// Appends the low `n` bits of `bits` (n ≤ 32).
+    /// Appends the low `n` bits of `bits` (n ≤ 32; the bits above `n` are zero).
     @inline(__always)
     mutating func write(_ bits: UInt64, _ n: Int) {
         accumulator |= bits << UInt64(bitCount)
         bitCount += n
         if bitCount >= 32 {
-            if count + 8 > buffer.count { grow() }
-            let low = UInt32(truncatingIfNeeded: accumulator)
-            buffer.withUnsafeMutableBytes { $0.storeBytes(of: low.littleEndian, toByteOffset: count, as: UInt32.self) }
+            if count + 8 > capacity { grow() }
+            UnsafeMutableRawPointer(buffer).storeBytes(of: UInt32(truncatingIfNeeded: accumulator).littleEndian, toByteOffset: count, as: UInt32.self)
             count += 4
             accumulator >>= 32
             bitCount -= 32
@@ -220,17 +243,17 @@ struct BitWriter {
 
     /// Doubles the buffer; its new bytes are written before they are read.
     private mutating func grow() {
-        let old = buffer
-        buffer = [UInt8](unsafeUninitializedCapacity: 2 * old.count) { target, initialized in
-            _ = target.initialize(from: old)
-            initialized = 2 * old.count
-        }
+        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: 2 * capacity)
+        bigger.initialize(from: buffer, count: count)
+        buffer.deallocate()
+        buffer = bigger
+        capacity *= 2
     }
 
     /// Pads with zero bits to the next byte boundary and flushes every whole byte.
     mutating func alignToByte() {
         while bitCount > 0 {
-            if count + 1 > buffer.count { grow() }
+            if count + 1 > capacity { grow() }
             buffer[count] = UInt8(truncatingIfNeeded: accumulator)
             count += 1
             accumulator >>= 8
@@ -244,10 +267,11 @@ struct BitWriter {
         for v in values { write(UInt64(v), 8) }
     }
 
-    /// The bytes written; the writer must be at a byte boundary.
+    /// The bytes written, after which the writer must not be used; it must be at a byte boundary.
     mutating func finish() -> [UInt8] {
         alignToByte()
-        return Array(buffer[0..<count])
+        defer { buffer.deallocate() }
+        return Array(UnsafeBufferPointer(start: buffer, count: count))
     }
 }
 
@@ -290,20 +314,57 @@ struct TokenBlock {
         distanceFrequency.update(repeating: 0, count: 30)
     }
 
-    @inline(__always)
-    mutating func literal(_ byte: UInt8) {
-        tokens[count] = UInt32(byte)
-        count += 1
-        literalFrequency[Int(byte)] += 1
-    }
-
-    /// A match of `length` bytes at `distance`, whose distance code is `symbol`.
-    @inline(__always)
-    mutating func match(length: Int, distance: Int, symbol: Int) {
-        tokens[count] = 1 << 31 | UInt32(length) << 16 | UInt32(distance)
-        count += 1
-        literalFrequency[257 + Int(lengthCode[length])] += 1
-        distanceFrequency[symbol] += 1
+    /// Tokenises `s` from `start` until the block is full or the input ends; returns where it stopped.
+    ///
+    /// At each position: the longest run (up to 258 bytes, at least 3) that repeats the byte before
+    /// or, if longer, the pixel before (`distance` back, whose distance code is `distanceSymbol`);
+    /// else a literal. The block's state lives in locals here: this is the encoder's innermost loop.
+    mutating func scan(_ s: UnsafePointer<UInt8>, from start: Int, count: Int, distance: Int, distanceSymbol: Int) -> Int {
+        var i = start, n = self.count
+        let tokens = self.tokens, literalFrequency = self.literalFrequency, lengthCode = self.lengthCode
+        let raw = UnsafeRawPointer(s)
+        defer { self.count = n }
+        while i < count && n < capacity {
+            // Stretches of literals (antialiased edges, text) first: a run of 3 or more at either
+            // distance must begin with 3 bytes equal to those 1 or `distance` bytes back, so where
+            // neither 3-byte window matches the byte is a literal, found with two comparisons.
+            if i >= distance && i + 4 <= count {
+                let back = distance
+                while i + 4 <= count && n < capacity {
+                    let here = raw.loadUnaligned(fromByteOffset: i, as: UInt32.self) & 0x00FF_FFFF
+                    if here == raw.loadUnaligned(fromByteOffset: i - 1, as: UInt32.self) & 0x00FF_FFFF
+                        || here == raw.loadUnaligned(fromByteOffset: i - back, as: UInt32.self) & 0x00FF_FFFF { break }
+                    let byte = s[i]
+                    tokens[n] = UInt32(byte)
+                    literalFrequency[Int(byte)] += 1
+                    n += 1
+                    i += 1
+                }
+                if i >= count || n >= capacity { break }
+            }
+            let limit = min(258, count - i)
+            let byte = s[i]
+            var length = 0, from = 1
+            if i >= 1 && limit >= 3 && byte == s[i - 1] && s[i + 1] == byte && s[i + 2] == byte {
+                length = RunLengthDeflate.runLength(s + i, distance: 1, limit: limit)
+            }
+            if distance > 1 && i >= distance && limit > max(length, 2) && byte == s[i - distance] {
+                let other = RunLengthDeflate.runLength(s + i, distance: distance, limit: limit)
+                if other > length && other >= 3 { (length, from) = (other, distance) }
+            }
+            if length >= 3 {
+                tokens[n] = 1 << 31 | UInt32(length) << 16 | UInt32(from)
+                literalFrequency[257 + Int(lengthCode[length])] += 1
+                distanceFrequency[from == 1 ? 0 : distanceSymbol] += 1
+                i += length
+            } else {
+                tokens[n] = UInt32(byte)
+                literalFrequency[Int(byte)] += 1
+                i += 1
+            }
+            n += 1
+        }
+        return i
     }
 
     /// Writes the tokens as one deflate block with dynamic Huffman codes (RFC 1951, 3.2.7).
@@ -360,24 +421,38 @@ struct TokenBlock {
             if r.bits > 0 { writer.write(UInt64(r.extra), r.bits) }
         }
 
-        // The tokens: per symbol its code and extra bits, looked up in flat tables.
-        literalCodes.withUnsafeBufferPointer { lc in
-            literalLengths.withUnsafeBufferPointer { ll in
+        // The tokens: a literal's code, and a match's length code with its extra bits, in one
+        // table lookup each (code bits in the low 32 bits, their count above).
+        var symbolBits = [UInt64](repeating: 0, count: 259)
+        var matchBits = [UInt64](repeating: 0, count: 259)
+        for byte in 0..<256 { symbolBits[byte] = UInt64(literalCodes[byte]) | UInt64(literalLengths[byte]) << 32 }
+        for length in 3...258 {
+            let lcode = Int(lengthCode[length])
+            let codeLength = Int(literalLengths[257 + lcode])
+            let extra = UInt64(length - RunLengthDeflate.lengthBase[lcode]) << codeLength
+            matchBits[length] = (UInt64(literalCodes[257 + lcode]) | extra) | UInt64(codeLength + RunLengthDeflate.lengthExtra[lcode]) << 32
+        }
+        var lastDistance = 0, distanceBits: UInt64 = 0
+        symbolBits.withUnsafeBufferPointer { literal in
+            matchBits.withUnsafeBufferPointer { match in
                 for t in 0..<count {
                     let token = tokens[t]
                     if token < 1 << 31 {
-                        writer.write(UInt64(lc[Int(token)]), Int(ll[Int(token)]))
+                        let bits = literal[Int(token)]
+                        writer.write(bits & 0xFFFF_FFFF, Int(bits >> 32))
                         continue
                     }
-                    let length = Int(token >> 16 & 0x1FF), distance = Int(token & 0xFFFF)
-                    let lcode = Int(lengthCode[length])
-                    writer.write(UInt64(lc[257 + lcode]), Int(ll[257 + lcode]))
-                    let lextra = RunLengthDeflate.lengthExtra[lcode]
-                    if lextra > 0 { writer.write(UInt64(length - RunLengthDeflate.lengthBase[lcode]), lextra) }
-                    let dcode = RunLengthDeflate.distanceCode(distance)
-                    writer.write(UInt64(distanceCodes[dcode]), Int(distanceLengths[dcode]))
-                    let dextra = RunLengthDeflate.distanceExtra[dcode]
-                    if dextra > 0 { writer.write(UInt64(distance - RunLengthDeflate.distanceBase[dcode]), dextra) }
+                    let bits = match[Int(token >> 16 & 0x1FF)]
+                    writer.write(bits & 0xFFFF_FFFF, Int(bits >> 32))
+                    let distance = Int(token & 0xFFFF)
+                    if distance != lastDistance {
+                        let dcode = RunLengthDeflate.distanceCode(distance)
+                        let codeLength = Int(distanceLengths[dcode])
+                        let extra = UInt64(distance - RunLengthDeflate.distanceBase[dcode]) << codeLength
+                        distanceBits = (UInt64(distanceCodes[dcode]) | extra) | UInt64(codeLength + RunLengthDeflate.distanceExtra[dcode]) << 32
+                        lastDistance = distance
+                    }
+                    writer.write(distanceBits & 0xFFFF_FFFF, Int(distanceBits >> 32))
                 }
             }
         }
