@@ -60,6 +60,17 @@ public struct Path: Hashable, Sendable {
         ])
     }
 
+    /// The quadrilateral a segment from `a` to `b` covers when stroked `width` wide with butt caps
+    /// (empty if the ends coincide). Every band turns the same way, so bands filled together as
+    /// one path cover their union, as the segments stroked together would.
+    public static func band(from a: Point, to b: Point, width: Double) -> Path {
+        let dx = b.x - a.x, dy = b.y - a.y
+        let length = (dx * dx + dy * dy).squareRoot()
+        guard length > 0 else { return Path() }
+        let nx = -dy / length * width / 2, ny = dx / length * width / 2
+        return polygon([Point(a.x + nx, a.y + ny), Point(b.x + nx, b.y + ny), Point(b.x - nx, b.y - ny), Point(a.x - nx, a.y - ny)])
+    }
+
     public static func circle(center: Point, radius: Double) -> Path {
         ellipse(in: Rect(x: center.x - radius, y: center.y - radius, width: 2 * radius, height: 2 * radius))
     }
