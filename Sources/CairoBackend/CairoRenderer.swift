@@ -91,7 +91,9 @@ public struct CairoRenderer: Sendable {
         for (index, page) in pages.enumerated() {
             cairo_pdf_surface_set_size(surface.pointer, page.width, page.height)
             try CairoError.check(surface.status, "cairo_pdf_surface_set_size (page \(index + 1))")
-            let context = try replay(page, on: surface, padImages: true).context
+            var batched = page
+            batched.items = PathBatching.merged(page.items)
+            let context = try replay(batched, on: surface, padImages: true).context
             cairo_show_page(context.pointer)
             try context.check("cairo_show_page (page \(index + 1))")
         }

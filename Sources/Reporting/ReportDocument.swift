@@ -29,27 +29,32 @@ public enum ReportBuilder {
     ) -> ReportDocument {
         let findings = Findings(history: history, data: data)
         let runs = FigureRun.all(in: history)
-        var sections: [(title: String, pages: [Page])] = []
+        // Sections are independent of each other: they are laid out concurrently, then put in order.
+        var builders: [(title: String, pages: @Sendable () -> [Page])] = []
         var headline: [TextSpan]?
         var subtitle: String?
         if DepthSweep.isSweep(history) {
             // Hundreds of runs that differ in depth: the sweep's own pages replace the per-network ones.
             let spec = history.spec
-            sections.append(("Gradient against depth", DepthSweepPages.pages(history, design: design, measurer: measurer)))
+            builders.append(("Gradient against depth", { DepthSweepPages.pages(history, design: design, measurer: measurer) }))
             headline = DepthSweepStory.headline(history)
             subtitle = "\(Phrases.count(spec.networks.count, "network")) at \(Phrases.count(spec.depths?.count ?? 0, "depth")) with \(Phrases.count(spec.seeds.count, "seed")): \(Phrases.count(history.runs.count, "run")) on the same data, each layer's gradient recorded"
         } else {
             if LayerDeltaBars.comparesInitialisations(runs) {
-                sections.append(("How fast each layer learns", InitStoryPages.pages(runs, findings: findings, design: design, measurer: measurer)))
+                builders.append(("How fast each layer learns", { InitStoryPages.pages(runs, findings: findings, design: design, measurer: measurer) }))
                 headline = InitStory.headline(runs, reference: LayerDeltaReference.matching(runs)) + [TextSpan(" ")] + Explanation.headline(findings)
             }
-            sections.append(("All networks compared", ComparisonPage.pages(history, runs: runs, findings: findings, design: design, measurer: measurer)))
+            builders.append(("All networks compared", { ComparisonPage.pages(history, runs: runs, findings: findings, design: design, measurer: measurer) }))
             for (i, run) in runs.enumerated() {
-                sections.append(("\(run.label)", NetworkPages.pages(run, finding: findings.runs[i], findings: findings, allRuns: runs,
-                                                                   design: design, measurer: measurer)))
+                builders.append(("\(run.label)", {
+                    NetworkPages.pages(run, finding: findings.runs[i], findings: findings, allRuns: runs, design: design, measurer: measurer)
+                }))
             }
-            sections.append(("What it means", ExplanationPages.pages(findings, design: design, measurer: measurer)))
+            builders.append(("What it means", { ExplanationPages.pages(findings, design: design, measurer: measurer) }))
         }
+        let jobs = builders
+        let built = Concurrently.map(jobs.count) { jobs[$0].pages() }
+        let sections = builders.indices.map { (title: builders[$0].title, pages: built[$0]) }
 
         // The title page lists where each section starts, which depends on how many pages it takes itself.
         var titlePages: [Page] = []
