@@ -125,41 +125,37 @@ public enum RunReport {
         let figureFormats = formats.filter { $0 != .pdf }
         let figures = folder.appendingPathComponent(figureFolder, isDirectory: true)
         if cancellation?.isCancelled == true { throw CancellationError() }
-        var jobs: [(figure: NamedFigure, format: FigureFormat)] = []
-        if !figureFormats.isEmpty {
-            try createFolder(figures)
-            var style = FigureStyle.standard
-            style.pixelsPerPoint = max(1, dpi / 72)
-            jobs = FigureCatalog.figures(for: history, style: style, measurer: measurer).flatMap { figure in
-                figureFormats.map { (figure, $0) }
-            }
+        var figureStyle = FigureStyle.standard
+        figureStyle.pixelsPerPoint = max(1, dpi / 72)
+        let style = figureStyle
+        if !figureFormats.isEmpty { try createFolder(figures) }
+        // The report's pages (their sections on all cores) and the figures' scenes are laid out at once.
+        let wantsPDF = formats.contains(.pdf)
+        let scenes = Concurrently.map(2) { i -> (document: ReportDocument?, figures: [NamedFigure]) in
+            if i == 0 { return (wantsPDF ? ReportBuilder.document(for: history, data: data, measurer: measurer) : nil, []) }
+            return (nil, figureFormats.isEmpty ? [] : FigureCatalog.figures(for: history, style: style, measurer: measurer))
         }
-        // The PDF (the longest job) and the figures render in parallel (the renderer is thread-safe);
-        // the PDF is job 0 so it starts first. Files are written afterwards, in catalog order.
-        let pdf = formats.contains(.pdf) ? 1 : 0
-        let figureJobs = jobs
-        let results = RenderResults(count: pdf + jobs.count)
-        DispatchQueue.concurrentPerform(iterations: pdf + jobs.count) { i in
+        let jobs = scenes[1].figures.flatMap { figure in figureFormats.map { (figure: figure, format: $0) } }
+        let pdfJob = try scenes[0].document.map { try renderer.pdfJob(pages: $0.pages, metadata: PDFMetadata(title: $0.title)) }
+        if cancellation?.isCancelled == true { throw CancellationError() }
+        // The PDF's parts (the longest jobs) start first and the figures fill the cores after them
+        // (the renderer is thread-safe). Files are written afterwards, in catalog order.
+        let pdf = pdfJob?.parts.count ?? 0
+        let results = Concurrently.map(pdf + jobs.count) { i -> Result<Data, Error> in
             // Ctrl-C: the jobs not yet started are skipped.
-            if cancellation?.isCancelled == true { return results.set(i, .failure(CancellationError())) }
-            if i < pdf {
-                results.set(i, Result {
-                    let document = ReportBuilder.document(for: history, data: data, measurer: measurer)
-                    return try renderer.pdf(pages: document.pages, metadata: PDFMetadata(title: document.title))
-                })
-                return
-            }
-            let (figure, format) = figureJobs[i - pdf]
-            results.set(i, Result { format == .png ? try renderer.png(figure.scene, dpi: dpi) : try renderer.svg(figure.scene) })
+            if cancellation?.isCancelled == true { return .failure(CancellationError()) }
+            if let pdfJob, i < pdf { return Result { try renderer.pdfPart(pdfJob, i) } }
+            let (figure, format) = jobs[i - pdf]
+            return Result { format == .png ? try renderer.png(figure.scene, dpi: dpi) : try renderer.svg(figure.scene) }
         }
-        if pdf == 1 {
+        if let pdfJob {
             let url = folder.appendingPathComponent("report.pdf")
-            try AtomicFile.write(try results.get(0), to: url)
+            try AtomicFile.write(try renderer.joinPDF(pdfJob, parts: try results[0..<pdf].map { try $0.get() }), to: url)
             written.append(url)
         }
         for (i, (figure, format)) in jobs.enumerated() {
             let url = figures.appendingPathComponent("\(figure.name).\(format.rawValue)")
-            try AtomicFile.write(try results.get(pdf + i), to: url)
+            try AtomicFile.write(try results[pdf + i].get(), to: url)
             written.append(url)
         }
         return written
@@ -186,29 +182,6 @@ public enum RunReport {
         } catch {
             throw RenderError.badOption("cannot create output folder \(folder.path)")
         }
-    }
-}
-
-/// The rendered bytes of parallel jobs, stored by job index.
-///
-/// A class because the rendering threads share it; `lock` guards `slots`.
-private final class RenderResults: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [Result<Data, Error>?]
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ result: Result<Data, Error>) {
-        lock.lock()
-        slots[index] = result
-        lock.unlock()
-    }
-
-    func get(_ index: Int) throws -> Data {
-        lock.lock()
-        defer { lock.unlock() }
-        guard let result = slots[index] else { throw RenderError.badOption("figure \(index) was not rendered") }
-        return try result.get()
     }
 }
 
