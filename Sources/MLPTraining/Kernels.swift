@@ -161,6 +161,9 @@ public enum ActivationKernel {
 /// Train mode normalises with the batch's mean and (biased) variance and moves the running
 /// averages by `momentum` towards them (the running variance takes the unbiased batch variance,
 /// as PyTorch does); eval mode normalises with the running averages.
+///
+/// The loops run over eight columns at a time (`Columns`); every element sees the same operations
+/// in the same order as one column at a time would, so the bits do not depend on the width.
 public enum BatchNormKernel {
     public static let epsilon: Float = 1e-5
     public static let momentum: Float = 0.1
@@ -180,13 +183,14 @@ public enum BatchNormKernel {
         let scale = 1 / Float(batch)
         for j in 0..<width { mean[j] *= scale }
         // Two passes (mean, then squared deviations) keep the variance accurate in Float32.
-        invStd.update(repeating: 0, count: width)
-        for row in 0..<batch {
-            let line = u + row * width
-            for j in 0..<width {
-                let d = line[j] - mean[j]
-                invStd[j] += d * d
+        for block in Columns(width) {
+            let m = block.load(mean)
+            var squares = Columns.Lanes()
+            for row in 0..<batch {
+                let d = block.load(u + row * width) - m
+                squares += d * d
             }
+            block.store(squares, invStd)
         }
         let unbiased = batch > 1 ? Float(batch) / Float(batch - 1) : 1
         for j in 0..<width {
@@ -195,12 +199,13 @@ public enum BatchNormKernel {
             runningVar[j] = (1 - momentum) * runningVar[j] + momentum * variance * unbiased
             invStd[j] = 1 / (variance + epsilon).squareRoot()
         }
-        for row in 0..<batch {
-            let offset = row * width
-            for j in 0..<width {
-                let normalised = (u[offset + j] - mean[j]) * invStd[j]
-                xhat[offset + j] = normalised
-                y[offset + j] = gamma[j] * normalised + beta[j]
+        for block in Columns(width) {
+            let (m, inverse, g, b) = (block.load(mean), block.load(invStd), block.load(gamma), block.load(beta))
+            for row in 0..<batch {
+                let offset = row * width
+                let normalised = (block.load(u + offset) - m) * inverse
+                block.store(normalised, xhat + offset)
+                block.store(g * normalised + b, y + offset)
             }
         }
     }
@@ -211,11 +216,12 @@ public enum BatchNormKernel {
         beta: UnsafePointer<Float>, runningMean: UnsafePointer<Float>, runningVar: UnsafePointer<Float>,
         batch: Int, width: Int
     ) {
-        for row in 0..<batch {
-            let offset = row * width
-            for j in 0..<width {
-                let scale = gamma[j] / (runningVar[j] + epsilon).squareRoot()
-                y[offset + j] = (u[offset + j] - runningMean[j]) * scale + beta[j]
+        for block in Columns(width) {
+            let scale = block.load(gamma) / (block.load(runningVar) + epsilon).squareRoot()
+            let (m, b) = (block.load(runningMean), block.load(beta))
+            for row in 0..<batch {
+                let offset = row * width
+                block.store((block.load(u + offset) - m) * scale + b, y + offset)
             }
         }
     }
@@ -227,23 +233,68 @@ public enum BatchNormKernel {
         gamma: UnsafePointer<Float>, du: UnsafeMutablePointer<Float>,
         dGamma: UnsafeMutablePointer<Float>, dBeta: UnsafeMutablePointer<Float>, batch: Int, width: Int
     ) {
-        dGamma.update(repeating: 0, count: width)
-        dBeta.update(repeating: 0, count: width)
-        for row in 0..<batch {
-            let offset = row * width
-            for j in 0..<width {
-                dGamma[j] += dy[offset + j] * xhat[offset + j]
-                dBeta[j] += dy[offset + j]
-            }
-        }
         let n = Float(batch)
-        for row in 0..<batch {
-            let offset = row * width
-            for j in 0..<width {
-                let factor = gamma[j] * invStd[j] / n
-                du[offset + j] = factor * (n * dy[offset + j] - dBeta[j] - xhat[offset + j] * dGamma[j])
+        for block in Columns(width) {
+            var (sumGamma, sumBeta) = (Columns.Lanes(), Columns.Lanes())
+            for row in 0..<batch {
+                let g = block.load(dy + row * width)
+                sumGamma += g * block.load(xhat + row * width)
+                sumBeta += g
+            }
+            block.store(sumGamma, dGamma)
+            block.store(sumBeta, dBeta)
+            let factor = block.load(gamma) * block.load(invStd) / n
+            for row in 0..<batch {
+                let offset = row * width
+                block.store(factor * (n * block.load(dy + offset) - sumBeta - block.load(xhat + offset) * sumGamma),
+                            du + offset)
             }
         }
+    }
+}
+
+/// The columns `0..<width` in blocks of eight (the last may be narrower), each read and written
+/// as one `SIMD8<Float>` (lanes past the block's width are zero and never stored).
+struct Columns: Sequence, IteratorProtocol {
+    typealias Lanes = SIMD8<Float>
+
+    struct Block {
+        let start: Int
+        let count: Int
+
+        @inline(__always)
+        func load(_ row: UnsafePointer<Float>) -> Lanes {
+            let p = row + start
+            if count == 8 { return UnsafeRawPointer(p).loadUnaligned(as: Lanes.self) }
+            var lanes = Lanes()
+            for i in 0..<count { lanes[i] = p[i] }
+            return lanes
+        }
+
+        @inline(__always)
+        func load(_ row: UnsafeMutablePointer<Float>) -> Lanes { load(UnsafePointer(row)) }
+
+        @inline(__always)
+        func store(_ lanes: Lanes, _ row: UnsafeMutablePointer<Float>) {
+            let p = row + start
+            if count == 8 {
+                UnsafeMutableRawPointer(p).storeBytes(of: lanes, as: Lanes.self)
+                return
+            }
+            for i in 0..<count { p[i] = lanes[i] }
+        }
+    }
+
+    let width: Int
+    var start = 0
+
+    init(_ width: Int) { self.width = width }
+
+    @inline(__always)
+    mutating func next() -> Block? {
+        guard start < width else { return nil }
+        defer { start += 8 }
+        return Block(start: start, count: Swift.min(8, width - start))
     }
 }
 
