@@ -59,4 +59,36 @@ import GradientData
         #expect(data.features == [1.5, 3, 4, 5] && data.labels == [2, 0] && data.classCount == 3)
         #expect(throws: DatasetError.self) { _ = try Dataset.csv(contentsOf: url, labelColumn: "z") }
     }
+
+    /// The CSV reader works on bytes; its numbers and line numbers must be those of `Float(_:)`,
+    /// `Int32(_:)` and a reader that splits the text into lines of `Character`s.
+    @Test func csvReadsNumbersAndLinesLikeTheStandardLibrary() throws {
+        func read(_ text: String, label: String = "last") throws -> Dataset {
+            let url = FileManager.default.temporaryDirectory.appendingPathComponent("vanish-\(UUID().uuidString).csv")
+            defer { try? FileManager.default.removeItem(at: url) }
+            try Data(text.utf8).write(to: url)
+            return try Dataset.csv(contentsOf: url, labelColumn: label)
+        }
+        let fields = ["0", "16", "-3", "2.5", "0.1", "-0", "007", "1e3", ".5", "5.", "+2", "0x1p3", "3.14159265358979",
+                      "123456789", "0.0000001", "1.17549435e-38", "16777217", "0.30000001"]
+        let data = try read(fields.map { "\($0),1" }.joined(separator: "\n"))
+        #expect(data.features.map(\.bitPattern) == fields.map { Float($0)!.bitPattern })
+        #expect(data.features[5].sign == .minus)
+        // \r\n and a lone \r end a line; blank lines count; fields lose spaces, tabs and Unicode spaces.
+        let mixed = try read("a,\u{A0}b\u{A0} ,label\r\n\r\n 1 ,\t2,0\r \t \n3,4,+1\n")
+        #expect(mixed.features == [1, 2, 3, 4] && mixed.labels == [0, 1])
+        #expect(try read("é,b,label\r\n1,2,0\r\n\u{3000}\n5,6,1\n", label: "label").labels == [0, 1])
+        do {
+            _ = try read("1,2,0\r3,4,1\r\n\r\n5,x é,1\n")
+            Issue.record("read a bad number")
+        } catch let error as DatasetError {
+            #expect(error.message == "line 4, column 2: 'x é' is not a number")
+        }
+        do {
+            _ = try read("1,2,0\n3,4,2147483648\n")
+            Issue.record("read a label beyond Int32")
+        } catch let error as DatasetError {
+            #expect(error.message == "line 2: label '2147483648' is not a class number (an integer 0, 1, 2, …)")
+        }
+    }
 }
