@@ -75,15 +75,26 @@ extension Dataset {
 extension DatasetSpec {
     /// Loads this dataset and splits it 80/20 with `seed`; relative CSV paths start at `folder`.
     public func load(seed: Int, relativeTo folder: URL? = nil) throws -> DataSplit {
+        try examples(seed: seed, relativeTo: folder).split(seed: seed)
+    }
+
+    /// All examples before the split. Only the spirals depend on `seed`.
+    public func examples(seed: Int, relativeTo folder: URL? = nil) throws -> Dataset {
         switch self {
         case .digits:
-            return try Dataset.digits().split(seed: seed)
+            return try Dataset.digits()
         case .spirals:
-            return Dataset.spirals(seed: seed).split(seed: seed)
+            return Dataset.spirals(seed: seed)
         case .csv(let path, let labelColumn):
             let url = path.hasPrefix("/") || folder == nil
                 ? URL(fileURLWithPath: path) : URL(fileURLWithPath: path, relativeTo: folder)
-            return try Dataset.csv(contentsOf: url, labelColumn: labelColumn).split(seed: seed)
+            return try Dataset.csv(contentsOf: url, labelColumn: labelColumn)
         }
+    }
+
+    /// Whether `examples(seed:)` is the same for every seed, so one read serves all of them.
+    public var isSeedIndependent: Bool {
+        if case .spirals = self { return false }
+        return true
     }
 }

@@ -42,7 +42,23 @@ extension ExperimentSpec {
     ///
     /// - Throws: `DatasetError` when the data cannot be read or holds fewer training examples than asked for.
     public func loadData(seed: Int, relativeTo folder: URL?) throws -> DataSplit {
-        var split = try dataset.load(seed: seed, relativeTo: folder)
+        try cut(dataset.load(seed: seed, relativeTo: folder))
+    }
+
+    /// The data set of every seed, in `seeds` order, as `loadData` gives it for each.
+    ///
+    /// A file (or the digits) is read once for all seeds; the seeds' splits are made in parallel.
+    /// The result does not depend on the thread count; an error is the first seed's.
+    public func loadAllData(relativeTo folder: URL?) throws -> [DataSplit] {
+        let shared = dataset.isSeedIndependent ? try dataset.examples(seed: seeds.first ?? 0, relativeTo: folder) : nil
+        return try Parallel.map(seeds.count) { index in
+            Result { try cut((shared ?? dataset.examples(seed: seeds[index], relativeTo: folder)).split(seed: seeds[index])) }
+        }.map { try $0.get() }
+    }
+
+    /// `split` with its training set cut to `trainExamples`.
+    private func cut(_ split: DataSplit) throws -> DataSplit {
+        var split = split
         if let n = trainExamples {
             guard n <= split.train.count else {
                 throw DatasetError(source: name, message: "trainExamples is \(n), but the data set has only \(split.train.count) training examples")

@@ -9,19 +9,19 @@ public enum Experiment {
     /// - Parameters:
     ///   - threads: how many runs train at once (at least 1); the result does not depend on it.
     ///   - dataFolder: where relative CSV dataset paths start (the spec file's folder).
+    ///   - data: the data of every seed in `spec.seeds` order (`ExperimentSpec.loadAllData`), when the
+    ///     caller has loaded it already; nil: loaded here.
     ///   - progress: called from worker threads with (steps done, steps in all).
     ///   - runFinished: called from worker threads with (runs done, runs in all) as each run ends.
     ///   - cancellation: checked at every step; once set, runs stop and this throws `CancellationError`.
     public static func run(
-        _ spec: ExperimentSpec, threads: Int, dataFolder: URL? = nil,
+        _ spec: ExperimentSpec, threads: Int, dataFolder: URL? = nil, data: [DataSplit]? = nil,
         progress: (@Sendable (Int, Int) -> Void)? = nil, runFinished: (@Sendable (Int, Int) -> Void)? = nil,
         cancellation: CancellationFlag? = nil
     ) throws -> GradientHistory {
         try spec.validate(source: spec.name)
-        var splits: [DataSplit] = []
-        for seed in spec.seeds {
-            splits.append(try spec.loadData(seed: seed, relativeTo: dataFolder))
-        }
+        let splits = try data ?? spec.loadAllData(relativeTo: dataFolder)
+        precondition(splits.count == spec.seeds.count, "data must hold one split per seed")
         var jobs: [(networkIndex: Int, seedIndex: Int, settings: RunSettings)] = []
         for networkIndex in spec.expandedNetworks.indices {
             for (seedIndex, seed) in spec.seeds.enumerated() {

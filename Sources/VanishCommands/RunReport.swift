@@ -71,16 +71,17 @@ public enum RunReport {
         let renderer = try CairoRenderer()
         let history: GradientHistory
         let output: StagedOutput
-        var dataFolder: URL?
+        var data: DataSummary?
         if let path = request.historyPath {
             history = try HistoryInput.read(path)
             output = try StagedOutput.prepare(
                 URL(fileURLWithPath: request.outputFolder ?? "Reports/\(history.spec.name)", isDirectory: true),
                 subfolders: [figureFolder])
+            data = dataSummary(history.spec, folder: nil)
         } else {
             let plan = try TrainExperiment.plan(
                 TrainRequest(specOrPreset: request.specOrPreset, outputFolder: request.outputFolder, threads: request.threads))
-            dataFolder = plan.dataFolder
+            data = dataSummary(plan.spec, split: plan.data.first)
             output = try StagedOutput.prepare(plan.output, subfolders: [figureFolder])
             do {
                 history = try TrainExperiment.train(
@@ -94,7 +95,7 @@ public enum RunReport {
         do {
             var staged = try TrainExperiment.writeHistory(history, into: output)
             status?("rendering the report")
-            staged += try writeReport(history, data: dataSummary(history.spec, folder: dataFolder), to: output.staging,
+            staged += try writeReport(history, data: data, to: output.staging,
                                       formats: request.formats, dpi: request.dpi, renderer: renderer,
                                       cancellation: cancellation)
             return RunResult(history: history, written: try output.commit(staged, cancellation: cancellation))
@@ -165,7 +166,12 @@ public enum RunReport {
     public static func dataSummary(_ spec: ExperimentSpec, folder: URL?) -> DataSummary? {
         // An imported log names no data set.
         if spec.importedFrom != nil { return nil }
-        guard let split = try? spec.loadData(seed: spec.seeds.first ?? 0, relativeTo: folder) else { return nil }
+        return dataSummary(spec, split: try? spec.loadData(seed: spec.seeds.first ?? 0, relativeTo: folder))
+    }
+
+    /// The size and split of `split`, the spec's data set (first seed); nil without one or for an imported log.
+    public static func dataSummary(_ spec: ExperimentSpec, split: DataSplit?) -> DataSummary? {
+        guard spec.importedFrom == nil, let split else { return nil }
         let name: String
         switch spec.dataset {
         case .digits: name = "digits"

@@ -69,11 +69,14 @@ public enum TrainExperiment {
         public var threads: Int
         /// The output folder (not created yet).
         public var output: URL
+        /// The data of every seed, in `spec.seeds` order, loaded once for checking, training and the report.
+        public var data: [DataSplit]
     }
 
     /// Reads and checks everything `request` names, so that no bad input is found after training.
     ///
-    /// Loads the data set once to check that it reads, fills a batch, and that the spec fits in memory.
+    /// Loads the data of every seed (kept in the plan for training) to check that it reads, fills a
+    /// batch, and that the spec fits in memory.
     public static func plan(_ request: TrainRequest) throws -> Plan {
         var (spec, folder) = try resolveSpec(request.specOrPreset)
         if let seed = request.seed {
@@ -82,7 +85,8 @@ public enum TrainExperiment {
         }
         let threads = request.threads ?? ProcessInfo.processInfo.activeProcessorCount
         guard threads >= 1 else { throw TrainError("--threads must be at least 1, found \(threads)") }
-        let split = try spec.loadData(seed: spec.seeds.first ?? 0, relativeTo: folder)
+        let data = try spec.loadAllData(relativeTo: folder)
+        let split = try data.first ?? spec.loadData(seed: 0, relativeTo: folder)
         let examples = split.train.count + split.test.count
         var dataSource = request.specOrPreset
         if case .csv(let path, _) = spec.dataset { dataSource = path }
@@ -91,7 +95,7 @@ public enum TrainExperiment {
             inputCount: split.train.featureCount, classCount: max(split.train.classCount, split.test.classCount),
             trainCount: split.train.count, threads: threads, source: request.specOrPreset)
         let output = URL(fileURLWithPath: request.outputFolder ?? "Reports/\(spec.name)", isDirectory: true)
-        return Plan(spec: spec, dataFolder: folder, threads: threads, output: output)
+        return Plan(spec: spec, dataFolder: folder, threads: threads, output: output, data: data)
     }
 
     /// Trains every run of `plan`; Ctrl-C (`cancellation`) becomes `Interrupted` naming `notWritten`.
@@ -100,7 +104,7 @@ public enum TrainExperiment {
         cancellation: CancellationFlag? = nil, notWritten: [URL]
     ) throws -> GradientHistory {
         do {
-            return try Experiment.run(plan.spec, threads: plan.threads, dataFolder: plan.dataFolder, progress: progress,
+            return try Experiment.run(plan.spec, threads: plan.threads, dataFolder: plan.dataFolder, data: plan.data, progress: progress,
                                       runFinished: runFinished, cancellation: cancellation)
         } catch is CancellationError {
             throw Interrupted(folder: plan.output.relativePath, notWritten: notWritten)
