@@ -177,31 +177,50 @@ public enum Bench {
             BenchRow(part: "training", name: "\(spec.name) steps per second", samples: seconds.map { Double(steps) / $0 },
                      unit: "steps/s", digits: 0, note: "all runs together"),
         ]
-        if let speedUp = try parallelSpeedUp(spec, folder: folder, threads: threads, repeats: repeats) { rows.append(speedUp) }
+        if threads > 1 {
+            // Runs are whole units of work: with fewer runs left than cores, cores wait.
+            rows.append(BenchRow(part: "training", name: "\(spec.name) core use", samples: zip(cpu, seconds).map { 100 * $0 / ($1 * Double(threads)) },
+                                 unit: "%", digits: 0,
+                                 note: "processor time / (wall time × \(threads) cores); \(history.runs.count) runs of unequal length on \(threads) cores"))
+            rows.append(try parallelSpeedUp(spec, folder: folder, threads: threads, repeats: repeats))
+        }
         return (history, rows)
     }
 
-    /// How much faster the spec's first `threads` networks (first seed) train on `threads` cores than on one.
-    ///
-    /// Nil on one core, for a depth sweep, or with fewer networks than cores. Each repeat times one
-    /// thread, then all, back to back, so both see the same load; the samples are the ratios.
-    static func parallelSpeedUp(_ spec: ExperimentSpec, folder: URL?, threads: Int, repeats: Int) throws -> BenchRow? {
-        guard threads > 1, spec.depths == nil, spec.networks.count >= threads else { return nil }
+    /// The spec reduced to `count` runs of equal work: its first network (first depth of a sweep)
+    /// with seeds s, s + 1, …, s: the spec's first seed.
+    static func equalRuns(_ spec: ExperimentSpec, count: Int) -> ExperimentSpec {
         var subset = spec
-        subset.networks = Array(spec.networks.prefix(threads))
-        subset.seeds = [spec.seeds[0]]
+        subset.networks = [spec.networks[0]]
+        subset.depths = spec.depths.map { [$0[0]] }
+        subset.seeds = (0..<count).map { spec.seeds[0] + $0 }
+        return subset
+    }
+
+    /// How much faster `threads` runs of equal work (`equalRuns`) train on `threads` cores than on one.
+    ///
+    /// Each sample is one `Experiment.run`, data loading included. Each repeat times one thread, then
+    /// all, back to back, so both see the same load; the samples are the ratios.
+    static func parallelSpeedUp(_ spec: ExperimentSpec, folder: URL?, threads: Int, repeats: Int) throws -> BenchRow {
+        let subset = equalRuns(spec, count: threads)
         var ratios: [Double] = [], one: [Double] = [], all: [Double] = []
+        var steps = 0
         for _ in 0..<repeats {
-            let single = try samples(1) { _ = try Experiment.run(subset, threads: 1, dataFolder: folder) }.wall[0]
+            var history: GradientHistory?
+            let single = try samples(1) { history = try Experiment.run(subset, threads: 1, dataFolder: folder) }.wall[0]
             let parallel = try samples(1) { _ = try Experiment.run(subset, threads: threads, dataFolder: folder) }.wall[0]
+            steps = history?.runs.first?.settings.steps ?? 0
             one.append(single)
             all.append(parallel)
             ratios.append(single / parallel)
         }
-        let times = "\(NumberFormat.fixed(median(one), digits: 3, typographicMinus: false)) s on 1 thread, "
+        let seeds = subset.seeds.map(String.init)
+        let seedList = seeds.count == 2 ? seeds.joined(separator: " and ") : seeds.joined(separator: ", ")
+        let note = "\(subset.expandedNetworks[0].name), seeds \(seedList), \(steps) steps each, data loading included: "
+            + "\(NumberFormat.fixed(median(one), digits: 3, typographicMinus: false)) s on 1 thread, "
             + "\(NumberFormat.fixed(median(all), digits: 3, typographicMinus: false)) s on \(threads)"
         return BenchRow(part: "training", name: "speed-up, \(threads) runs on \(threads) cores", samples: ratios, unit: "x",
-                        digits: 2, note: times)
+                        digits: 2, note: note)
     }
 
     /// The processor's single-core peak, then one layer's three training products per width and kernel.

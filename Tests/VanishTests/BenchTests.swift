@@ -27,9 +27,9 @@ import VanishCommands
         }
         let names = report.rows.map(\.name)
         let cores = ProcessInfo.processInfo.activeProcessorCount
-        // The tiny spec has two networks: the speed-up row needs as many networks as cores.
-        let speedUp = cores == 2 ? ["speed-up, 2 runs on 2 cores"] : []
-        #expect(names == ["tiny training", "tiny steps per second"] + speedUp + [
+        // With several cores: how well the runs use them, and the speed-up of equal runs (one network, a seed per core).
+        let parallel = cores > 1 ? ["tiny core use", "speed-up, \(cores) runs on \(cores) cores"] : []
+        #expect(names == ["tiny training", "tiny steps per second"] + parallel + [
             "heatmap", "heatmaps (all networks)", "fading", "fading (all networks)", "film strip", "profile",
             "curves", "saturation", "summary", "all figures, one thread", "all figures, all cores", "report.pdf", "whole report", "peak resident",
         ])
@@ -42,6 +42,10 @@ import VanishCommands
         #expect(report.rows.first { $0.name == "heatmap" }?.note.hasSuffix("2 figures") == true)
         #expect(report.rows.first { $0.name == "whole report" }?.note.hasPrefix("13 PNG at 144 dpi") == true)
         #expect(heard.first == "training tiny 2 times")
+        if cores == 2 {
+            let speedUp = try #require(report.rows.first { $0.name == "speed-up, 2 runs on 2 cores" })
+            #expect(speedUp.note.hasPrefix("sigmoid, seeds 0 and 1, 4 steps each, data loading included: "), "\(speedUp.note)")
+        }
 
         // The printed table: a heading, a header and one line per row, numbers with a point, no commas.
         let lines = report.lines()
