@@ -31,10 +31,21 @@ extension GradientHistory {
     ///
     /// - Parameter source: names the file in error messages.
     public static func decode(_ data: Data, source: String) throws -> GradientHistory {
-        struct SchemaProbe: Decodable { var schema: Int? }
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(
             positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        // A history as vanish writes it is read directly (its tables are most of the file); anything
+        // else takes Foundation's decoder, whose errors name the JSON path.
+        if let history = readDirectly(data, decoder: decoder) {
+            try history.checkShape(source: source)
+            return history
+        }
+        return try decodeWithFoundation(data, source: source, decoder: decoder)
+    }
+
+    /// `decode` through Foundation's decoder (configured for non-finite numbers as strings).
+    static func decodeWithFoundation(_ data: Data, source: String, decoder: JSONDecoder) throws -> GradientHistory {
+        struct SchemaProbe: Decodable { var schema: Int? }
         let probe: SchemaProbe
         do {
             probe = try decoder.decode(SchemaProbe.self, from: data)

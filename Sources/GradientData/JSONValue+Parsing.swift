@@ -30,7 +30,7 @@ extension JSONValue {
 }
 
 /// A cursor over the bytes of a JSON text.
-private struct JSONParser {
+struct JSONParser {
     let bytes: [UInt8]
     let maxDepth: Int
     var index = 0

@@ -49,6 +49,22 @@ import TestSupport
         #expect(back.runs[0].loss.map(\.bitPattern) == values.map(\.bitPattern))
     }
 
+    /// Valid histories that vanish would not write (an unknown key, other line ends, another spelling
+    /// of a number) read as the history they hold.
+    @Test func unusualButValidHistoriesReadAlike() throws {
+        let history = Self.sample()
+        let text = String(decoding: history.jsonData(), as: UTF8.self)
+        let variants = [
+            text.replacingOccurrences(of: "\"seed\": 3,", with: "\"seed\": 3, \"note\": [1, {\"x\": null}],"),
+            text.replacingOccurrences(of: "\n", with: "\r\n"),
+            text.replacingOccurrences(of: "0.1,", with: "1e-1,").replacingOccurrences(of: "\"diverged\": 2", with: "\"diverged\": 2.0"),
+        ]
+        for variant in variants {
+            #expect(variant != text)
+            #expect(try GradientHistory.decode(Data(variant.utf8), source: "h.json").jsonData() == history.jsonData())
+        }
+    }
+
     @Test func keysComeInTheDocumentedOrder() throws {
         let text = String(decoding: Self.sample().jsonData(), as: UTF8.self)
         let keys = ["\"schema\"", "\"spec\"", "\"runs\"", "\"network\"", "\"seed\"", "\"settings\"", "\"layers\"",
