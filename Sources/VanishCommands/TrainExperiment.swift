@@ -142,8 +142,10 @@ public enum TrainExperiment {
     public static func writeHistory(_ history: GradientHistory, into output: StagedOutput) throws -> [URL] {
         let json = output.url(historyFiles[0])
         let csv = output.url(historyFiles[1])
-        try AtomicFile.write(history.jsonData(), to: json)
-        try AtomicFile.write(history.csvData(), to: csv)
+        // Both texts are formatted at once (each is mostly number formatting), then written in order.
+        let texts = Parallel.map(2) { $0 == 0 ? history.jsonData() : history.csvData() }
+        try AtomicFile.write(texts[0], to: json)
+        try AtomicFile.write(texts[1], to: csv)
         return [json, csv]
     }
 
