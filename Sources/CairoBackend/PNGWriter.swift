@@ -42,8 +42,8 @@ enum PNGWriter {
         let lineBytes = rowBytes + 1
 
         // Every filtered line (filter-type byte + samples), then the previous and current row
-        // (RGBA only), then 4 spare bytes: the opaque filter stores 4 bytes to advance 3.
-        let filtered = UnsafeMutablePointer<UInt8>.allocate(capacity: height * lineBytes + 2 * rowBytes + 4)
+        // (RGBA only), then 8 spare bytes: the opaque filter stores whole words past a row's end.
+        let filtered = UnsafeMutablePointer<UInt8>.allocate(capacity: height * lineBytes + 2 * rowBytes + 8)
         defer { filtered.deallocate() }
         var previous = filtered + height * lineBytes, current = previous + rowBytes
         previous.initialize(repeating: 0, count: rowBytes)
@@ -86,23 +86,33 @@ enum PNGWriter {
     /// The Up-filtered RGB bytes of an opaque row of ARGB words: each of R, G, B minus the one above
     /// (`above` nil: the first row, minus zeros). Opaque pixels need no division by alpha.
     ///
-    /// Four channels are subtracted at once within one word (no borrow crosses a byte), and each
-    /// pixel is stored as a 4-byte word whose fourth byte the next pixel overwrites: `out` must
-    /// have one byte to spare after `3 * width`.
+    /// Two pixels are subtracted at once, bytewise within one 64-bit word (no borrow crosses a
+    /// byte), and stored as an 8-byte word whose last two bytes the next store overwrites: `out`
+    /// must have two bytes to spare after `3 * width`.
     @inline(__always)
     static func upFilterOpaque(_ row: UnsafePointer<UInt32>, above: UnsafePointer<UInt32>?, width: Int, into out: UnsafeMutablePointer<UInt8>) {
-        let raw = UnsafeMutableRawPointer(out)
-        let high: UInt32 = 0x8080_8080
-        var o = 0
-        for x in 0..<width {
-            var d = row[x]
+        let source = UnsafeRawPointer(row), target = UnsafeMutableRawPointer(out)
+        let high: UInt64 = 0x8080_8080_8080_8080
+        // A word 0xAARRGGBB, byte-swapped and shifted, has R, G, B in its low three bytes in memory order.
+        @inline(__always) func rgb(_ word: UInt64) -> UInt64 { UInt64(UInt32(truncatingIfNeeded: word).byteSwapped >> 8) }
+        var x = 0, o = 0
+        while x + 2 <= width {
+            var d = source.loadUnaligned(fromByteOffset: 4 * x, as: UInt64.self)
             if let above {
-                let a = d, b = above[x]
-                d = ((a | high) &- (b & ~high)) ^ ((a ^ ~b) & high)
+                let b = UnsafeRawPointer(above).loadUnaligned(fromByteOffset: 4 * x, as: UInt64.self)
+                d = ((d | high) &- (b & ~high)) ^ ((d ^ ~b) & high)
             }
-            // The word is 0xAARRGGBB; byte-swapped and shifted, its low three bytes are R, G, B in memory order.
-            raw.storeBytes(of: (d.byteSwapped >> 8).littleEndian, toByteOffset: o, as: UInt32.self)
-            o += 3
+            target.storeBytes(of: (rgb(d) | rgb(d >> 32) << 24).littleEndian, toByteOffset: o, as: UInt64.self)
+            x += 2
+            o += 6
+        }
+        if x < width {
+            var d = UInt64(row[x])
+            if let above {
+                let b = UInt64(above[x])
+                d = ((d | high) &- (b & ~high)) ^ ((d ^ ~b) & high)
+            }
+            target.storeBytes(of: UInt32(truncatingIfNeeded: rgb(d)).littleEndian, toByteOffset: o, as: UInt32.self)
         }
     }
 
