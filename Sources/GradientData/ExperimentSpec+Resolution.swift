@@ -47,13 +47,12 @@ extension ExperimentSpec {
 
     /// The data set of every seed, in `seeds` order, as `loadData` gives it for each.
     ///
-    /// A file (or the digits) is read once for all seeds; the seeds' splits are made in parallel.
-    /// The result does not depend on the thread count; an error is the first seed's.
+    /// A file (or the digits) is read once for all seeds; an error is the first failing seed's.
     public func loadAllData(relativeTo folder: URL?) throws -> [DataSplit] {
         let shared = dataset.isSeedIndependent ? try dataset.examples(seed: seeds.first ?? 0, relativeTo: folder) : nil
-        return try Parallel.map(seeds.count) { index in
-            Result { try cut((shared ?? dataset.examples(seed: seeds[index], relativeTo: folder)).split(seed: seeds[index])) }
-        }.map { try $0.get() }
+        return try seeds.map { seed in
+            try cut((shared ?? dataset.examples(seed: seed, relativeTo: folder)).split(seed: seed))
+        }
     }
 
     /// `split` with its training set cut to `trainExamples`.

@@ -181,7 +181,7 @@ public enum Bench {
             // Runs are whole units of work: with fewer runs left than cores, cores wait.
             rows.append(BenchRow(part: "training", name: "\(spec.name) core use", samples: zip(cpu, seconds).map { 100 * $0 / ($1 * Double(threads)) },
                                  unit: "%", digits: 0,
-                                 note: "processor time / (wall time × \(threads) cores); \(history.runs.count) runs of unequal length on \(threads) cores"))
+                                 note: "processor time / (wall time × \(threads) cores); \(history.runs.count) runs on \(threads) cores, each on one core"))
             rows.append(try parallelSpeedUp(spec, folder: folder, threads: threads, repeats: repeats))
         }
         return (history, rows)

@@ -1,5 +1,6 @@
 import Foundation
 import GradientData
+import Graphics
 import MLPTraining
 
 /// What `vanish train` is asked to do.
@@ -143,7 +144,7 @@ public enum TrainExperiment {
         let json = output.url(historyFiles[0])
         let csv = output.url(historyFiles[1])
         // Both texts are formatted at once (each is mostly number formatting), then written in order.
-        let texts = Parallel.map(2) { $0 == 0 ? history.jsonData() : history.csvData() }
+        let texts = Concurrently.map(2) { $0 == 0 ? history.jsonData() : history.csvData() }
         try AtomicFile.write(texts[0], to: json)
         try AtomicFile.write(texts[1], to: csv)
         return [json, csv]
