@@ -2,10 +2,10 @@ import Graphics
 
 /// Merges fills and strokes of one paint into fewer, larger paths where that paints the same.
 ///
-/// Cairo's PDF surface spends most of its time per drawing operation (it works out each
-/// stroke's exact extents three times, then writes the colour, line style and path), so a
-/// fading diagram's hundreds of neurons, each a fill and a stroke, cost far more as separate
-/// operations than as one fill and one stroke per layer, which Cairo then writes as one `B`.
+/// Cairo's PDF surface spends much of its time per drawing operation (it works out each
+/// stroke's exact extents three times, then writes the colour, line style and path), so many
+/// small items of one paint (plane outlines, tick marks, the dots under a layer) cost more as
+/// separate operations than as one path.
 ///
 /// An item joins an earlier item of the same paint only when everything drawn in between
 /// stays clear of it (bounding boxes), so no overlap changes order. Subpaths of one fill
