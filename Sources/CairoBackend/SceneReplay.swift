@@ -189,11 +189,22 @@ struct SceneReplay {
         cairo_clip(cr)
     }
 
+    /// How far beyond its path's points a stroke can paint: half its width for round and bevel
+    /// joins (a square cap reaches √2 times that), half its width times Cairo's default miter
+    /// limit (10) for miter joins.
+    static func reach(of style: StrokeStyle) -> Double {
+        let half = abs(style.width) / 2
+        switch style.join {
+        case .miter: return half * 10
+        case .round, .bevel: return style.cap == .square ? half * 2.squareRoot() : half
+        }
+    }
+
     /// A box (user space) that holds every pixel `items` can paint, or nil when that is not known
     /// cheaply (text, whose glyphs would have to be measured).
     ///
     /// Paths are bounded by their points (a Bézier curve lies within its control points);
-    /// strokes add half their width times Cairo's default miter limit (10), the farthest a join reaches.
+    /// strokes add their `reach`.
     static func bounds(of items: [SceneItem]) -> Rect? {
         var minX = Double.infinity, minY = Double.infinity, maxX = -Double.infinity, maxY = -Double.infinity
         func add(_ p: Point, _ margin: Double) {
@@ -217,7 +228,7 @@ struct SceneReplay {
         for item in items {
             switch item {
             case .fill(let path, _): add(path, 0)
-            case .stroke(let path, let style): add(path, abs(style.width) * 5)
+            case .stroke(let path, let style): add(path, Self.reach(of: style))
             case .image(_, let rect, _):
                 add(Point(rect.minX, rect.minY), 0)
                 add(Point(rect.maxX, rect.maxY), 0)

@@ -150,6 +150,24 @@ import Testing
         #expect(image.rgba(55, 55) == [0, 0, 0, 255])
     }
 
+    @Test func fadedGroupKeepsEveryPixelOfItsStrokes() throws {
+        // A faded group is drawn on a layer bounded by its members: each stroke's joins and caps
+        // must still fit. An invisible fill over the whole page widens the layer to the page.
+        let corners = [Point(20.3, 80.6), Point(20.3, 30.2), Point(70.8, 10.7), Point(70.8, 60.1)]
+        let strokes: [SceneItem] = [
+            .stroke(.polygon(corners), StrokeStyle(color: .black, width: 6, join: .round)),
+            .stroke(.polyline([Point(30.5, 50.5), Point(60.5, 40.5)]), StrokeStyle(color: .black, width: 7, cap: .square, join: .bevel)),
+            .stroke(.polyline([Point(80.5, 85.5), Point(88.5, 95.5), Point(96.5, 85.5)]), StrokeStyle(color: .black, width: 3)),
+        ]
+        for stroke in strokes {
+            let page = SceneItem.fill(.rectangle(Rect(x: 0, y: 0, width: 100, height: 100)), Color.black.withAlpha(0))
+            let bounded = try render([.group([stroke], clip: nil, opacity: 0.5)], dpi: 144)
+            let whole = try render([.group([stroke, page], clip: nil, opacity: 0.5)], dpi: 144)
+            #expect(bounded.pixels == whole.pixels)
+            #expect(bounded.inkBounds() != nil)
+        }
+    }
+
     @Test func invisibleGroupDrawsNothing() throws {
         let image = try render([.group([.fill(.rectangle(Rect(x: 0, y: 0, width: 100, height: 100)), .black)], clip: nil, opacity: 0)])
         #expect(image.inkBounds() == nil)
