@@ -217,7 +217,7 @@ public struct CairoRenderer: Sendable {
         let surface = try CairoSurface.image(width: Int(width), height: Int(height))
         let context = try CairoContext(surface: surface, fonts: fonts)
         cairo_scale(context.pointer, scale, scale)
-        var replay = SceneReplay(context: context, fonts: fonts, padImages: true, boundGroups: true)
+        var replay = SceneReplay(context: context, fonts: fonts, padImages: true, boundGroups: true, useRasterTolerance: true)
         try replay.draw(scene)
         return surface
     }

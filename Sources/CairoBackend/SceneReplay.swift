@@ -20,18 +20,25 @@ struct SceneReplay {
     /// image surface a pixel-aligned clip around the members changes no pixel; PDF and SVG keep
     /// their groups as they are, so their bytes do not change.
     let boundGroups: Bool
+    /// Whether fills follow their paths' `rasterTolerance` (image surfaces only; PDF and SVG
+    /// keep their curves and their bytes).
+    let useRasterTolerance: Bool
 
     /// How each image drawn so far was to be resampled, in drawing order.
     private(set) var drawnImages: [ImageInterpolation] = []
 
-    init(context: CairoContext, fonts: DejaVuFonts, padImages: Bool, boundGroups: Bool = false) {
+    init(context: CairoContext, fonts: DejaVuFonts, padImages: Bool, boundGroups: Bool = false, useRasterTolerance: Bool = false) {
         self.context = context
         self.fonts = fonts
         self.padImages = padImages
         self.boundGroups = boundGroups
+        self.useRasterTolerance = useRasterTolerance
     }
 
     private var cr: OpaquePointer { context.pointer }
+
+    /// Cairo's default flattening tolerance, in device pixels.
+    static let defaultTolerance = 0.1
 
     /// Paints the background and every item; throws at the first item Cairo rejects.
     mutating func draw(_ scene: Scene) throws {
@@ -55,7 +62,14 @@ struct SceneReplay {
             addPath(path)
             setSource(color)
             cairo_set_fill_rule(cr, CAIRO_FILL_RULE_WINDING)
-            cairo_fill(cr)
+            if useRasterTolerance, let tolerance = path.rasterTolerance {
+                // Cairo flattens curves when it fills, with the tolerance set at that moment.
+                cairo_set_tolerance(cr, tolerance)
+                cairo_fill(cr)
+                cairo_set_tolerance(cr, Self.defaultTolerance)
+            } else {
+                cairo_fill(cr)
+            }
             try context.check("fill (scene item \(itemPath()))")
         case .stroke(let path, let style):
             addPath(path)

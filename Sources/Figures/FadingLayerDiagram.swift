@@ -101,6 +101,9 @@ public enum FadingLayerDiagram {
     }
 
     /// The outline of a layer with no gradient at all: light and dashed, so it reads as empty.
+    /// How closely (device pixels) raster output follows the neurons' ellipses.
+    static let neuronTolerance = 0.25
+
     static let emptyOutline = StrokeStyle(color: Color(rgb8: 0xA0, 0xA0, 0xA0), width: 0.9, dash: [2.5, 3])
 
     static func layerCount(_ run: RunHistory) -> Int {
@@ -270,7 +273,10 @@ public enum FadingLayerDiagram {
                 // Neurons: the layer's colour inside a 0.9 pt rim of the outline colour, drawn as the
                 // rims' ellipses filled, then the smaller inner ellipses on top: two fills per layer
                 // instead of a fill and a stroke per neuron.
-                var rims = Path(), cores = Path()
+                // Each ellipse is at most 18 pt tall: flattened to within 0.25 px instead of Cairo's
+                // 0.1 px it has half the segments to scan-convert, and only the antialiasing of its
+                // edge pixels changes (by a few levels).
+                var rims = Path(rasterTolerance: neuronTolerance), cores = Path(rasterTolerance: neuronTolerance)
                 let rim = 0.45
                 for j in 0..<neurons {
                     let c = neuronCenter(x, j)
@@ -282,7 +288,7 @@ public enum FadingLayerDiagram {
                 items.append(.fill(rims, outline))
                 items.append(.fill(cores, layer.color))
                 if ellipsis {
-                    var dots = Path()
+                    var dots = Path(rasterTolerance: neuronTolerance)
                     for d in 0..<3 {
                         let c = neuronCenter(x, -1)
                         let y = c.y + radius * 0.2 - Double(d) * radius * 0.55

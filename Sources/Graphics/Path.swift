@@ -12,9 +12,17 @@ public enum PathElement: Hashable, Sendable {
 /// `move`, `line`, `curve` and `close`, so a backend needs nothing else.
 public struct Path: Hashable, Sendable {
     public var elements: [PathElement]
+    /// How far, in device pixels, a raster backend may let the straight segments it draws a
+    /// curve with stray from the curve; nil for the backend's default (Cairo: 0.1 px).
+    ///
+    /// A small shape may allow more: a few tenths of a pixel change only the antialiasing of
+    /// its edge pixels, and a curve flattened into fewer segments is scan-converted faster.
+    /// Vector output keeps the curves and ignores this.
+    public var rasterTolerance: Double?
 
-    public init(_ elements: [PathElement] = []) {
+    public init(_ elements: [PathElement] = [], rasterTolerance: Double? = nil) {
         self.elements = elements
+        self.rasterTolerance = rasterTolerance
     }
 
     public mutating func move(to p: Point) { elements.append(.move(to: p)) }

@@ -168,6 +168,21 @@ import Testing
         }
     }
 
+    @Test func rasterToleranceOnlyCoarsensRasterCurves() throws {
+        let exact = Path.ellipse(in: Rect(x: 10.3, y: 20.6, width: 60.2, height: 50.9))
+        var coarse = exact
+        coarse.rasterTolerance = 2
+        let a = try render([.fill(exact, .black)]), b = try render([.fill(coarse, .black)])
+        #expect(a.pixels != b.pixels)  // up to two pixels inside the curve: other edge pixels
+        // Vector output keeps the curves: the tolerance does not reach the PDF.
+        let page = { (path: Path) in Scene(width: 100, height: 100, items: [.fill(path, .black)]) }
+        #expect(try renderer.pdf(pages: [page(exact)]) == renderer.pdf(pages: [page(coarse)]))
+        // The next fill is flattened at the default tolerance again.
+        let other = Path.ellipse(in: Rect(x: 74.2, y: 74.7, width: 21.3, height: 20.9))
+        let after = try render([.fill(coarse, .black), .fill(other, SampleScenes.blue)]), alone = try render([.fill(other, SampleScenes.blue)])
+        for y in 72..<100 { for x in 72..<100 { #expect(after.rgba(x, y) == alone.rgba(x, y)) } }
+    }
+
     @Test func invisibleGroupDrawsNothing() throws {
         let image = try render([.group([.fill(.rectangle(Rect(x: 0, y: 0, width: 100, height: 100)), .black)], clip: nil, opacity: 0)])
         #expect(image.inkBounds() == nil)
