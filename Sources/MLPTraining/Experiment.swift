@@ -20,6 +20,7 @@ public enum Experiment {
         cancellation: CancellationFlag? = nil
     ) throws -> GradientHistory {
         try spec.validate(source: spec.name)
+        configureBLAS()
         let splits = try data ?? spec.loadAllData(relativeTo: dataFolder)
         precondition(splits.count == spec.seeds.count, "data must hold one split per seed")
         var jobs: [(networkIndex: Int, seedIndex: Int, settings: RunSettings)] = []

@@ -68,15 +68,30 @@ public var blasCoreName: String {
     return openblas_get_corename().map { String(cString: $0) } ?? "unknown"
 }
 
-/// Runs once, on first use (a global's initialiser is lazy and thread-safe).
+/// Sets OpenBLAS up for training; runs once, on first use (a global's initialiser is lazy and thread-safe).
+/// `Experiment.run` calls it before its runs start, whether or not they use OpenBLAS.
+func configureBLAS() {
+    _ = configuredBLAS
+}
+
+/// Runs once, on first use.
 ///
-/// OpenBLAS is told to use one thread: runs are parallel already, one per core.
+/// OpenBLAS is told to use one thread: runs are parallel already, one per core. The worker threads
+/// its pthreads build started when the library loaded (one per core but the first) are then
+/// stopped: each spins on `sched_yield` for about 2²⁸ clock ticks (0.1 s) before it sleeps, and on
+/// a machine with two cores that spinning takes processor time from the runs that have just
+/// started. With one thread OpenBLAS never hands them work, and `blas_thread_shutdown_` (exported,
+/// the routine OpenBLAS runs before a fork) ends them; builds without that symbol are left alone.
 /// OpenBLAS 0.3.21 (Debian 12) does not recognise recent Xeons and falls back to its SSE3
 /// `Prescott` kernels, about half as fast; when that happens on a CPU with AVX-512 or AVX2 and
 /// the user has not chosen a core with `OPENBLAS_CORETYPE`, the matching kernels are selected
 /// through OpenBLAS's exported re-initialisation (the same path `OPENBLAS_CORETYPE` takes).
 private let configuredBLAS: Void = {
     openblas_set_num_threads(1)
+    if let shutdown = dlsym(nil, "blas_thread_shutdown_") {
+        typealias Shutdown = @convention(c) () -> Int32
+        _ = unsafeBitCast(shutdown, to: Shutdown.self)()
+    }
     guard ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil,
           let name = openblas_get_corename(), String(cString: name) == "Prescott",
           let core = CPUFeatures.bestOpenBLASCore(),
