@@ -201,14 +201,22 @@ public enum Bench {
     ///
     /// Each sample is one `Experiment.run`, data loading included. Each repeat times one thread, then
     /// all, back to back, so both see the same load; the samples are the ratios.
+    ///
+    /// Where the machine's processor time can be read (Linux), the note also says how busy other
+    /// processes kept the cores meanwhile: with two cores, any of it slows the parallel sample.
     static func parallelSpeedUp(_ spec: ExperimentSpec, folder: URL?, threads: Int, repeats: Int) throws -> BenchRow {
         let subset = equalRuns(spec, count: threads)
-        var ratios: [Double] = [], one: [Double] = [], all: [Double] = []
+        var ratios: [Double] = [], one: [Double] = [], all: [Double] = [], others: [Double] = []
         var steps = 0
         for _ in 0..<repeats {
             var history: GradientHistory?
+            let machineStart = machineProcessorSeconds(), ownStart = processorSeconds()
             let single = try samples(1) { history = try Experiment.run(subset, threads: 1, dataFolder: folder) }.wall[0]
             let parallel = try samples(1) { _ = try Experiment.run(subset, threads: threads, dataFolder: folder) }.wall[0]
+            if let machineStart, let machineEnd = machineProcessorSeconds() {
+                let other = max(0, machineEnd - machineStart - (processorSeconds() - ownStart))
+                others.append(100 * other / ((single + parallel) * Double(ProcessInfo.processInfo.activeProcessorCount)))
+            }
             steps = history?.runs.first?.settings.steps ?? 0
             one.append(single)
             all.append(parallel)
@@ -216,9 +224,12 @@ public enum Bench {
         }
         let seeds = subset.seeds.map(String.init)
         let seedList = seeds.count == 2 ? seeds.joined(separator: " and ") : seeds.joined(separator: ", ")
-        let note = "\(subset.expandedNetworks[0].name), seeds \(seedList), \(steps) steps each, data loading included: "
+        var note = "\(subset.expandedNetworks[0].name), seeds \(seedList), \(steps) steps each, data loading included: "
             + "\(NumberFormat.fixed(median(one), digits: 3, typographicMinus: false)) s on 1 thread, "
             + "\(NumberFormat.fixed(median(all), digits: 3, typographicMinus: false)) s on \(threads)"
+        if !others.isEmpty {
+            note += "; other processes kept \(NumberText.fixed(median(others), digits: 0)) % of the cores busy meanwhile"
+        }
         return BenchRow(part: "training", name: "speed-up, \(threads) runs on \(threads) cores", samples: ratios, unit: "x",
                         digits: 2, note: note)
     }
@@ -325,6 +336,19 @@ public enum Bench {
             cpu.append((processorSeconds() - cpuStart) * scale)
         }
         return (wall, cpu)
+    }
+
+    /// Processor time used by every process on this machine since it started, in seconds: the
+    /// user, system and interrupt time of /proc/stat's first line; nil where there is none.
+    static func machineProcessorSeconds() -> Double? {
+        guard let text = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
+              let line = text.split(separator: "\n").first, line.hasPrefix("cpu ")
+        else { return nil }
+        let ticks = line.split(separator: " ").dropFirst().compactMap { Double($0) }
+        let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
+        guard ticks.count >= 7, ticksPerSecond > 0 else { return nil }
+        // user, nice, system, idle, iowait, irq, softirq: all but idle and iowait.
+        return (ticks[0] + ticks[1] + ticks[2] + ticks[5] + ticks[6]) / ticksPerSecond
     }
 
     /// Processor time used by every thread of this process so far, in seconds.
