@@ -32,7 +32,7 @@ let package = Package(
             providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),
         .target(
             name: "CPNG",
-            dependencies: ["CLibPNG"]),
+            dependencies: ["CLibPNG", "CKernels"]),
         .systemLibrary(
             name: "CZlib",
             providers: [.apt(["zlib1g-dev"])]),

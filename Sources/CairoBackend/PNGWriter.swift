@@ -1,4 +1,5 @@
 import CCairo
+import CPNG
 import CZlib
 import Foundation
 
@@ -15,8 +16,8 @@ enum PNGWriter {
     /// with a pHYs chunk recording `dpi`. Colour is divided by alpha again (PNG is straight alpha).
     ///
     /// `opaque`: the caller knows every pixel is opaque (an opaque background was painted first),
-    /// which saves looking at every pixel's alpha.
-    static func encode(_ surface: CairoSurface, dpi: Double, opaque knownOpaque: Bool = false) throws -> Data {
+    /// which saves looking at every pixel's alpha. `simd`: false codes without AVX2 (same bytes).
+    static func encode(_ surface: CairoSurface, dpi: Double, opaque knownOpaque: Bool = false, simd: Bool = RunLengthDeflate.simd) throws -> Data {
         cairo_surface_flush(surface.pointer)
         try CairoError.check(surface.status, "cairo_surface_flush")
         guard cairo_image_surface_get_format(surface.pointer) == CAIRO_FORMAT_ARGB32,
@@ -41,28 +42,33 @@ enum PNGWriter {
         let rowBytes = width * channels
         let lineBytes = rowBytes + 1
 
-        // Every filtered line (filter-type byte + samples), then the previous and current row
-        // (RGBA only), then 8 spare bytes: the opaque filter stores whole words past a row's end.
-        let filtered = UnsafeMutablePointer<UInt8>.allocate(capacity: height * lineBytes + 2 * rowBytes + 8)
-        defer { filtered.deallocate() }
-        var previous = filtered + height * lineBytes, current = previous + rowBytes
-        previous.initialize(repeating: 0, count: rowBytes)
-        for y in 0..<height {
-            let line = filtered + y * lineBytes
-            line[0] = 2  // Up: every sample minus the one above (above the first row: zeros)
-            if y > 0 && memcmp(row(y), row(y - 1), width * 4) == 0 {
-                (line + 1).initialize(repeating: 0, count: rowBytes)
-                continue
+        // Lines of filter type 2 (Up): every sample minus the one above (above the first row: zeros).
+        let idat: [UInt8]
+        if opaque {
+            idat = RunLengthDeflate.zlib(lines: height, lineBytes: lineBytes, pixelBytes: channels, simd: simd) { out, first, count, adler in
+                vanish_png_filter_opaque(data, stride, width, first, count, out, adler, simd ? 1 : 0)
             }
-            if opaque {
-                upFilterOpaque(row(y), above: y > 0 ? row(y - 1) : nil, width: width, into: line + 1)
-                continue
+        } else {
+            // The straight-alpha samples of the row above and of this one.
+            let rows = UnsafeMutablePointer<UInt8>.allocate(capacity: 2 * rowBytes)
+            defer { rows.deallocate() }
+            var previous = rows, current = rows + rowBytes
+            previous.initialize(repeating: 0, count: rowBytes)
+            idat = RunLengthDeflate.zlib(lines: height, lineBytes: lineBytes, pixelBytes: channels, simd: simd) { out, first, count, adler in
+                for y in first..<(first + count) {
+                    let line = out + (y - first) * lineBytes
+                    line[0] = 2
+                    if y > 0 && memcmp(row(y), row(y - 1), width * 4) == 0 {
+                        (line + 1).initialize(repeating: 0, count: rowBytes)
+                        continue
+                    }
+                    CairoSurface.straightAlpha(row(y), width: width, channels: channels, into: current)
+                    for i in 0..<rowBytes { line[1 + i] = current[i] &- previous[i] }
+                    swap(&previous, &current)
+                }
+                return RunLengthDeflate.adler32(UnsafeBufferPointer(start: out, count: count * lineBytes), after: adler, simd: simd)
             }
-            CairoSurface.straightAlpha(row(y), width: width, channels: channels, into: current)
-            for i in 0..<rowBytes { line[1 + i] = current[i] &- previous[i] }
-            swap(&previous, &current)
         }
-        let idat = RunLengthDeflate.zlib(UnsafeBufferPointer(start: filtered, count: height * lineBytes), pixelBytes: channels)
 
         var png = Data(signature)
         var header = Data()
@@ -81,39 +87,6 @@ enum PNGWriter {
         appendChunk("IDAT", Data(idat), to: &png)
         appendChunk("IEND", Data(), to: &png)
         return png
-    }
-
-    /// The Up-filtered RGB bytes of an opaque row of ARGB words: each of R, G, B minus the one above
-    /// (`above` nil: the first row, minus zeros). Opaque pixels need no division by alpha.
-    ///
-    /// Two pixels are subtracted at once, bytewise within one 64-bit word (no borrow crosses a
-    /// byte), and stored as an 8-byte word whose last two bytes the next store overwrites: `out`
-    /// must have two bytes to spare after `3 * width`.
-    @inline(__always)
-    static func upFilterOpaque(_ row: UnsafePointer<UInt32>, above: UnsafePointer<UInt32>?, width: Int, into out: UnsafeMutablePointer<UInt8>) {
-        let source = UnsafeRawPointer(row), target = UnsafeMutableRawPointer(out)
-        let high: UInt64 = 0x8080_8080_8080_8080
-        // A word 0xAARRGGBB, byte-swapped and shifted, has R, G, B in its low three bytes in memory order.
-        @inline(__always) func rgb(_ word: UInt64) -> UInt64 { UInt64(UInt32(truncatingIfNeeded: word).byteSwapped >> 8) }
-        var x = 0, o = 0
-        while x + 2 <= width {
-            var d = source.loadUnaligned(fromByteOffset: 4 * x, as: UInt64.self)
-            if let above {
-                let b = UnsafeRawPointer(above).loadUnaligned(fromByteOffset: 4 * x, as: UInt64.self)
-                d = ((d | high) &- (b & ~high)) ^ ((d ^ ~b) & high)
-            }
-            target.storeBytes(of: (rgb(d) | rgb(d >> 32) << 24).littleEndian, toByteOffset: o, as: UInt64.self)
-            x += 2
-            o += 6
-        }
-        if x < width {
-            var d = UInt64(row[x])
-            if let above {
-                let b = UInt64(above[x])
-                d = ((d | high) &- (b & ~high)) ^ ((d ^ ~b) & high)
-            }
-            target.storeBytes(of: UInt32(truncatingIfNeeded: rgb(d)).littleEndian, toByteOffset: o, as: UInt32.self)
-        }
     }
 
     static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]

@@ -1,3 +1,6 @@
+import CPNG
+import Foundation
+
 /// A zlib stream (RFC 1950/1951) for PNG image data, built for speed on figures.
 ///
 /// Figures are mostly flat colour: after PNG's Up filter, most bytes are zero or repeat the pixel
@@ -5,92 +8,117 @@
 /// and the pixel before (distance `pixelBytes`) — instead of searching a hash table as zlib does,
 /// and codes each block of tokens with its own Huffman tables. On the zoo's figures it is several
 /// times faster than zlib at level 1, for files somewhat larger than zlib's.
-/// The output depends only on the input: same bytes in, same bytes out.
+/// The output depends only on the input: same bytes in, same bytes out. The hot loops (the scan,
+/// the writing of tokens, Adler-32) are C in CPNG's deflate.c, with AVX2 where the CPU has it.
 enum RunLengthDeflate {
     /// Tokens per block; each block gets Huffman tables fitted to its own tokens.
     static let blockTokens = 1 << 15
 
+    /// Whether the hot loops use AVX2 (they give the same bytes without).
+    static let simd = vanish_png_simd() != 0
+
     /// The zlib stream of `input`, whose repeats are looked for at distances 1 and `pixelBytes`.
-    static func zlib(_ input: UnsafeBufferPointer<UInt8>, pixelBytes: Int) -> [UInt8] {
-        let count = input.count
-        var writer = BitWriter(capacity: count / 8 + 1024)  // figures compress to about a tenth; it grows if not
-        writer.bytes(0x78, 0x01)  // deflate, 32 KiB window, "fastest" level hint; 0x7801 % 31 == 0
-        var tokens = TokenBlock(capacity: blockTokens)
-        defer { tokens.deallocate() }
-        let distance = max(1, min(pixelBytes, 32768))
-        let distanceSymbol = distanceCode(distance)
-        if let s = input.baseAddress {
-            var i = 0
-            while i < count {
-                i = tokens.scan(s, from: i, count: count, distance: distance, distanceSymbol: distanceSymbol)
+    /// `simd`: false takes the plain-C path of the hot loops (same bytes).
+    static func zlib(_ input: UnsafeBufferPointer<UInt8>, pixelBytes: Int, simd: Bool = simd) -> [UInt8] {
+        var deflater = Deflater(count: input.count, pixelBytes: pixelBytes, simd: simd)
+        defer { deflater.deallocate() }
+        if let s = input.baseAddress { _ = deflater.consume(s, from: 0, count: input.count, final: true) }
+        return deflater.finish(adler: adler32(input, simd: simd))
+    }
+
+    /// The zlib stream of `lines` lines of `lineBytes` bytes, made a few lines at a time by `fill`
+    /// into a small window, so they are coded while still in cache and never all held at once.
+    ///
+    /// `fill(into, first, count, adler)` writes lines `first..<first + count` to `into` and returns
+    /// `adler` updated with their bytes. Same bytes as `zlib(_:pixelBytes:simd:)` of all the lines.
+    static func zlib(
+        lines: Int, lineBytes: Int, pixelBytes: Int, simd: Bool = simd,
+        fill: (_ into: UnsafeMutablePointer<UInt8>, _ first: Int, _ count: Int, _ adler: UInt32) -> UInt32
+    ) -> [UInt8] {
+        var deflater = Deflater(count: lines * lineBytes, pixelBytes: pixelBytes, simd: simd)
+        defer { deflater.deallocate() }
+        // The bytes before the scan's position that it compares with, at least.
+        let keep = (deflater.distance + 7) & ~7
+        let capacity = keep + Deflater.lookahead + max(lineBytes, 1 << 15)
+        let window = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        defer { window.deallocate() }
+        var adler: UInt32 = 1
+        var filled = 0, i = 0, line = 0
+        while line < lines {
+            // Slide what is left to scan (and the `keep` bytes before it) to the front, then add
+            // every whole line that fits: at least one, as at most `lookahead` bytes are left.
+            let from = max(0, i - keep)
+            if from > 0 {
+                memmove(window, window + from, filled - from)
+                filled -= from
+                i -= from
+            }
+            let count = min(lines - line, (capacity - filled) / lineBytes)
+            adler = fill(window + filled, line, count, adler)
+            filled += count * lineBytes
+            line += count
+            i = deflater.consume(window, from: i, count: filled, final: line == lines)
+        }
+        return deflater.finish(adler: adler)
+    }
+
+    /// Tokens, Huffman blocks and the bits written so far of one zlib stream.
+    struct Deflater {
+        /// How many bytes past a position the scan may look at: a match's 258 bytes and the
+        /// 66 bytes of the wide literal test, with room to spare. The scan stops this far before
+        /// the end of a window that is not the last, so every decision sees the bytes it would
+        /// see in the whole input.
+        static let lookahead = 512
+
+        let distance: Int
+        private let distanceSymbol: Int
+        private let simd: Bool
+        private var writer: BitWriter
+        private var tokens = TokenBlock(capacity: blockTokens)
+
+        init(count: Int, pixelBytes: Int, simd: Bool) {
+            distance = max(1, min(pixelBytes, 32768))
+            distanceSymbol = distanceCode(distance)
+            self.simd = simd
+            writer = BitWriter(capacity: count / 8 + 1024)  // figures compress to about a tenth; it grows if not
+            writer.bytes(0x78, 0x01)  // deflate, 32 KiB window, "fastest" level hint; 0x7801 % 31 == 0
+        }
+
+        func deallocate() {
+            tokens.deallocate()
+            writer.deallocate()
+        }
+
+        /// Codes `s[start..<count]` (what comes before `start` is the input before it, at least
+        /// `distance` bytes of it unless `start` is the input's start), or stops `lookahead`
+        /// bytes before `count` unless these are the input's `final` bytes; returns where it stopped.
+        mutating func consume(_ s: UnsafePointer<UInt8>, from start: Int, count: Int, final: Bool) -> Int {
+            let stop = final ? count : count - Self.lookahead
+            var i = start
+            while i < stop {
+                i = tokens.scan(s, from: i, count: count, stop: stop, distance: distance, distanceSymbol: distanceSymbol, simd: simd)
                 if tokens.isFull {
-                    tokens.write(to: &writer, final: false)
+                    tokens.write(to: &writer, final: false, distance: distance)
                     tokens.reset()
                 }
             }
+            return i
         }
-        tokens.write(to: &writer, final: true)
-        writer.alignToByte()
-        let checksum = adler32(input)
-        writer.bytes(UInt8(checksum >> 24), UInt8(checksum >> 16 & 0xFF), UInt8(checksum >> 8 & 0xFF), UInt8(checksum & 0xFF))
-        return writer.finish()
+
+        /// The whole stream: the last block and the input's Adler-32 (`adler`).
+        mutating func finish(adler checksum: UInt32) -> [UInt8] {
+            tokens.write(to: &writer, final: true, distance: distance)
+            writer.alignToByte()
+            writer.bytes(UInt8(checksum >> 24), UInt8(checksum >> 16 & 0xFF), UInt8(checksum >> 8 & 0xFF), UInt8(checksum & 0xFF))
+            return writer.finish()
+        }
     }
 
-    /// The Adler-32 checksum of `input` (RFC 1950), as zlib's `adler32` computes it.
-    ///
-    /// Eight bytes at a time: a word adds the first sum eight times to the second, then its bytes'
-    /// sum to the first and their sum weighted 8, 7, …, 1 to the second. Filtered figures are
-    /// mostly zero bytes, for which only the first step is needed.
-    static func adler32(_ input: UnsafeBufferPointer<UInt8>) -> UInt32 {
-        guard let p = input.baseAddress else { return 1 }
-        let base: UInt32 = 65521
-        // 5552 bytes (a multiple of 8) is the most that cannot overflow 32 bits between reductions.
-        let block = 5552
-        var s1: UInt32 = 1, s2: UInt32 = 0
-        var i = 0
-        let count = input.count
-        let raw = UnsafeRawPointer(p)
-        while i < count {
-            let end = min(count, i + block)
-            while i + 8 <= end {
-                let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self).littleEndian
-                s2 &+= s1 &* 8
-                if word != 0 {
-                    // Bytes b0…b7 (b0 first): s1 gains their sum, s2 their sum weighted 8, 7, …, 1.
-                    // Each product's top 16 bits sum four 16-bit lanes times constants, without carries.
-                    let even = word & 0x00FF_00FF_00FF_00FF, odd = word >> 8 & 0x00FF_00FF_00FF_00FF
-                    let sum = ((even &+ odd) &* 0x0001_0001_0001_0001) >> 48
-                    let weighted = ((even &* 0x0008_0006_0004_0002) >> 48) &+ ((odd &* 0x0007_0005_0003_0001) >> 48)
-                    s1 &+= UInt32(truncatingIfNeeded: sum)
-                    s2 &+= UInt32(truncatingIfNeeded: weighted)
-                }
-                i += 8
-            }
-            while i < end {
-                s1 &+= UInt32(p[i])
-                s2 &+= s1
-                i += 1
-            }
-            s1 %= base
-            s2 %= base
-        }
-        return s2 << 16 | s1
-    }
-
-    /// How many bytes from `p` on equal the byte `distance` before each, up to `limit`.
-    @inline(__always)
-    static func runLength(_ p: UnsafePointer<UInt8>, distance: Int, limit: Int) -> Int {
-        var n = 0
-        let raw = UnsafeRawPointer(p)
-        // Eight bytes at a time while they all match: the overlapping source is already final.
-        while n + 8 <= limit {
-            let a = raw.loadUnaligned(fromByteOffset: n, as: UInt64.self)
-            let b = raw.loadUnaligned(fromByteOffset: n - distance, as: UInt64.self)
-            if a != b { return n + (a ^ b).trailingZeroBitCount / 8 }
-            n += 8
-        }
-        while n < limit && p[n] == p[n - distance] { n += 1 }
-        return n
+    /// The Adler-32 checksum (RFC 1950) of `input` after the bytes whose checksum is `adler`, as
+    /// zlib's `adler32` computes it.
+    static func adler32(_ input: UnsafeBufferPointer<UInt8>, after adler: UInt32 = 1, simd: Bool = simd) -> UInt32 {
+        guard let p = input.baseAddress else { return adler }
+        return vanish_adler32(adler, p, input.count, simd ? 1 : 0)
     }
 
     // MARK: - Tables (RFC 1951, 3.2.5)
@@ -215,55 +243,27 @@ enum RunLengthDeflate {
     }
 }
 
-/// Writes bits least significant first, as deflate packs them, into a growing byte buffer.
-///
-/// The buffer is a plain allocation (no array uniqueness checks in the innermost loop);
-/// `finish()` returns the bytes and frees it.
+/// Writes bits least significant first, as deflate packs them, into a growing byte buffer
+/// (CPNG's `vanish_bits`). `deallocate()` frees it.
 struct BitWriter {
-    private var buffer: UnsafeMutablePointer<UInt8>
-    private var capacity: Int
-    private var count = 0
-    private var accumulator: UInt64 = 0
-    private var bitCount = 0
+    fileprivate var state = vanish_bits()
 
     init(capacity: Int) {
-        self.capacity = max(64, capacity)
-        buffer = .allocate(capacity: self.capacity)
+        vanish_bits_init(&state, capacity)
+    }
+
+    func deallocate() {
+        free(state.bytes)
     }
 
     /// Appends the low `n` bits of `bits` (n ≤ 32; the bits above `n` are zero).
-    @inline(__always)
     mutating func write(_ bits: UInt64, _ n: Int) {
-        accumulator |= bits << UInt64(bitCount)
-        bitCount += n
-        if bitCount >= 32 {
-            if count + 8 > capacity { grow() }
-            UnsafeMutableRawPointer(buffer).storeBytes(of: UInt32(truncatingIfNeeded: accumulator).littleEndian, toByteOffset: count, as: UInt32.self)
-            count += 4
-            accumulator >>= 32
-            bitCount -= 32
-        }
+        vanish_bits_write(&state, bits, UInt32(n))
     }
 
-    /// Doubles the buffer; its new bytes are written before they are read.
-    private mutating func grow() {
-        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: 2 * capacity)
-        bigger.initialize(from: buffer, count: count)
-        buffer.deallocate()
-        buffer = bigger
-        capacity *= 2
-    }
-
-    /// Pads with zero bits to the next byte boundary and flushes every whole byte.
+    /// Pads with zero bits to the next byte boundary.
     mutating func alignToByte() {
-        while bitCount > 0 {
-            if count + 1 > capacity { grow() }
-            buffer[count] = UInt8(truncatingIfNeeded: accumulator)
-            count += 1
-            accumulator >>= 8
-            bitCount = max(0, bitCount - 8)
-        }
-        accumulator = 0
+        vanish_bits_align(&state)
     }
 
     /// Appends whole bytes; the writer must be at a byte boundary.
@@ -271,30 +271,30 @@ struct BitWriter {
         for v in values { write(UInt64(v), 8) }
     }
 
-    /// The bytes written, after which the writer must not be used; it must be at a byte boundary.
+    /// The bytes written, padded to a whole byte.
     mutating func finish() -> [UInt8] {
         alignToByte()
-        defer { buffer.deallocate() }
-        return Array(UnsafeBufferPointer(start: buffer, count: count))
+        return Array(UnsafeBufferPointer(start: state.bytes, count: state.count))
     }
 }
 
 /// A block's tokens (literals and matches) and their symbol frequencies.
 ///
-/// Plain buffers rather than arrays: this is the encoder's innermost loop. `deallocate()` frees them.
+/// Plain buffers rather than arrays, filled by CPNG's `vanish_deflate_scan`. `deallocate()` frees them.
 struct TokenBlock {
-    /// A literal byte is its value; a match is `1 << 31 | length << 16 | distance`.
+    /// A literal byte is its value; a match is `kind << 16 | (256 + length)`, kind 1 for distance 1
+    /// and 2 for the pixel's distance.
     private let tokens: UnsafeMutablePointer<UInt32>
     private var count = 0
-    private let literalFrequency: UnsafeMutablePointer<Int>
-    private let distanceFrequency: UnsafeMutablePointer<Int>
+    private let literalFrequency: UnsafeMutablePointer<UInt32>
+    private let distanceFrequency: UnsafeMutablePointer<UInt32>
     private let capacity: Int
-    /// The length code of each match length 0…258, copied here so the loop reads no global.
+    /// The length code of each match length 0…258.
     private let lengthCode: UnsafeMutablePointer<UInt8>
 
     init(capacity: Int) {
         self.capacity = capacity
-        tokens = .allocate(capacity: capacity)
+        tokens = .allocate(capacity: capacity + 8)  // the scan stores literals eight at a time
         literalFrequency = .allocate(capacity: 286)
         literalFrequency.initialize(repeating: 0, count: 286)
         distanceFrequency = .allocate(capacity: 30)
@@ -318,64 +318,26 @@ struct TokenBlock {
         distanceFrequency.update(repeating: 0, count: 30)
     }
 
-    /// Tokenises `s` from `start` until the block is full or the input ends; returns where it stopped.
+    /// Tokenises `s` from `start` until the block is full or the position reaches `stop` (≤ `count`,
+    /// the bytes there are); returns where it stopped.
     ///
     /// At each position: the longest run (up to 258 bytes, at least 3) that repeats the byte before
     /// or, if longer, the pixel before (`distance` back, whose distance code is `distanceSymbol`);
-    /// else a literal. The block's state lives in locals here: this is the encoder's innermost loop.
-    mutating func scan(_ s: UnsafePointer<UInt8>, from start: Int, count: Int, distance: Int, distanceSymbol: Int) -> Int {
-        var i = start, n = self.count
-        let tokens = self.tokens, literalFrequency = self.literalFrequency, lengthCode = self.lengthCode
-        let raw = UnsafeRawPointer(s)
+    /// else a literal.
+    mutating func scan(_ s: UnsafePointer<UInt8>, from start: Int, count: Int, stop: Int, distance: Int, distanceSymbol: Int, simd: Bool) -> Int {
+        var n = self.count
         defer { self.count = n }
-        while i < count && n < capacity {
-            // Stretches of literals (antialiased edges, text) first: a run of 3 or more at either
-            // distance must begin with 3 bytes equal to those 1 or `distance` bytes back, so where
-            // neither 3-byte window matches the byte is a literal, found with two comparisons.
-            if i >= distance && i + 4 <= count {
-                let back = distance
-                while i + 4 <= count && n < capacity {
-                    let here = raw.loadUnaligned(fromByteOffset: i, as: UInt32.self) & 0x00FF_FFFF
-                    if here == raw.loadUnaligned(fromByteOffset: i - 1, as: UInt32.self) & 0x00FF_FFFF
-                        || here == raw.loadUnaligned(fromByteOffset: i - back, as: UInt32.self) & 0x00FF_FFFF { break }
-                    let byte = s[i]
-                    tokens[n] = UInt32(byte)
-                    literalFrequency[Int(byte)] += 1
-                    n += 1
-                    i += 1
-                }
-                if i >= count || n >= capacity { break }
-            }
-            let limit = min(258, count - i)
-            let byte = s[i]
-            var length = 0, from = 1
-            if i >= 1 && limit >= 3 && byte == s[i - 1] && s[i + 1] == byte && s[i + 2] == byte {
-                length = RunLengthDeflate.runLength(s + i, distance: 1, limit: limit)
-            }
-            if distance > 1 && i >= distance && limit > max(length, 2) && byte == s[i - distance] {
-                let other = RunLengthDeflate.runLength(s + i, distance: distance, limit: limit)
-                if other > length && other >= 3 { (length, from) = (other, distance) }
-            }
-            if length >= 3 {
-                tokens[n] = 1 << 31 | UInt32(length) << 16 | UInt32(from)
-                literalFrequency[257 + Int(lengthCode[length])] += 1
-                distanceFrequency[from == 1 ? 0 : distanceSymbol] += 1
-                i += length
-            } else {
-                tokens[n] = UInt32(byte)
-                literalFrequency[Int(byte)] += 1
-                i += 1
-            }
-            n += 1
-        }
-        return i
+        return vanish_deflate_scan(
+            s, start, count, stop, distance, UInt32(distanceSymbol), tokens, &n, capacity, literalFrequency, distanceFrequency,
+            lengthCode, simd ? 1 : 0)
     }
 
-    /// Writes the tokens as one deflate block with dynamic Huffman codes (RFC 1951, 3.2.7).
-    func write(to writer: inout BitWriter, final: Bool) {
-        var literals = Array(UnsafeBufferPointer(start: literalFrequency, count: 286))
+    /// Writes the tokens as one deflate block with dynamic Huffman codes (RFC 1951, 3.2.7);
+    /// `distance` is the match distance other than 1.
+    func write(to writer: inout BitWriter, final: Bool, distance: Int) {
+        var literals = (0..<286).map { Int(literalFrequency[$0]) }
         literals[256] = 1  // end of block
-        var distances = Array(UnsafeBufferPointer(start: distanceFrequency, count: 30))
+        var distances = (0..<30).map { Int(distanceFrequency[$0]) }
         // Two codes at least in each alphabet, so every code is complete (some inflaters insist).
         if literals.filter({ $0 > 0 }).count < 2 { literals[0] += 1 }
         while distances.filter({ $0 > 0 }).count < 2 { distances[distances[0] == 0 ? 0 : 1] += 1 }
@@ -425,41 +387,23 @@ struct TokenBlock {
             if r.bits > 0 { writer.write(UInt64(r.extra), r.bits) }
         }
 
-        // The tokens: a literal's code, and a match's length code with its extra bits, in one
-        // table lookup each (code bits in the low 32 bits, their count above).
-        var symbolBits = [UInt64](repeating: 0, count: 259)
-        var matchBits = [UInt64](repeating: 0, count: 259)
+        // The tokens: a literal's code, or a match's length code with its extra bits, in one
+        // table lookup each (code bits in the low 32 bits, their count above): bytes, then lengths.
+        var symbolBits = [UInt64](repeating: 0, count: 256 + 259)
         for byte in 0..<256 { symbolBits[byte] = UInt64(literalCodes[byte]) | UInt64(literalLengths[byte]) << 32 }
         for length in 3...258 {
             let lcode = Int(lengthCode[length])
             let codeLength = Int(literalLengths[257 + lcode])
             let extra = UInt64(length - RunLengthDeflate.lengthBase[lcode]) << codeLength
-            matchBits[length] = (UInt64(literalCodes[257 + lcode]) | extra) | UInt64(codeLength + RunLengthDeflate.lengthExtra[lcode]) << 32
+            symbolBits[256 + length] = (UInt64(literalCodes[257 + lcode]) | extra) | UInt64(codeLength + RunLengthDeflate.lengthExtra[lcode]) << 32
         }
-        var lastDistance = 0, distanceBits: UInt64 = 0
-        symbolBits.withUnsafeBufferPointer { literal in
-            matchBits.withUnsafeBufferPointer { match in
-                for t in 0..<count {
-                    let token = tokens[t]
-                    if token < 1 << 31 {
-                        let bits = literal[Int(token)]
-                        writer.write(bits & 0xFFFF_FFFF, Int(bits >> 32))
-                        continue
-                    }
-                    let bits = match[Int(token >> 16 & 0x1FF)]
-                    writer.write(bits & 0xFFFF_FFFF, Int(bits >> 32))
-                    let distance = Int(token & 0xFFFF)
-                    if distance != lastDistance {
-                        let dcode = RunLengthDeflate.distanceCode(distance)
-                        let codeLength = Int(distanceLengths[dcode])
-                        let extra = UInt64(distance - RunLengthDeflate.distanceBase[dcode]) << codeLength
-                        distanceBits = (UInt64(distanceCodes[dcode]) | extra) | UInt64(codeLength + RunLengthDeflate.distanceExtra[dcode]) << 32
-                        lastDistance = distance
-                    }
-                    writer.write(distanceBits & 0xFFFF_FFFF, Int(distanceBits >> 32))
-                }
-            }
+        func distanceBits(_ distance: Int) -> UInt64 {
+            let dcode = RunLengthDeflate.distanceCode(distance)
+            let codeLength = Int(distanceLengths[dcode])
+            let extra = UInt64(distance - RunLengthDeflate.distanceBase[dcode]) << codeLength
+            return (UInt64(distanceCodes[dcode]) | extra) | UInt64(codeLength + RunLengthDeflate.distanceExtra[dcode]) << 32
         }
+        vanish_deflate_write_tokens(&writer.state, tokens, count, symbolBits, distanceBits(1), distanceBits(distance))
         writer.write(UInt64(literalCodes[256]), Int(literalLengths[256]))
     }
 }

@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cpng_deflate.h"  // the hot loops of vanish's own PNG writer
+
 /// Why a decode or encode failed (0 = it did not).
 enum {
     VANISH_PNG_OK = 0,
