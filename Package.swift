@@ -27,6 +27,7 @@ let package = Package(
             providers: [.apt(["libopenblas-dev"])]),
         // libpng through a small C target: libpng reports errors by longjmp, which
         // only C can catch. CLibPNG only finds the library (pkg-config `libpng`).
+        // CPNG also holds the PNG writer's hot loops (deflate.c), with AVX2 where CKernels finds it.
         .systemLibrary(
             name: "CLibPNG", pkgConfig: "libpng",
             providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),
