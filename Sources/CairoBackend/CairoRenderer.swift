@@ -181,7 +181,7 @@ public struct CairoRenderer: Sendable {
             try CairoError.check(surface.status, "cairo_pdf_surface_set_size (page \(number))")
             var batched = page
             batched.items = PathBatching.merged(page.items)
-            let context = try replay(batched, on: surface, padImages: true).context
+            let context = try replay(batched, on: surface, padImages: true, compactShapes: true).context
             cairo_show_page(context.pointer)
             try context.check("cairo_show_page (page \(number))")
         }
@@ -223,9 +223,9 @@ public struct CairoRenderer: Sendable {
     }
 
     /// Draws `scene` on a new context of `surface`; the replay keeps the context (for `show_page`).
-    private func replay(_ scene: Scene, on surface: CairoSurface, padImages: Bool) throws -> SceneReplay {
+    private func replay(_ scene: Scene, on surface: CairoSurface, padImages: Bool, compactShapes: Bool = false) throws -> SceneReplay {
         let context = try CairoContext(surface: surface, fonts: fonts)
-        var replay = SceneReplay(context: context, fonts: fonts, padImages: padImages)
+        var replay = SceneReplay(context: context, fonts: fonts, padImages: padImages, compactShapes: compactShapes)
         try replay.draw(scene)
         return replay
     }

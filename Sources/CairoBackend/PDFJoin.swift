@@ -184,11 +184,15 @@ enum PDFJoin {
                 out.append(c)
                 i += 1
             }
-            if pageOffset > 0, var text = String(bytes: out, encoding: .utf8), let comment = text.range(of: "/Type /Page % ") {
-                let digits = text[comment.upperBound...].prefix { $0.isNumber }
-                if let page = Int(digits) {
-                    text.replaceSubrange(comment.upperBound..<text.index(comment.upperBound, offsetBy: digits.count), with: String(page + pageOffset))
-                    out = Array(text.utf8)
+            if pageOffset > 0, let comment = Self.firstRange(of: Self.pageComment, in: out) {
+                var end = comment.upperBound
+                var page = 0
+                while end < out.count, Self.isDigit(out[end]), end - comment.upperBound < 18 {
+                    page = page * 10 + Int(out[end] - UInt8(ascii: "0"))
+                    end += 1
+                }
+                if end > comment.upperBound {
+                    out.replaceSubrange(comment.upperBound..<end, with: String(page + pageOffset).utf8)
                 }
             }
             out += object[head...]
@@ -203,9 +207,17 @@ enum PDFJoin {
         static func isDigit(_ c: UInt8) -> Bool { c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") }
 
         static func isDelimiter(_ c: UInt8) -> Bool {
-            c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 || c == 0x0C || c == 0x00
-                || "[]<>()/{}%".utf8.contains(c)
+            switch c {
+            case 0x20, 0x0A, 0x0D, 0x09, 0x0C, 0x00: return true
+            case UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "("),
+                 UInt8(ascii: ")"), UInt8(ascii: "/"), UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "%"):
+                return true
+            default: return false
+            }
         }
+
+        /// The comment Cairo writes after a page object's type: `/Type /Page % 3`.
+        static let pageComment = Array("/Type /Page % ".utf8)
 
         /// The decimal integer at `from` (after spaces and line ends) and where it ends.
         static func integer(in bytes: [UInt8], from: Int) -> (value: Int, end: Int)? {

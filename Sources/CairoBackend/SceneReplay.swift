@@ -23,16 +23,21 @@ struct SceneReplay {
     /// Whether fills follow their paths' `rasterTolerance` (image surfaces only; PDF and SVG
     /// keep their curves and their bytes).
     let useRasterTolerance: Bool
+    /// Whether fills of equal ellipses are drawn as round-capped strokes (`CompactShapes`):
+    /// far fewer numbers in a PDF, the same shapes.
+    let compactShapes: Bool
 
     /// How each image drawn so far was to be resampled, in drawing order.
     private(set) var drawnImages: [ImageInterpolation] = []
 
-    init(context: CairoContext, fonts: DejaVuFonts, padImages: Bool, boundGroups: Bool = false, useRasterTolerance: Bool = false) {
+    init(context: CairoContext, fonts: DejaVuFonts, padImages: Bool, boundGroups: Bool = false,
+         useRasterTolerance: Bool = false, compactShapes: Bool = false) {
         self.context = context
         self.fonts = fonts
         self.padImages = padImages
         self.boundGroups = boundGroups
         self.useRasterTolerance = useRasterTolerance
+        self.compactShapes = compactShapes
     }
 
     private var cr: OpaquePointer { context.pointer }
@@ -59,6 +64,10 @@ struct SceneReplay {
     private mutating func draw(_ item: SceneItem, path itemPath: @autoclosure () -> String) throws {
         switch item {
         case .fill(let path, let color):
+            if compactShapes, fillCompactly(path, color: color) {
+                try context.check("fill (scene item \(itemPath()))")
+                return
+            }
             addPath(path)
             setSource(color)
             cairo_set_fill_rule(cr, CAIRO_FILL_RULE_WINDING)
