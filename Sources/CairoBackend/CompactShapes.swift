@@ -45,7 +45,8 @@ enum CompactShapes {
                   near(a4, k * rx, -ry), near(b4, rx, -k * ry), near(p4, rx, 0)
             else { return nil }
             let center = Point(cx, cy)
-            if let g = groups.firstIndex(where: { $0.rx == abs(rx) && $0.ry == abs(ry) }) {
+            // Radii worked out from different centres differ in their last bits.
+            if let g = groups.firstIndex(where: { abs($0.rx - abs(rx)) <= 1e-9 * $0.rx && abs($0.ry - abs(ry)) <= 1e-9 * $0.ry }) {
                 groups[g].centers.append(center)
             } else {
                 guard groups.count < maximumSizes, groups.isEmpty || color.alpha >= 1 else { return nil }
@@ -97,7 +98,7 @@ enum CompactShapes {
 }
 
 extension SceneReplay {
-    /// Draws `path` filled with `color` as round-capped strokes if it is made of ellipses (see
+    /// Draws `path` filled with `color` as strokes if it is made of bands or ellipses (see
     /// `CompactShapes`); returns false, having drawn nothing, if it is not.
     func fillCompactly(_ path: Path, color: Color) -> Bool {
         let cr = context.pointer
@@ -119,18 +120,22 @@ extension SceneReplay {
         for group in groups {
             cairo_save(cr)
             cairo_set_source_rgba(cr, color.red, color.green, color.blue, color.alpha)
-            cairo_scale(cr, group.rx, group.ry)
+            // Circles need no scale, which Cairo would write as a matrix of its own.
+            let circle = abs(group.rx - group.ry) <= 1e-9 * group.rx
+            let sx = circle ? 1 : group.rx, sy = circle ? 1 : group.ry
+            if !circle { cairo_scale(cr, sx, sy) }
             cairo_new_path(cr)
             // A short diagonal line rather than a point: the PDF specification draws a
             // round-capped point, but not every viewer does; some viewers snap the width of
             // horizontal and vertical lines to whole pixels. Its ends are 1/256 pt off the
             // centre each way, which Cairo's 1/256 pt grid keeps apart.
-            let dx = 1.0 / 256 / group.rx, dy = 1.0 / 256 / group.ry
+            let dx = 1.0 / 256 / sx, dy = 1.0 / 256 / sy
             for c in group.centers {
-                cairo_move_to(cr, c.x / group.rx - dx, c.y / group.ry - dy)
-                cairo_line_to(cr, c.x / group.rx + dx, c.y / group.ry + dy)
+                cairo_move_to(cr, c.x / sx - dx, c.y / sy - dy)
+                cairo_line_to(cr, c.x / sx + dx, c.y / sy + dy)
             }
-            cairo_set_line_width(cr, 2)
+            let width = circle ? 2 * group.rx : 2
+            cairo_set_line_width(cr, width)
             cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND)
             cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND)
             cairo_set_dash(cr, nil, 0, 0)
@@ -141,7 +146,7 @@ extension SceneReplay {
             var ux = 1.0, uy = 0.0, vx = 0.0, vy = 1.0
             cairo_user_to_device_distance(cr, &ux, &uy)
             cairo_user_to_device_distance(cr, &vx, &vy)
-            let radius = max((ux * ux + uy * uy).squareRoot(), (vx * vx + vy * vy).squareRoot())
+            let radius = max((ux * ux + uy * uy).squareRoot(), (vx * vx + vy * vy).squareRoot()) * width / 2
             if radius.isFinite, radius > 0 { cairo_set_tolerance(cr, 2 * radius) }
             cairo_stroke(cr)
             cairo_restore(cr)
