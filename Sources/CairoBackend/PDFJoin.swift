@@ -160,9 +160,8 @@ enum PDFJoin {
         /// through `map`; a page's `% n` comment counts on by `pageOffset`.
         func renumbered(_ number: Int, map: [Int: Int], pageOffset: Int) throws -> [UInt8] {
             let object = object(number)
-            let streamMarker = Array(">>\nstream\n".utf8)
             var head = object.count
-            if let found = Self.firstRange(of: streamMarker, in: object) { head = found.upperBound }
+            if let found = Self.firstRange(of: Self.streamMarker, in: object) { head = found.upperBound }
             var out: [UInt8] = []
             out.reserveCapacity(object.count + 16)
             var i = 0
@@ -172,8 +171,8 @@ enum PDFJoin {
                 if startsWord, Self.isDigit(c), let n = Self.integer(in: object, from: i), n.end <= head {
                     // "N 0 obj" (the header) or "N 0 R" (a reference).
                     let rest = object[n.end..<min(head, n.end + 6)]
-                    let isObj = rest.starts(with: Array(" 0 obj".utf8))
-                    let isRef = rest.starts(with: Array(" 0 R".utf8)) && (n.end + 4 >= head || Self.isDelimiter(object[n.end + 4]))
+                    let isObj = rest.starts(with: Self.objectSuffix)
+                    let isRef = rest.starts(with: Self.referenceSuffix) && (n.end + 4 >= head || Self.isDelimiter(object[n.end + 4]))
                     if isObj || isRef {
                         guard let mapped = map[n.value] else { throw Unsupported(description: "object \(number) refers to unknown object \(n.value)") }
                         out += Array(String(mapped).utf8)
@@ -215,6 +214,9 @@ enum PDFJoin {
             default: return false
             }
         }
+
+        static let objectSuffix = Array(" 0 obj".utf8), referenceSuffix = Array(" 0 R".utf8)
+        static let streamMarker = Array(">>\nstream\n".utf8)
 
         /// The comment Cairo writes after a page object's type: `/Type /Page % 3`.
         static let pageComment = Array("/Type /Page % ".utf8)

@@ -90,7 +90,7 @@ import Testing
         scene.fill(opposite, SampleScenes.blue)
         let content = try Self.inflatedStreams(try renderer.pdf(pages: [scene]))
         #expect(Self.count("S", in: content) == 1)
-        #expect(Self.count("f", in: content) == 3, "background, rectangle, opposite rectangles")
+        #expect(Self.count("f", in: content) == 2, "the rectangle and the opposite rectangles")
         #expect(content.contains("0.8 w"))
     }
 }
