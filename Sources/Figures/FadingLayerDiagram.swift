@@ -100,10 +100,10 @@ public enum FadingLayerDiagram {
         }
     }
 
-    /// The outline of a layer with no gradient at all: light and dashed, so it reads as empty.
     /// How closely (device pixels) raster output follows the neurons' ellipses.
     static let neuronTolerance = 0.25
 
+    /// The outline of a layer with no gradient at all: light and dashed, so it reads as empty.
     static let emptyOutline = StrokeStyle(color: Color(rgb8: 0xA0, 0xA0, 0xA0), width: 0.9, dash: [2.5, 3])
 
     static func layerCount(_ run: RunHistory) -> Int {
