@@ -140,23 +140,29 @@ public enum RunReport {
         let pdfJob = try scenes[0].document.map { try renderer.pdfJob(pages: $0.pages, metadata: PDFMetadata(title: $0.title)) }
         if cancellation?.isCancelled == true { throw CancellationError() }
         // The PDF's parts (the longest jobs) start first and the figures fill the cores after them
-        // (the renderer is thread-safe). Files are written afterwards, in catalog order.
+        // (the renderer is thread-safe). Each figure's file is written by the job that drew it, so
+        // writing overlaps drawing; the PDF is joined and written once its parts are done.
         let pdf = pdfJob?.parts.count ?? 0
-        let results = Concurrently.map(pdf + jobs.count) { i -> Result<Data, Error> in
+        let figureURLs = jobs.map { figures.appendingPathComponent("\($0.figure.name).\($0.format.rawValue)") }
+        let results = Concurrently.map(pdf + jobs.count) { i -> Result<Data?, Error> in
             // Ctrl-C: the jobs not yet started are skipped.
             if cancellation?.isCancelled == true { return .failure(CancellationError()) }
             if let pdfJob, i < pdf { return Result { try renderer.pdfPart(pdfJob, i) } }
             let (figure, format) = jobs[i - pdf]
-            return Result { format == .png ? try renderer.png(figure.scene, dpi: dpi) : try renderer.svg(figure.scene) }
+            return Result {
+                try AtomicFile.write(format == .png ? try renderer.png(figure.scene, dpi: dpi) : try renderer.svg(figure.scene),
+                                     to: figureURLs[i - pdf])
+                return nil
+            }
         }
         if let pdfJob {
             let url = folder.appendingPathComponent("report.pdf")
-            try AtomicFile.write(try renderer.joinPDF(pdfJob, parts: try results[0..<pdf].map { try $0.get() }), to: url)
+            try AtomicFile.write(try renderer.joinPDF(pdfJob, parts: try results[0..<pdf].map { try $0.get() ?? Data() }), to: url)
             written.append(url)
         }
-        for (i, (figure, format)) in jobs.enumerated() {
-            let url = figures.appendingPathComponent("\(figure.name).\(format.rawValue)")
-            try AtomicFile.write(try results[pdf + i].get(), to: url)
+        // The first failure in catalog order is the one reported.
+        for (i, url) in figureURLs.enumerated() {
+            _ = try results[pdf + i].get()
             written.append(url)
         }
         return written
