@@ -118,7 +118,7 @@ public struct CairoRenderer: Sendable {
         let surface = try CairoSurface(
             owning: cairo_svg_surface_create_for_stream(ByteSink.write, sink.closure, scene.width, scene.height),
             call: "cairo_svg_surface_create_for_stream", sink: sink)
-        let replay = try replay(scene, on: surface, padImages: false)
+        let replay = try replay(scene, on: surface, target: .svg)
         try surface.finish()
         return SVGImageRendering.markNearest(in: sink.data, drawn: replay.drawnImages)
     }
@@ -181,7 +181,7 @@ public struct CairoRenderer: Sendable {
             try CairoError.check(surface.status, "cairo_pdf_surface_set_size (page \(number))")
             var batched = page
             batched.items = PathBatching.merged(page.items)
-            let context = try replay(batched, on: surface, padImages: true, compactShapes: true).context
+            let context = try replay(batched, on: surface, target: .pdf).context
             cairo_show_page(context.pointer)
             try context.check("cairo_show_page (page \(number))")
         }
@@ -217,15 +217,15 @@ public struct CairoRenderer: Sendable {
         let surface = try CairoSurface.image(width: Int(width), height: Int(height))
         let context = try CairoContext(surface: surface, fonts: fonts)
         cairo_scale(context.pointer, scale, scale)
-        var replay = SceneReplay(context: context, fonts: fonts, padImages: true, boundGroups: true, useRasterTolerance: true)
+        var replay = SceneReplay(context: context, fonts: fonts, target: .image)
         try replay.draw(scene)
         return surface
     }
 
     /// Draws `scene` on a new context of `surface`; the replay keeps the context (for `show_page`).
-    private func replay(_ scene: Scene, on surface: CairoSurface, padImages: Bool, compactShapes: Bool = false) throws -> SceneReplay {
+    private func replay(_ scene: Scene, on surface: CairoSurface, target: SceneReplay.Target) throws -> SceneReplay {
         let context = try CairoContext(surface: surface, fonts: fonts)
-        var replay = SceneReplay(context: context, fonts: fonts, padImages: padImages, compactShapes: compactShapes)
+        var replay = SceneReplay(context: context, fonts: fonts, target: target)
         try replay.draw(scene)
         return replay
     }

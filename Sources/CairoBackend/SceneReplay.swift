@@ -8,36 +8,36 @@ import Graphics
 struct SceneReplay {
     let context: CairoContext
     let fonts: DejaVuFonts
+    /// The kind of surface drawn on, which decides the four choices below.
+    enum Target { case image, pdf, svg }
+    let target: Target
+
     /// Whether image patterns extend their edge pixels (`CAIRO_EXTEND_PAD`).
     ///
     /// On raster surfaces this keeps filtered edges from fading into transparency; the SVG
     /// surface cannot express padding and would fall back to a bitmap, so vector output clips instead.
-    let padImages: Bool
+    var padImages: Bool { target != .svg }
     /// Whether a faded group's layer is limited to the pixels its members can touch.
     ///
     /// Cairo makes a group's layer as large as the clip (the whole image unless clipped), so a
     /// figure of many faded groups clears and composites the whole image once per group. On an
     /// image surface a pixel-aligned clip around the members changes no pixel; PDF and SVG keep
     /// their groups as they are, so their bytes do not change.
-    let boundGroups: Bool
+    var boundGroups: Bool { target == .image }
     /// Whether fills follow their paths' `rasterTolerance` (image surfaces only; PDF and SVG
     /// keep their curves and their bytes).
-    let useRasterTolerance: Bool
+    var useRasterTolerance: Bool { target == .image }
     /// Whether fills of equal ellipses are drawn as round-capped strokes (`CompactShapes`):
     /// far fewer numbers in a PDF, the same shapes.
-    let compactShapes: Bool
+    var compactShapes: Bool { target == .pdf }
 
     /// How each image drawn so far was to be resampled, in drawing order.
     private(set) var drawnImages: [ImageInterpolation] = []
 
-    init(context: CairoContext, fonts: DejaVuFonts, padImages: Bool, boundGroups: Bool = false,
-         useRasterTolerance: Bool = false, compactShapes: Bool = false) {
+    init(context: CairoContext, fonts: DejaVuFonts, target: Target) {
         self.context = context
         self.fonts = fonts
-        self.padImages = padImages
-        self.boundGroups = boundGroups
-        self.useRasterTolerance = useRasterTolerance
-        self.compactShapes = compactShapes
+        self.target = target
     }
 
     private var cr: OpaquePointer { context.pointer }
