@@ -76,6 +76,7 @@ let package = Package(
             name: "vanish",
             dependencies: [
                 "VanishCommands",
+                "MLPTraining",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

@@ -69,8 +69,10 @@ public var blasCoreName: String {
 }
 
 /// Sets OpenBLAS up for training; runs once, on first use (a global's initialiser is lazy and thread-safe).
-/// `Experiment.run` calls it before its runs start, whether or not they use OpenBLAS.
-func configureBLAS() {
+/// `Experiment.run` calls it before its runs start, whether or not they use OpenBLAS. The command-line
+/// tool calls it as it starts, so commands that never train (render, compare) do not share the
+/// cores with OpenBLAS's spinning worker either.
+public func configureBLAS() {
     _ = configuredBLAS
 }
 

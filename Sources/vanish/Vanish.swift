@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MLPTraining
 import VanishCommands
 
 @main
@@ -23,6 +24,8 @@ struct Vanish: ParsableCommand {
     /// Scripts and CI tell "the images differ" (1) from "the call was wrong" (2),
     /// as with diff and cmp; Ctrl-C exits 130, as shells report it.
     static func main() {
+        // OpenBLAS's worker threads, started as it loaded, would spin for 0.1 s beside any command.
+        configureBLAS()
         do {
             var command = try parseAsRoot()
             try command.run()
