@@ -120,7 +120,7 @@ public struct CairoRenderer: Sendable {
             call: "cairo_svg_surface_create_for_stream", sink: sink)
         let replay = try replay(scene, on: surface, target: .svg)
         try surface.finish()
-        return SVGImageRendering.markNearest(in: sink.data, drawn: replay.drawnImages)
+        return SVGFinishing.finish(sink.data, drawn: replay.drawnImages)
     }
 
     /// The scenes as the pages of one PDF, in order; each page takes its scene's size.
