@@ -27,19 +27,41 @@ public enum HeatmapRaster {
     ) -> RasterImage {
         let columns = max(1, min(steps, maxColumns))
         let rows = max(1, min(layers, maxRows))
-        var image = RasterImage(width: columns, height: rows)
-        guard steps > 0, layers > 0 else { return image }
+        guard steps > 0, layers > 0 else { return RasterImage(width: columns, height: rows) }
         let columnBounds = binBounds(count: steps, bins: columns)
         let rowBounds = binBounds(count: layers, bins: rows)
-        for c in 0..<columns {
-            for r in 0..<rows {
-                let v = aggregate(values, steps: columnBounds[c]..<columnBounds[c + 1],
-                                  layers: rowBounds[r]..<rowBounds[r + 1], aggregation: aggregation)
-                // Row 0 is the top of the image: the last (output-side) layers.
-                image[c, rows - 1 - r] = color(v)
+        // The values as one steps × layers table (NaN where a row is short), read without
+        // touching the rows' arrays again for every pixel.
+        var table = [Float](repeating: .nan, count: steps * layers)
+        for s in 0..<min(steps, values.count) {
+            let row = values[s]
+            for l in 0..<min(layers, row.count) { table[s * layers + l] = row[l] }
+        }
+        var pixels = [UInt8](repeating: 0, count: columns * rows * 4)
+        table.withUnsafeBufferPointer { table in
+            pixels.withUnsafeMutableBufferPointer { pixels in
+                // Row 0 of the image is the top: the last (output-side) layers. Pixels are written
+                // in memory order; neighbours along a row often share a colour, converted to bytes once.
+                var last: (color: Color, bytes: (UInt8, UInt8, UInt8, UInt8))?
+                var i = 0
+                for y in 0..<rows {
+                    let r = rows - 1 - y
+                    for c in 0..<columns {
+                        let v = aggregate(table, layers: layers, steps: columnBounds[c]..<columnBounds[c + 1],
+                                          layerRange: rowBounds[r]..<rowBounds[r + 1], aggregation: aggregation)
+                        let pixel = color(v)
+                        if last?.color != pixel { last = (pixel, RasterImage.bytes(pixel)) }
+                        let b = last!.bytes
+                        pixels[i] = b.0
+                        pixels[i + 1] = b.1
+                        pixels[i + 2] = b.2
+                        pixels[i + 3] = b.3
+                        i += 4
+                    }
+                }
             }
         }
-        return image
+        return RasterImage(width: columns, height: rows, pixels: pixels)
     }
 
     /// `bins + 1` boundaries splitting `0..<count` into `bins` near-equal consecutive ranges.
@@ -47,14 +69,16 @@ public enum HeatmapRaster {
         (0...bins).map { $0 * count / bins }
     }
 
-    static func aggregate(_ values: [[Float]], steps: Range<Int>, layers: Range<Int>, aggregation: CellAggregation) -> Double {
+    /// The aggregate of `table[step × layers + layer]` over the steps and layers given.
+    static func aggregate(
+        _ table: UnsafeBufferPointer<Float>, layers: Int, steps: Range<Int>, layerRange: Range<Int>, aggregation: CellAggregation
+    ) -> Double {
         var sum = 0.0
         var n = 0
         var zero = false
         for s in steps {
-            let row = s < values.count ? values[s] : []
-            for l in layers {
-                let v = l < row.count ? Double(row[l]) : .nan
+            for l in layerRange {
+                let v = Double(table[s * layers + l])
                 guard v.isFinite else { return .nan }
                 switch aggregation {
                 case .logMean:
