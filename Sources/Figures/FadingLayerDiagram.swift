@@ -263,9 +263,10 @@ public enum FadingLayerDiagram {
                 // times faster than it strokes the same lines.
                 if k + 1 < shown.count {
                     var wires = Path()
+                    wires.elements.reserveCapacity(5 * 3 * neurons)
                     for j in 0..<neurons {
                         for t in max(0, j - 1)...min(neurons - 1, j + 1) {
-                            wires.elements += Path.band(from: neuronCenter(x, j), to: neuronCenter(x + spacing, t), width: 0.8).elements
+                            wires.addBand(from: neuronCenter(x, j), to: neuronCenter(x + spacing, t), width: 0.8)
                         }
                     }
                     items.append(.fill(wires, outline.withAlpha(0.7)))
@@ -278,12 +279,14 @@ public enum FadingLayerDiagram {
                 // edge pixels changes (by a few levels).
                 var rims = Path(rasterTolerance: neuronTolerance), cores = Path(rasterTolerance: neuronTolerance)
                 let rim = 0.45
+                rims.elements.reserveCapacity(6 * neurons)
+                cores.elements.reserveCapacity(6 * neurons)
                 for j in 0..<neurons {
                     let c = neuronCenter(x, j)
-                    rims.elements += Path.ellipse(in: Rect(x: c.x - radius * 0.8 - rim, y: c.y - radius - rim,
-                                                           width: radius * 1.6 + 2 * rim, height: radius * 2 + 2 * rim)).elements
-                    cores.elements += Path.ellipse(in: Rect(x: c.x - radius * 0.8 + rim, y: c.y - radius + rim,
-                                                            width: radius * 1.6 - 2 * rim, height: radius * 2 - 2 * rim)).elements
+                    rims.addEllipse(in: Rect(x: c.x - radius * 0.8 - rim, y: c.y - radius - rim,
+                                             width: radius * 1.6 + 2 * rim, height: radius * 2 + 2 * rim))
+                    cores.addEllipse(in: Rect(x: c.x - radius * 0.8 + rim, y: c.y - radius + rim,
+                                              width: radius * 1.6 - 2 * rim, height: radius * 2 - 2 * rim))
                 }
                 items.append(.fill(rims, outline))
                 items.append(.fill(cores, layer.color))

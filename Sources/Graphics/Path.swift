@@ -56,27 +56,43 @@ public struct Path: Hashable, Sendable {
 
     /// An ellipse inscribed in `r`, from four cubic Bézier arcs.
     public static func ellipse(in r: Rect) -> Path {
+        var path = Path()
+        path.addEllipse(in: r)
+        return path
+    }
+
+    /// Appends `ellipse(in: r)`'s elements (several shapes in one path, without a path per shape).
+    public mutating func addEllipse(in r: Rect) {
         let k = 0.5522847498307936  // 4/3 (√2 − 1): the quarter-circle Bézier constant
         let cx = r.midX, cy = r.midY, rx = r.width / 2, ry = r.height / 2
-        return Path([
-            .move(to: Point(cx + rx, cy)),
-            .curve(to: Point(cx, cy + ry), control1: Point(cx + rx, cy + k * ry), control2: Point(cx + k * rx, cy + ry)),
-            .curve(to: Point(cx - rx, cy), control1: Point(cx - k * rx, cy + ry), control2: Point(cx - rx, cy + k * ry)),
-            .curve(to: Point(cx, cy - ry), control1: Point(cx - rx, cy - k * ry), control2: Point(cx - k * rx, cy - ry)),
-            .curve(to: Point(cx + rx, cy), control1: Point(cx + k * rx, cy - ry), control2: Point(cx + rx, cy - k * ry)),
-            .close,
-        ])
+        move(to: Point(cx + rx, cy))
+        curve(to: Point(cx, cy + ry), control1: Point(cx + rx, cy + k * ry), control2: Point(cx + k * rx, cy + ry))
+        curve(to: Point(cx - rx, cy), control1: Point(cx - k * rx, cy + ry), control2: Point(cx - rx, cy + k * ry))
+        curve(to: Point(cx, cy - ry), control1: Point(cx - rx, cy - k * ry), control2: Point(cx - k * rx, cy - ry))
+        curve(to: Point(cx + rx, cy), control1: Point(cx + k * rx, cy - ry), control2: Point(cx + rx, cy - k * ry))
+        close()
     }
 
     /// The quadrilateral a segment from `a` to `b` covers when stroked `width` wide with butt caps
     /// (empty if the ends coincide). Every band turns the same way, so bands filled together as
     /// one path cover their union, as the segments stroked together would.
     public static func band(from a: Point, to b: Point, width: Double) -> Path {
+        var path = Path()
+        path.addBand(from: a, to: b, width: width)
+        return path
+    }
+
+    /// Appends `band(from: a, to: b, width: width)`'s elements.
+    public mutating func addBand(from a: Point, to b: Point, width: Double) {
         let dx = b.x - a.x, dy = b.y - a.y
         let length = (dx * dx + dy * dy).squareRoot()
-        guard length > 0 else { return Path() }
+        guard length > 0 else { return }
         let nx = -dy / length * width / 2, ny = dx / length * width / 2
-        return polygon([Point(a.x + nx, a.y + ny), Point(b.x + nx, b.y + ny), Point(b.x - nx, b.y - ny), Point(a.x - nx, a.y - ny)])
+        move(to: Point(a.x + nx, a.y + ny))
+        line(to: Point(b.x + nx, b.y + ny))
+        line(to: Point(b.x - nx, b.y - ny))
+        line(to: Point(a.x - nx, a.y - ny))
+        close()
     }
 
     public static func circle(center: Point, radius: Double) -> Path {
