@@ -40,16 +40,32 @@ public enum FigureCatalog {
         return kinds
     }
 
+    /// A figure not yet laid out: its name and caption, and the job that lays out its scene.
+    public struct Job: Sendable {
+        public var name: String
+        public var caption: String
+        /// Lays out the scene; a pure function, to be run on any thread.
+        public var scene: @Sendable () -> Scene
+    }
+
     /// All figures of `history` (of the selected kinds it has data for), in report order.
     public static func figures(
         for history: GradientHistory, kinds: Set<Kind> = Set(Kind.allCases),
         style: FigureStyle = .standard, measurer: TextMeasurer
     ) -> [NamedFigure] {
+        jobs(for: history, kinds: kinds, style: style, measurer: measurer).map { NamedFigure(name: $0.name, caption: $0.caption, scene: $0.scene()) }
+    }
+
+    /// The figures of `figures(for:kinds:style:measurer:)`, in the same order, each as a job that lays it out.
+    public static func jobs(
+        for history: GradientHistory, kinds: Set<Kind> = Set(Kind.allCases),
+        style: FigureStyle = .standard, measurer: TextMeasurer
+    ) -> [Job] {
         let runs = FigureRun.all(in: history)
         let kinds = kinds.intersection(available(in: history))
-        var out: [NamedFigure] = []
-        func add(_ kind: Kind, _ name: String, _ caption: String, _ make: () -> Scene) {
-            if kinds.contains(kind) { out.append(NamedFigure(name: name, caption: caption, scene: make())) }
+        var out: [Job] = []
+        func add(_ kind: Kind, _ name: String, _ caption: String, _ make: @escaping @Sendable () -> Scene) {
+            if kinds.contains(kind) { out.append(Job(name: name, caption: caption, scene: make)) }
         }
         // A sweep's runs differ in depth only: one figure tells its story, not one set per run.
         if DepthSweep.isSweep(history) {

@@ -19,6 +19,19 @@ public struct ReportDocument: Hashable, Sendable {
     }
 }
 
+/// A report being laid out: its sections as independent jobs, and the step that puts their pages together.
+///
+/// The jobs may run on any threads in any order (alongside other work); `document(sections:)`
+/// takes their pages in job order.
+public struct ReportLayout: Sendable {
+    /// One job per section, each returning the section's pages.
+    public let sections: [@Sendable () -> [Page]]
+    let assemble: @Sendable ([[Page]]) -> ReportDocument
+
+    /// The document from the sections' pages (`sections[i]()` at index `i`): title pages, contents and footers added.
+    public func document(sections pages: [[Page]]) -> ReportDocument { assemble(pages) }
+}
+
 /// Builds a report document from a history: title page, comparison, pages per network, explanation.
 public enum ReportBuilder {
     /// The report of `history`; `data` adds the data set's size and split to the title page.
@@ -27,9 +40,18 @@ public enum ReportBuilder {
     public static func document(
         for history: GradientHistory, data: DataSummary? = nil, design: ReportDesign = .standard, measurer: TextMeasurer
     ) -> ReportDocument {
+        // Sections are independent of each other: they are laid out concurrently, then put in order.
+        let layout = layout(for: history, data: data, design: design, measurer: measurer)
+        let jobs = layout.sections
+        return layout.document(sections: Concurrently.map(jobs.count) { jobs[$0]() })
+    }
+
+    /// The report of `history` as `document(for:data:design:measurer:)` lays it out, split into its sections' jobs.
+    public static func layout(
+        for history: GradientHistory, data: DataSummary? = nil, design: ReportDesign = .standard, measurer: TextMeasurer
+    ) -> ReportLayout {
         let findings = Findings(history: history, data: data)
         let runs = FigureRun.all(in: history)
-        // Sections are independent of each other: they are laid out concurrently, then put in order.
         var builders: [(title: String, pages: @Sendable () -> [Page])] = []
         var headline: [TextSpan]?
         var subtitle: String?
@@ -44,18 +66,27 @@ public enum ReportBuilder {
                 builders.append(("How fast each layer learns", { InitStoryPages.pages(runs, findings: findings, design: design, measurer: measurer) }))
                 headline = InitStory.headline(runs, reference: LayerDeltaReference.matching(runs)) + [TextSpan(" ")] + Explanation.headline(findings)
             }
+            let scale = GradientHeatmap.sharedScale(runs.map(\.run))
             builders.append(("All networks compared", { ComparisonPage.pages(history, runs: runs, findings: findings, design: design, measurer: measurer) }))
             for (i, run) in runs.enumerated() {
                 builders.append(("\(run.label)", {
-                    NetworkPages.pages(run, finding: findings.runs[i], findings: findings, allRuns: runs, design: design, measurer: measurer)
+                    NetworkPages.pages(run, finding: findings.runs[i], findings: findings, scale: scale, design: design, measurer: measurer)
                 }))
             }
             builders.append(("What it means", { ExplanationPages.pages(findings, design: design, measurer: measurer) }))
         }
-        let jobs = builders
-        let built = Concurrently.map(jobs.count) { jobs[$0].pages() }
-        let sections = builders.indices.map { (title: builders[$0].title, pages: built[$0]) }
+        let titles = builders.map(\.title)
+        return ReportLayout(sections: builders.map(\.pages)) { [headline, subtitle] built in
+            assemble(history, data: data, design: design, measurer: measurer, findings: findings, headline: headline, subtitle: subtitle,
+                     sections: titles.indices.map { (title: titles[$0], pages: built[$0]) })
+        }
+    }
 
+    /// The title pages (with the contents), then the sections, every page with its footer.
+    static func assemble(
+        _ history: GradientHistory, data: DataSummary?, design: ReportDesign, measurer: TextMeasurer, findings: Findings,
+        headline: [TextSpan]?, subtitle: String?, sections: [(title: String, pages: [Page])]
+    ) -> ReportDocument {
         // The title page lists where each section starts, which depends on how many pages it takes itself.
         var titlePages: [Page] = []
         var titleCount = 1

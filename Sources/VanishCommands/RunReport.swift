@@ -130,14 +130,20 @@ public enum RunReport {
         figureStyle.pixelsPerPoint = max(1, dpi / 72)
         let style = figureStyle
         if !figureFormats.isEmpty { try createFolder(figures) }
-        // The report's pages (their sections on all cores) and the figures' scenes are laid out at once.
-        let wantsPDF = formats.contains(.pdf)
-        let scenes = Concurrently.map(2) { i -> (document: ReportDocument?, figures: [NamedFigure]) in
-            if i == 0 { return (wantsPDF ? ReportBuilder.document(for: history, data: data, measurer: measurer) : nil, []) }
-            return (nil, figureFormats.isEmpty ? [] : FigureCatalog.figures(for: history, style: style, measurer: measurer))
+        // The report's sections (the longer jobs, first) and the figures' scenes are laid out as one
+        // set of jobs on all cores, so neither waits for the other on a core of its own.
+        let report = formats.contains(.pdf) ? ReportBuilder.layout(for: history, data: data, measurer: measurer) : nil
+        let sections = report?.sections ?? []
+        let figureLayouts = figureFormats.isEmpty ? [] : FigureCatalog.jobs(for: history, style: style, measurer: measurer)
+        let laidOut = Concurrently.map(sections.count + figureLayouts.count) { i -> (pages: [Page], scene: Scene?) in
+            i < sections.count ? (sections[i](), nil) : ([], figureLayouts[i - sections.count].scene())
         }
-        let jobs = scenes[1].figures.flatMap { figure in figureFormats.map { (figure: figure, format: $0) } }
-        let pdfJob = try scenes[0].document.map { try renderer.pdfJob(pages: $0.pages, metadata: PDFMetadata(title: $0.title)) }
+        let document = report?.document(sections: laidOut[..<sections.count].map(\.pages))
+        let jobs = figureLayouts.indices.flatMap { i in
+            let figure = NamedFigure(name: figureLayouts[i].name, caption: figureLayouts[i].caption, scene: laidOut[sections.count + i].scene!)
+            return figureFormats.map { (figure: figure, format: $0) }
+        }
+        let pdfJob = try document.map { try renderer.pdfJob(pages: $0.pages, metadata: PDFMetadata(title: $0.title)) }
         if cancellation?.isCancelled == true { throw CancellationError() }
         // The PDF's parts (the longest jobs) start first and the figures fill the cores after them
         // (the renderer is thread-safe). Each figure's file is written by the job that drew it, so

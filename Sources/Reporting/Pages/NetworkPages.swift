@@ -5,12 +5,12 @@ import Graphics
 /// Two pages per network: where its gradient goes (heatmap, fading diagram, film strip),
 /// then why (profile, saturation) and what it learned (curves).
 enum NetworkPages {
+    /// `scale`: the comparison page's colour scale (`GradientHeatmap.sharedScale` of all runs), which the heatmap shares.
     static func pages(
-        _ run: FigureRun, finding: RunFinding, findings: Findings, allRuns: [FigureRun],
+        _ run: FigureRun, finding: RunFinding, findings: Findings, scale: LogScale,
         design: ReportDesign, measurer: TextMeasurer
     ) -> [Page] {
         let style = design.figureStyle
-        let scale = GradientHeatmap.sharedScale(allRuns.map(\.run))
         let gap = 22.0
 
         var first = Page(design: design, measurer: measurer)
