@@ -100,6 +100,9 @@ final class DejaVuFonts: @unchecked Sendable {
     let regular: CairoFontFace
     let bold: CairoFontFace
     let options: CairoFontOptions
+    /// Extents already measured: layout measures the same labels and growing lines many times,
+    /// and each measurement asks Cairo for a scaled font and every glyph's metrics under its locks.
+    let measured = ExtentsCache()
 
     init() throws {
         regular = try CairoFontFace(FreeTypeFace(path: try Self.resourcePath("DejaVuSans")))
@@ -153,22 +156,23 @@ final class DejaVuFonts: @unchecked Sendable {
         guard size.isFinite, size > 0, !text.isEmpty else {
             return TextPlacement(extents: TextExtents(width: 0, ascent: 0, descent: 0), dx: 0, dy: 0)
         }
-        var fontMatrix = cairo_matrix_t()
-        cairo_matrix_init_scale(&fontMatrix, size, size)
-        var identity = cairo_matrix_t()
-        cairo_matrix_init_identity(&identity)
-        guard let scaled = cairo_scaled_font_create(face(style.weight).pointer, &fontMatrix, &identity, options.pointer) else {
-            throw CairoError.cairo(call: "cairo_scaled_font_create", status: "returned no font")
+        let extents = try measured.extents(ExtentsKey(text: text, size: size, weight: style.weight)) {
+            var fontMatrix = cairo_matrix_t()
+            cairo_matrix_init_scale(&fontMatrix, size, size)
+            var identity = cairo_matrix_t()
+            cairo_matrix_init_identity(&identity)
+            guard let scaled = cairo_scaled_font_create(face(style.weight).pointer, &fontMatrix, &identity, options.pointer) else {
+                throw CairoError.cairo(call: "cairo_scaled_font_create", status: "returned no font")
+            }
+            defer { cairo_scaled_font_destroy(scaled) }
+            try CairoError.check(cairo_scaled_font_status(scaled), "cairo_scaled_font_create(size \(size))")
+            var fontExtents = cairo_font_extents_t()
+            cairo_scaled_font_extents(scaled, &fontExtents)
+            var textExtents = cairo_text_extents_t()
+            cairo_scaled_font_text_extents(scaled, text, &textExtents)
+            try CairoError.check(cairo_scaled_font_status(scaled), "cairo_scaled_font_text_extents")
+            return TextExtents(width: textExtents.x_advance, ascent: fontExtents.ascent, descent: fontExtents.descent)
         }
-        defer { cairo_scaled_font_destroy(scaled) }
-        try CairoError.check(cairo_scaled_font_status(scaled), "cairo_scaled_font_create(size \(size))")
-        var fontExtents = cairo_font_extents_t()
-        cairo_scaled_font_extents(scaled, &fontExtents)
-        var textExtents = cairo_text_extents_t()
-        cairo_scaled_font_text_extents(scaled, text, &textExtents)
-        try CairoError.check(cairo_scaled_font_status(scaled), "cairo_scaled_font_text_extents")
-
-        let extents = TextExtents(width: textExtents.x_advance, ascent: fontExtents.ascent, descent: fontExtents.descent)
         let dx: Double
         switch style.anchor {
         case .start: dx = 0
@@ -183,5 +187,36 @@ final class DejaVuFonts: @unchecked Sendable {
         case .bottom: dy = -extents.descent
         }
         return TextPlacement(extents: extents, dx: dx, dy: dy)
+    }
+}
+
+/// What a line of text's extents depend on: the text, the size and the weight (with the fixed fonts and options).
+struct ExtentsKey: Hashable {
+    var text: String
+    var size: Double
+    var weight: FontWeight
+}
+
+/// Text extents by `ExtentsKey`, shared by every thread; `lock` guards `entries`.
+///
+/// A cached value is the very one Cairo returned, so measuring and drawing give the same
+/// numbers with or without it. Emptied when it reaches `limit` entries.
+final class ExtentsCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [ExtentsKey: TextExtents] = [:]
+    let limit = 100_000
+
+    /// The extents of `key`, from `measure` the first time (a failure is thrown and not kept).
+    func extents(_ key: ExtentsKey, measure: () throws -> TextExtents) rethrows -> TextExtents {
+        lock.lock()
+        let cached = entries[key]
+        lock.unlock()
+        if let cached { return cached }
+        let value = try measure()
+        lock.lock()
+        if entries.count >= limit { entries.removeAll() }
+        entries[key] = value
+        lock.unlock()
+        return value
     }
 }
