@@ -102,7 +102,7 @@ final class DejaVuFonts: @unchecked Sendable {
     let options: CairoFontOptions
     /// Extents already measured: layout measures the same labels and growing lines many times,
     /// and each measurement asks Cairo for a scaled font and every glyph's metrics under its locks.
-    let measured = ExtentsCache()
+    let measured = SharedCache<ExtentsKey, TextExtents>(limit: 100_000)
 
     init() throws {
         regular = try CairoFontFace(FreeTypeFace(path: try Self.resourcePath("DejaVuSans")))
@@ -156,7 +156,8 @@ final class DejaVuFonts: @unchecked Sendable {
         guard size.isFinite, size > 0, !text.isEmpty else {
             return TextPlacement(extents: TextExtents(width: 0, ascent: 0, descent: 0), dx: 0, dy: 0)
         }
-        let extents = try measured.extents(ExtentsKey(text: text, size: size, weight: style.weight)) {
+        // A cached value is the very one Cairo returned, so measuring and drawing give the same numbers.
+        let extents = try measured.value(ExtentsKey(text: text, size: size, weight: style.weight)) {
             var fontMatrix = cairo_matrix_t()
             cairo_matrix_init_scale(&fontMatrix, size, size)
             var identity = cairo_matrix_t()
@@ -195,28 +196,4 @@ struct ExtentsKey: Hashable {
     var text: String
     var size: Double
     var weight: FontWeight
-}
-
-/// Text extents by `ExtentsKey`, shared by every thread; `lock` guards `entries`.
-///
-/// A cached value is the very one Cairo returned, so measuring and drawing give the same
-/// numbers with or without it. Emptied when it reaches `limit` entries.
-final class ExtentsCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var entries: [ExtentsKey: TextExtents] = [:]
-    let limit = 100_000
-
-    /// The extents of `key`, from `measure` the first time (a failure is thrown and not kept).
-    func extents(_ key: ExtentsKey, measure: () throws -> TextExtents) rethrows -> TextExtents {
-        lock.lock()
-        let cached = entries[key]
-        lock.unlock()
-        if let cached { return cached }
-        let value = try measure()
-        lock.lock()
-        if entries.count >= limit { entries.removeAll() }
-        entries[key] = value
-        lock.unlock()
-        return value
-    }
 }

@@ -163,24 +163,12 @@ enum EllipseStamps {
 
     // MARK: - The stamps
 
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var cache: [Key: Stamp] = [:]
-    /// At most this many stamps are kept (about 2 KB each for a fading diagram's neurons); past
-    /// it the cache starts again.
-    static let maximumCached = 1024
+    /// Stamps made so far (about 2 KB each for a fading diagram's neurons).
+    private static let cache = SharedCache<Key, Stamp>(limit: 1024)
 
     /// The stamp for `key`: Cairo's coverage of the ellipse, rendered on first use.
     static func stamp(_ key: Key) throws -> Stamp {
-        lock.lock()
-        let cached = cache[key]
-        lock.unlock()
-        if let cached { return cached }
-        let stamp = try render(key)
-        lock.lock()
-        if cache.count >= maximumCached { cache.removeAll() }
-        cache[key] = stamp
-        lock.unlock()
-        return stamp
+        try cache.value(key) { try render(key) }
     }
 
     private static func render(_ key: Key) throws -> Stamp {
