@@ -79,6 +79,9 @@ public struct PDFJob: Sendable {
 
 /// Replays scenes onto Cairo surfaces and returns the file bytes (PNG, SVG, PDF) or pixels.
 ///
+/// On PDF pages, long runs of plain vector drawing are written by vanish itself and put in
+/// place of placeholders Cairo draws (`PDFVectorBlocks`); Cairo writes everything else.
+///
 /// Scene units are points (1/72 inch); a PNG at `dpi` has `dpi / 72` pixels per point.
 /// Text uses the DejaVu Sans fonts shipped in this module with fixed font options, so output
 /// depends only on the scene, the fonts and the Cairo/FreeType libraries. PNG and PDF bytes
@@ -159,8 +162,13 @@ public struct CairoRenderer: Sendable {
     }
 
     /// The scenes as one PDF written by one Cairo surface; `firstPage` numbers pages in errors.
-    private func pdfFile(_ pages: [Scene], metadata: PDFMetadata, firstPage: Int) throws -> Data {
+    ///
+    /// Long runs of plain vector drawing are written by vanish (`PDFVectorBlocks`) unless
+    /// `vectorBlocks` is false; should their placeholders not be found in Cairo's file, it is
+    /// written again by Cairo alone.
+    func pdfFile(_ pages: [Scene], metadata: PDFMetadata, firstPage: Int, vectorBlocks: Bool = true) throws -> Data {
         guard let first = pages.first else { throw CairoError.noPages }
+        let blocks = vectorBlocks ? PDFVectorBlocks() : nil
         let sink = ByteSink()
         let surface = try CairoSurface(
             owning: cairo_pdf_surface_create_for_stream(ByteSink.write, sink.closure, first.width, first.height),
@@ -181,12 +189,17 @@ public struct CairoRenderer: Sendable {
             try CairoError.check(surface.status, "cairo_pdf_surface_set_size (page \(number))")
             var batched = page
             batched.items = PathBatching.merged(page.items)
-            let context = try replay(batched, on: surface, target: .pdf).context
+            let context = try replay(batched, on: surface, target: .pdf, vectorBlocks: blocks).context
             cairo_show_page(context.pointer)
             try context.check("cairo_show_page (page \(number))")
         }
         try surface.finish()
-        return sink.data
+        guard let blocks else { return sink.data }
+        do {
+            return try blocks.substitute(sink.data)
+        } catch is PDFJoin.Unsupported {
+            return try pdfFile(pages, metadata: metadata, firstPage: firstPage, vectorBlocks: false)
+        }
     }
 
     /// The scene in `format`: `dpi` applies to PNG only; a PDF gets one page and default metadata.
@@ -223,9 +236,10 @@ public struct CairoRenderer: Sendable {
     }
 
     /// Draws `scene` on a new context of `surface`; the replay keeps the context (for `show_page`).
-    private func replay(_ scene: Scene, on surface: CairoSurface, target: SceneReplay.Target) throws -> SceneReplay {
+    private func replay(_ scene: Scene, on surface: CairoSurface, target: SceneReplay.Target,
+                        vectorBlocks: PDFVectorBlocks? = nil) throws -> SceneReplay {
         let context = try CairoContext(surface: surface, fonts: fonts)
-        var replay = SceneReplay(context: context, fonts: fonts, target: target)
+        var replay = SceneReplay(context: context, fonts: fonts, target: target, vectorBlocks: vectorBlocks)
         try replay.draw(scene)
         return replay
     }

@@ -64,18 +64,24 @@ enum PDFJoin {
             offsets[number] = out.count
             out += first.object(number)
         }
+        try appendCrossReferences(to: &out, offsets: offsets, size: next, root: first.catalog, info: first.info)
+        return Data(out)
+    }
+
+    /// Ends `out`, whose objects 1..<size start at `offsets`, with its cross-reference table and
+    /// trailer, as Cairo writes them.
+    static func appendCrossReferences(to out: inout [UInt8], offsets: [Int: Int], size: Int, root: Int, info: Int?) throws {
         let xref = out.count
-        var table = "xref\n0 \(next)\n0000000000 65535 f \n"
-        for number in 1..<next {
+        var table = "xref\n0 \(size)\n0000000000 65535 f \n"
+        for number in 1..<size {
             guard let offset = offsets[number] else { throw Unsupported(description: "object \(number) was not written") }
             let digits = String(offset)
             table += String(repeating: "0", count: max(0, 10 - digits.count)) + digits + " 00000 n \n"
         }
-        table += "trailer\n<< /Size \(next)\n   /Root \(first.catalog) 0 R\n"
-        if let info = first.info { table += "   /Info \(info) 0 R\n" }
+        table += "trailer\n<< /Size \(size)\n   /Root \(root) 0 R\n"
+        if let info { table += "   /Info \(info) 0 R\n" }
         table += ">>\nstartxref\n\(xref)\n%%EOF\n"
         out += Array(table.utf8)
-        return Data(out)
     }
 
     /// One PDF's objects, found through its cross-reference table.

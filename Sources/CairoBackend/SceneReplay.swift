@@ -39,10 +39,14 @@ struct SceneReplay {
     /// How each image drawn so far was to be resampled, in drawing order.
     private(set) var drawnImages: [ImageInterpolation] = []
 
-    init(context: CairoContext, fonts: DejaVuFonts, target: Target) {
+    /// Where runs of plain vector drawing go instead of Cairo (PDF only; see `PDFVectorBlocks`).
+    let vectorBlocks: PDFVectorBlocks?
+
+    init(context: CairoContext, fonts: DejaVuFonts, target: Target, vectorBlocks: PDFVectorBlocks? = nil) {
         self.context = context
         self.fonts = fonts
         self.target = target
+        self.vectorBlocks = target == .pdf ? vectorBlocks : nil
     }
 
     private var cr: OpaquePointer { context.pointer }
@@ -61,8 +65,20 @@ struct SceneReplay {
     }
 
     private mutating func draw(_ items: [SceneItem], path: String) throws {
-        for (index, item) in items.enumerated() {
-            try draw(item, path: "\(path)\(index)")
+        var index = 0, plain = 0
+        while index < items.count {
+            // On PDF pages, vanish writes long runs of plain vector drawing itself.
+            if let vectorBlocks, index >= plain {
+                let end = PDFVectorBlocks.runEnd(items, from: index)
+                if end > index, try vectorBlocks.place(items[index..<end], on: cr) {
+                    try context.check("placeholder (scene items \(path)\(index)–\(end - 1))")
+                    index = end
+                    continue
+                }
+                plain = end
+            }
+            try draw(items[index], path: "\(path)\(index)")
+            index += 1
         }
     }
 
