@@ -88,7 +88,7 @@ let package = Package(
         .testTarget(name: "MLPTrainingTests", dependencies: ["MLPTraining", "CKernels", "GradientData", "TestSupport"]),
         .testTarget(name: "GraphicsTests", dependencies: ["Graphics", "TestSupport"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "Graphics", "CairoBackend", "GoldenImage", "TestSupport", "VanishCommands"]),
-        .testTarget(name: "CairoBackendTests", dependencies: ["CairoBackend", "Graphics", "TestSupport", "CZlib", "CCairo"]),
+        .testTarget(name: "CairoBackendTests", dependencies: ["CairoBackend", "Graphics", "TestSupport", "CZlib", "CCairo", "CPNG"]),
         .testTarget(name: "GoldenImageTests", dependencies: ["GoldenImage", "CairoBackend", "Graphics", "Figures", "GradientData", "VanishCommands", "vanish", "TestSupport"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Figures", "CairoBackend", "VanishCommands", "GradientData", "TestSupport"]),
         .testTarget(name: "VanishTests", dependencies: ["vanish", "VanishCommands", "TestSupport"]),

@@ -216,7 +216,8 @@ public struct CairoRenderer: Sendable {
     /// An image surface with the scene drawn on it at `dpi / 72` pixels per point.
     ///
     /// The pixel size is the page size times the scale, rounded to the nearest pixel.
-    func rasterSurface(_ scene: Scene, dpi: Double) throws -> CairoSurface {
+    /// `cairoGroups` leaves faded groups to Cairo (`SceneReplay.compositeGroups`), for tests.
+    func rasterSurface(_ scene: Scene, dpi: Double, cairoGroups: Bool = false) throws -> CairoSurface {
         guard dpi.isFinite, dpi > 0 else { throw CairoError.invalidSize("resolution \(dpi) dpi is not a positive number") }
         try checkPage(scene, index: nil)
         let scale = dpi / 72
@@ -227,10 +228,12 @@ public struct CairoRenderer: Sendable {
                 "a \(scene.width) × \(scene.height) pt scene at \(dpi) dpi would be \(width) × \(height) pixels; "
                     + "each side must be 1 to \(CairoSurface.maxImageSide) pixels")
         }
-        let surface = try CairoSurface.image(width: Int(width), height: Int(height))
+        // An opaque background is painted over every pixel first (with OVER, whose result does
+        // not depend on what was there), so the surface need not be cleared before.
+        let surface = try CairoSurface.image(width: Int(width), height: Int(height), cleared: !(scene.background?.alpha == 1))
         let context = try CairoContext(surface: surface, fonts: fonts)
         cairo_scale(context.pointer, scale, scale)
-        var replay = SceneReplay(context: context, fonts: fonts, target: .image)
+        var replay = SceneReplay(context: context, fonts: fonts, target: .image, cairoGroups: cairoGroups)
         try replay.draw(scene)
         return surface
     }

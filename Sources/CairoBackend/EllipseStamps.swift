@@ -63,15 +63,7 @@ enum EllipseStamps {
         guard rx.isFinite, ry.isFinite, rx <= maximumRadius, ry <= maximumRadius else { return false }
 
         // The surface drawn on: an ARGB32 image (the page, or the layer of the group being drawn).
-        guard let target = cairo_get_group_target(cr), cairo_surface_get_type(target) == CAIRO_SURFACE_TYPE_IMAGE,
-              cairo_image_surface_get_format(target) == CAIRO_FORMAT_ARGB32
-        else { return false }
-        var scaleX = 0.0, scaleY = 0.0, offsetX = 0.0, offsetY = 0.0
-        cairo_surface_get_device_scale(target, &scaleX, &scaleY)
-        cairo_surface_get_device_offset(target, &offsetX, &offsetY)
-        guard scaleX == 1, scaleY == 1, offsetX == offsetX.rounded(), offsetY == offsetY.rounded(),
-              abs(offsetX) < 1e6, abs(offsetY) < 1e6
-        else { return false }
+        guard let target = ImageTarget(cr) else { return false }
 
         // Each ellipse's centre in device pixels, as whole pixels and a phase.
         let q = Double(phases)
@@ -91,19 +83,12 @@ enum EllipseStamps {
             }
         }
         // Every ellipse's pixels must lie inside the clip (device space) and on the surface.
-        let width = Int(cairo_image_surface_get_width(target)), height = Int(cairo_image_surface_get_height(target))
-        cairo_save(cr)
-        cairo_identity_matrix(cr)
-        let list = cairo_copy_clip_rectangle_list(cr)
-        cairo_restore(cr)
-        guard let list else { return false }
-        defer { cairo_rectangle_list_destroy(list) }
-        guard list.pointee.status == CAIRO_STATUS_SUCCESS, list.pointee.num_rectangles > 0 else { return false }
-        let clips = (0..<Int(list.pointee.num_rectangles)).map { list.pointee.rectangles[$0] }
+        guard let clips = ImageTarget.clipRectangles(cr) else { return false }
+        let offsetX = Double(target.offsetX), offsetY = Double(target.offsetY)
         for p in placed {
             let x0 = Double(p.x - reachX), x1 = Double(p.x + reachX), y0 = Double(p.y - reachY), y1 = Double(p.y + reachY)
             guard clips.contains(where: { $0.x <= x0 && $0.y <= y0 && $0.x + $0.width >= x1 && $0.y + $0.height >= y1 }),
-                  x0 + offsetX >= 0, y0 + offsetY >= 0, x1 + offsetX <= Double(width), y1 + offsetY <= Double(height)
+                  x0 + offsetX >= 0, y0 + offsetY >= 0, x1 + offsetX <= Double(target.width), y1 + offsetY <= Double(target.height)
             else { return false }
         }
 
@@ -113,11 +98,9 @@ enum EllipseStamps {
             stamps.append(try stamp(Key(rx: rx, ry: ry, tolerance: tolerance, phaseX: p.phaseX, phaseY: p.phaseY)))
         }
         let pixel = premultipliedPixel(color)
-        cairo_surface_flush(target)
-        guard let data = cairo_image_surface_get_data(target) else { return false }
-        let stride = Int(cairo_image_surface_get_stride(target))
+        guard let (data, stride) = target.pixels() else { return false }
         for (p, stamp) in zip(placed, stamps) {
-            let left = p.x - stamp.originX + Int(offsetX), top = p.y - stamp.originY + Int(offsetY)
+            let left = p.x - stamp.originX + target.offsetX, top = p.y - stamp.originY + target.offsetY
             stamp.coverage.withUnsafeBufferPointer { coverage in
                 stamp.rows.withUnsafeBufferPointer { rows in
                     for (y, row) in rows.enumerated() where row.start < row.end {
@@ -132,7 +115,7 @@ enum EllipseStamps {
         }
         let minX = placed.map(\.x).min()! - reachX, maxX = placed.map(\.x).max()! + reachX
         let minY = placed.map(\.y).min()! - reachY, maxY = placed.map(\.y).max()! + reachY
-        cairo_surface_mark_dirty_rectangle(target, Int32(minX + Int(offsetX)), Int32(minY + Int(offsetY)),
+        cairo_surface_mark_dirty_rectangle(target.surface, Int32(minX + target.offsetX), Int32(minY + target.offsetY),
                                            Int32(maxX - minX), Int32(maxY - minY))
         return true
     }

@@ -8,7 +8,7 @@ import Graphics
 struct SceneReplay {
     let context: CairoContext
     let fonts: DejaVuFonts
-    /// The kind of surface drawn on, which decides the five choices below.
+    /// The kind of surface drawn on, which decides the six choices below.
     enum Target { case image, pdf, svg }
     let target: Target
 
@@ -36,17 +36,24 @@ struct SceneReplay {
     /// far faster. Image surfaces only; PDF and SVG keep their shapes and their bytes.
     var stampEllipses: Bool { target == .image }
 
+    /// Whether groups at an opacity below 1 are drawn as `FadedGroups` (image surfaces only):
+    /// the same pixels as Cairo's groups, without a new layer per group. Tests turn it off to
+    /// compare with Cairo's groups.
+    let compositeGroups: Bool
+
     /// How each image drawn so far was to be resampled, in drawing order.
     private(set) var drawnImages: [ImageInterpolation] = []
 
     /// Where runs of plain vector drawing go instead of Cairo (PDF only; see `PDFVectorBlocks`).
     let vectorBlocks: PDFVectorBlocks?
 
-    init(context: CairoContext, fonts: DejaVuFonts, target: Target, vectorBlocks: PDFVectorBlocks? = nil) {
+    init(context: CairoContext, fonts: DejaVuFonts, target: Target, vectorBlocks: PDFVectorBlocks? = nil,
+         cairoGroups: Bool = false) {
         self.context = context
         self.fonts = fonts
         self.target = target
         self.vectorBlocks = target == .pdf ? vectorBlocks : nil
+        compositeGroups = target == .image && !cairoGroups
     }
 
     private var cr: OpaquePointer { context.pointer }
@@ -209,6 +216,14 @@ struct SceneReplay {
         if opacity < 1 {
             if boundGroups, let bounds = Self.bounds(of: items) { clipToDevicePixels(around: bounds) }
             // Composite the group as one layer, so overlapping members do not show through each other.
+            if compositeGroups, try FadedGroups.draw(opacity: opacity, on: context, fonts: fonts, members: { layer in
+                var replay = SceneReplay(context: layer, fonts: fonts, target: target)
+                try replay.draw(items, path: "\(item).")
+                drawnImages += replay.drawnImages
+            }) {
+                try context.check("group (scene item \(item))")
+                return
+            }
             cairo_push_group(cr)
             try draw(items, path: "\(item).")
             cairo_pop_group_to_source(cr)

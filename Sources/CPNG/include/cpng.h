@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "cpng_deflate.h"  // the hot loops of vanish's own PNG writer
+#include "cpng_composite.h"  // compositing faded groups' layers
 
 /// Why a decode or encode failed (0 = it did not).
 enum {
