@@ -1,4 +1,3 @@
-import Foundation
 import Graphics
 
 /// PDF content streams for runs of fills, strokes and faded groups, written by vanish itself.
@@ -86,7 +85,7 @@ struct PDFVectorContent {
         forms.append(Form(bbox: bounds, isGroup: isGroup))
         var stream = Stream()
         write(items, to: &stream, form: index)
-        forms[index].content = stream.bytes
+        forms[index].content = stream.bytes.array
         forms[index].alphas = stream.alphas
         return index
     }
@@ -120,7 +119,7 @@ struct PDFVectorContent {
     /// One content stream and the graphics state its operators have set so far (nil: not
     /// known, as at the start, where the state is whatever the page had when it painted us).
     struct Stream {
-        var bytes: [UInt8] = []
+        let bytes = PDFBytes()
         var alphas: [Double] = []
         private var state = State()
 
@@ -133,7 +132,6 @@ struct PDFVectorContent {
             var miterSet = false
         }
 
-        init() { bytes.reserveCapacity(4096) }
 
         mutating func fill(_ path: Path, _ color: Color) {
             guard clamped(color.alpha) > 0 else { return }
@@ -297,7 +295,7 @@ struct PDFVectorContent {
         private func clamped(_ v: Double) -> Double { min(max(v, 0), 1) }
 
         private mutating func op(_ text: StaticString) {
-            text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+            bytes.append(text)
         }
 
         private mutating func point(_ p: Point) {
@@ -309,55 +307,107 @@ struct PDFVectorContent {
         static func rounded(_ v: Double) -> Double { (v * 1000).rounded() / 1000 }
 
         private mutating func integer(_ n: Int) {
-            PDFNumbers.append(n, to: &bytes)
+            bytes.append(Double(n), decimals: 0)
         }
 
         /// `v` to `decimals` places, trailing zeros dropped, and a space.
         mutating func number(_ v: Double, decimals: Int) {
-            PDFNumbers.append(v, decimals: decimals, to: &bytes)
-            bytes.append(0x20)
+            bytes.append(v, decimals: decimals)
+            bytes.append(" ")
         }
+    }
+}
+
+/// A growing run of bytes written through a pointer.
+///
+/// A stream holds hundreds of thousands of numbers; written straight into memory they cost
+/// a fraction of the instructions that appending them to an Array byte by byte does.
+final class PDFBytes {
+    private var pointer: UnsafeMutablePointer<UInt8>
+    private var capacity = 4096
+    private(set) var count = 0
+
+    init() { pointer = .allocate(capacity: capacity) }
+
+    deinit { pointer.deallocate() }
+
+    var array: [UInt8] { Array(UnsafeBufferPointer(start: pointer, count: count)) }
+
+    /// Makes room for `n` more bytes.
+    private func reserve(_ n: Int) {
+        guard count + n > capacity else { return }
+        capacity = max(2 * capacity, count + n)
+        let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        larger.update(from: pointer, count: count)
+        pointer.deallocate()
+        pointer = larger
+    }
+
+    func append(_ text: StaticString) {
+        reserve(text.utf8CodeUnitCount)
+        (pointer + count).update(from: text.utf8Start, count: text.utf8CodeUnitCount)
+        count += text.utf8CodeUnitCount
+    }
+
+    /// Appends `v` as `PDFNumbers.write` prints it.
+    func append(_ v: Double, decimals: Int) {
+        reserve(PDFNumbers.maximumLength)
+        count += PDFNumbers.write(v, decimals: decimals, to: pointer + count)
     }
 }
 
 /// Numbers as PDF writes them: plain decimals, no exponent, never "-0".
 enum PDFNumbers {
-    private static let scales: [Double] = (0...10).map { pow(10, Double($0)) }
+    /// The longest number `write` prints: a sign, 19 digits and a point.
+    static let maximumLength = 21
 
-    /// Appends `v` rounded to `decimals` (0…10) places, without trailing zeros; `|v| × 10^decimals`
-    /// must be below 9e18.
-    static func append(_ v: Double, decimals: Int, to bytes: inout [UInt8]) {
-        var n = Int64((v * scales[decimals]).rounded())
-        let negative = n < 0
-        if negative { n = -n }
+    /// Writes `v` rounded to `decimals` (0…10) places, without trailing zeros, at `p`, and
+    /// returns its length; `|v| × 10^decimals` must be below 9e18.
+    static func write(_ v: Double, decimals: Int, to p: UnsafeMutablePointer<UInt8>) -> Int {
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
+        var n = Int64((v * scale).rounded())
+        var start = 0
+        if n < 0 {
+            p[0] = UInt8(ascii: "-")
+            n = -n
+            start = 1
+        }
         var places = decimals
         while places > 0, n % 10 == 0 {
             n /= 10
             places -= 1
         }
-        // Digits from the right: the fraction's, the point, the whole part's, the sign.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
-            var i = buffer.count
-            func put(_ c: UInt8) {
-                i -= 1
-                buffer[i] = c
-            }
-            for _ in 0..<places {
-                put(UInt8(ascii: "0") + UInt8(n % 10))
-                n /= 10
-            }
-            if places > 0 { put(UInt8(ascii: ".")) }
-            repeat {
-                put(UInt8(ascii: "0") + UInt8(n % 10))
-                n /= 10
-            } while n > 0
-            if negative { put(UInt8(ascii: "-")) }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[i...]))
+        var digits = 1, rest = n / 10
+        while rest > 0 {
+            rest /= 10
+            digits += 1
         }
+        // Digits from the right: the fraction's, the point, the whole part's (at least "0").
+        let end = start + max(digits, places + 1) + (places > 0 ? 1 : 0)
+        var i = end
+        for _ in 0..<places {
+            i -= 1
+            p[i] = UInt8(ascii: "0") + UInt8(n % 10)
+            n /= 10
+        }
+        if places > 0 {
+            i -= 1
+            p[i] = UInt8(ascii: ".")
+        }
+        repeat {
+            i -= 1
+            p[i] = UInt8(ascii: "0") + UInt8(n % 10)
+            n /= 10
+        } while i > start
+        return end
     }
 
-    /// Appends the decimal digits of `n` (≥ 0).
-    static func append(_ n: Int, to bytes: inout [UInt8]) {
-        append(Double(n), decimals: 0, to: &bytes)
+    /// Appends `v` as `write` prints it.
+    static func append(_ v: Double, decimals: Int, to bytes: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maximumLength) { buffer in
+            let length = write(v, decimals: decimals, to: buffer.baseAddress!)
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<length]))
+        }
     }
 }
