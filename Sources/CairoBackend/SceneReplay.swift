@@ -117,7 +117,10 @@ struct SceneReplay {
             addPath(path)
             setSource(style.color)
             try setStroke(style, item: itemPath())
+            let fast = target == .image && style.rasterAntialias == .fast
+            if fast { cairo_set_antialias(cr, CAIRO_ANTIALIAS_FAST) }
             cairo_stroke(cr)
+            if fast { cairo_set_antialias(cr, CAIRO_ANTIALIAS_DEFAULT) }
             try context.check("stroke (scene item \(itemPath()))")
         case .image(let image, let rect, let interpolation):
             try drawImage(image, in: rect, interpolation: interpolation, item: itemPath())

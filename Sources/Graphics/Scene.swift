@@ -17,13 +17,28 @@ public struct StrokeStyle: Hashable, Sendable {
     public var dash: [Double]
     public var cap: LineCap
     public var join: LineJoin
+    /// How finely a raster backend samples the stroke's edges; vector output ignores it.
+    public var rasterAntialias: RasterAntialias
 
-    public init(color: Color, width: Double = 1, dash: [Double] = [], cap: LineCap = .butt, join: LineJoin = .miter) {
+    /// The antialiasing of a stroke on a raster surface.
+    public enum RasterAntialias: Hashable, Sendable {
+        /// The backend's finest (Cairo: 256 × 15 samples per pixel).
+        case best
+        /// Coarser (Cairo: 4 × 4 samples per pixel), and 2–3 times faster for a long polyline
+        /// that goes steeply up and down: Cairo's cost is the height its edges span times its
+        /// samples per pixel row. An edge pixel's coverage may be off by up to about a quarter,
+        /// an error scaled by the colour's alpha, so it suits faint lines.
+        case fast
+    }
+
+    public init(color: Color, width: Double = 1, dash: [Double] = [], cap: LineCap = .butt, join: LineJoin = .miter,
+                rasterAntialias: RasterAntialias = .best) {
         self.color = color
         self.width = width
         self.dash = dash
         self.cap = cap
         self.join = join
+        self.rasterAntialias = rasterAntialias
     }
 }
 
