@@ -23,12 +23,12 @@ final class CairoSurface {
     }
 
     /// The pixels of an image surface made over memory of its own (`image(…, cleared: false)`),
-    /// freed after the surface.
-    private var ownedPixels: UnsafeMutableRawPointer?
+    /// given back after the surface is destroyed.
+    private var ownedPixels: PixelMemory.Block?
 
     deinit {
         cairo_surface_destroy(pointer)
-        ownedPixels?.deallocate()
+        if let ownedPixels { PixelMemory.shared.give(ownedPixels) }
     }
 
     /// An ARGB32 image surface of `width` × `height` pixels, cleared to transparent; with
@@ -45,16 +45,16 @@ final class CairoSurface {
                 call: "cairo_image_surface_create(\(width) × \(height))")
         }
         let stride = Int(cairo_format_stride_for_width(CAIRO_FORMAT_ARGB32, Int32(width)))
-        let pixels = UnsafeMutableRawPointer.allocate(byteCount: stride * height, alignment: 64)
+        let pixels = PixelMemory.shared.take(stride * height)
         do {
             let surface = try CairoSurface(
-                owning: cairo_image_surface_create_for_data(pixels.assumingMemoryBound(to: UInt8.self), CAIRO_FORMAT_ARGB32,
+                owning: cairo_image_surface_create_for_data(pixels.pointer.assumingMemoryBound(to: UInt8.self), CAIRO_FORMAT_ARGB32,
                                                             Int32(width), Int32(height), Int32(stride)),
                 call: "cairo_image_surface_create_for_data(\(width) × \(height))")
             surface.ownedPixels = pixels
             return surface
         } catch {
-            pixels.deallocate()
+            PixelMemory.shared.give(pixels)
             throw error
         }
     }

@@ -35,8 +35,8 @@ enum FadedGroups {
         else { return false }
 
         let stride = Int(cairo_format_stride_for_width(CAIRO_FORMAT_ARGB32, Int32(width)))
-        let memory = LayerMemory.shared.take(stride * height)
-        defer { LayerMemory.shared.give(memory) }
+        let memory = PixelMemory.shared.take(stride * height)
+        defer { PixelMemory.shared.give(memory) }
         try drawLayer(in: memory.pointer, width: width, height: height, stride: stride, at: (left, top),
                       matrix: matrix, like: cr, fonts: fonts, members: members)
 
@@ -93,40 +93,5 @@ enum FadedGroups {
         guard xx == inverse.xx, yx == inverse.yx, xy == inverse.xy, yy == inverse.yy, x0 == inverse.x0, y0 == inverse.y0
         else { return nil }
         return matrix
-    }
-}
-
-/// Memory for groups' layers, kept between groups and figures (a few blocks, for the threads
-/// drawing at once and groups within groups), so that a group does not ask the system for
-/// fresh pages that it zeroes and maps in one by one.
-final class LayerMemory: @unchecked Sendable {
-    static let shared = LayerMemory()
-    /// Blocks kept; more are freed when given back.
-    static let kept = 4
-
-    struct Block {
-        let pointer: UnsafeMutableRawPointer
-        let size: Int
-    }
-
-    private let lock = NSLock()
-    private var blocks: [Block] = []
-
-    /// A block of at least `size` bytes, its contents undefined; give it back when done.
-    func take(_ size: Int) -> Block {
-        lock.lock()
-        // The largest block kept: the blocks grow to the largest layer and stay that size.
-        let index = blocks.indices.max { blocks[$0].size < blocks[$1].size }
-        let block = index.map { blocks.remove(at: $0) }
-        lock.unlock()
-        if let block, block.size >= size { return block }
-        block?.pointer.deallocate()
-        return Block(pointer: .allocate(byteCount: max(size, 1), alignment: 64), size: max(size, 1))
-    }
-
-    func give(_ block: Block) {
-        lock.lock()
-        defer { lock.unlock() }
-        if blocks.count < Self.kept { blocks.append(block) } else { block.pointer.deallocate() }
     }
 }
