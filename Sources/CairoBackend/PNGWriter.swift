@@ -1,6 +1,5 @@
 import CCairo
 import CPNG
-import CZlib
 import Foundation
 
 /// Writes Cairo image surfaces as PNG files, tuned for figures (flat colour, sharp edges).
@@ -42,10 +41,29 @@ enum PNGWriter {
         let rowBytes = width * channels
         let lineBytes = rowBytes + 1
 
-        // Lines of filter type 2 (Up): every sample minus the one above (above the first row: zeros).
-        let idat: [UInt8]
+        // The chunks before the image data, then the IDAT chunk's length and type.
+        var head = signature
+        var header: [UInt8] = []
+        header.appendBigEndian(UInt32(width))
+        header.appendBigEndian(UInt32(height))
+        header.append(contentsOf: [8, opaque ? 2 : 6, 0, 0, 0])  // depth, colour type, deflate, filters, no interlace
+        appendChunk("IHDR", header, to: &head)
+        if dpi.isFinite, dpi > 0 {
+            let perMetre = UInt32(min(Double(UInt32.max), (dpi / 0.0254).rounded()))
+            var phys: [UInt8] = []
+            phys.appendBigEndian(perMetre)
+            phys.appendBigEndian(perMetre)
+            phys.append(1)  // unit: metre
+            appendChunk("pHYs", phys, to: &head)
+        }
+        let iend: [UInt8] = [0, 0, 0, 0] + Array("IEND".utf8) + [0xAE, 0x42, 0x60, 0x82]  // empty, and its CRC
+        let before = head.count + 8
+
+        // Lines of filter type 2 (Up): every sample minus the one above (above the first row: zeros),
+        // coded straight into the file's buffer after `head`.
+        let stream: (bytes: UnsafeMutablePointer<UInt8>, count: Int)
         if opaque {
-            idat = RunLengthDeflate.zlib(lines: height, lineBytes: lineBytes, pixelBytes: channels, simd: simd) { out, first, count, adler in
+            stream = RunLengthDeflate.zlib(lines: height, lineBytes: lineBytes, pixelBytes: channels, before: before, after: 4 + iend.count, simd: simd) { out, first, count, adler in
                 vanish_png_filter_opaque(data, stride, width, first, count, out, adler, simd ? 1 : 0)
             }
         } else {
@@ -54,7 +72,7 @@ enum PNGWriter {
             defer { rows.deallocate() }
             var previous = rows, current = rows + rowBytes
             previous.initialize(repeating: 0, count: rowBytes)
-            idat = RunLengthDeflate.zlib(lines: height, lineBytes: lineBytes, pixelBytes: channels, simd: simd) { out, first, count, adler in
+            stream = RunLengthDeflate.zlib(lines: height, lineBytes: lineBytes, pixelBytes: channels, before: before, after: 4 + iend.count, simd: simd) { out, first, count, adler in
                 for y in first..<(first + count) {
                     let line = out + (y - first) * lineBytes
                     line[0] = 2
@@ -70,40 +88,36 @@ enum PNGWriter {
             }
         }
 
-        var png = Data(signature)
-        var header = Data()
-        header.appendBigEndian(UInt32(width))
-        header.appendBigEndian(UInt32(height))
-        header.append(contentsOf: [8, opaque ? 2 : 6, 0, 0, 0])  // depth, colour type, deflate, filters, no interlace
-        appendChunk("IHDR", header, to: &png)
-        if dpi.isFinite, dpi > 0 {
-            let perMetre = UInt32(min(Double(UInt32.max), (dpi / 0.0254).rounded()))
-            var phys = Data()
-            phys.appendBigEndian(perMetre)
-            phys.appendBigEndian(perMetre)
-            phys.append(1)  // unit: metre
-            appendChunk("pHYs", phys, to: &png)
+        // One IDAT chunk around the stream, then IEND: the whole file in the stream's buffer.
+        guard stream.count <= Int(Int32.max) else {
+            free(stream.bytes)
+            throw CairoError.cairo(call: "PNG encoding", status: "image data over 2 GiB")
         }
-        appendChunk("IDAT", Data(idat), to: &png)
-        appendChunk("IEND", Data(), to: &png)
-        return png
+        let file = stream.bytes
+        head.withUnsafeBufferPointer { file.update(from: $0.baseAddress!, count: $0.count) }
+        var idat: [UInt8] = []
+        idat.appendBigEndian(UInt32(stream.count))
+        idat.append(contentsOf: "IDAT".utf8)
+        (file + head.count).update(from: idat, count: 8)
+        let typeAndData = UnsafeRawBufferPointer(start: file + head.count + 4, count: 4 + stream.count)
+        var end: [UInt8] = []
+        end.appendBigEndian(RunLengthDeflate.crc32(typeAndData, simd: simd))
+        end.append(contentsOf: iend)
+        (file + before + stream.count).update(from: end, count: end.count)
+        return Data(bytesNoCopy: file, count: before + stream.count + end.count, deallocator: .free)
     }
 
     static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
 
-    private static func appendChunk(_ type: String, _ body: Data, to png: inout Data) {
+    private static func appendChunk(_ type: String, _ body: [UInt8], to png: inout [UInt8]) {
         png.appendBigEndian(UInt32(body.count))
-        var typed = Data(type.utf8)
-        typed.append(body)
-        png.append(typed)
-        let crc = typed.withUnsafeBytes { raw in
-            crc32(0, raw.bindMemory(to: UInt8.self).baseAddress, uInt(raw.count))
-        }
-        png.appendBigEndian(UInt32(crc))
+        let typed = Array(type.utf8) + body
+        png.append(contentsOf: typed)
+        png.appendBigEndian(typed.withUnsafeBytes { RunLengthDeflate.crc32($0) })
     }
 }
 
-extension Data {
+extension Array where Element == UInt8 {
     fileprivate mutating func appendBigEndian(_ value: UInt32) {
         append(contentsOf: [UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF)])
     }

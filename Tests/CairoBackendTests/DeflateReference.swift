@@ -3,8 +3,8 @@
 /// The PNG writer's coding written as plainly as possible, one byte and one bit at a time: the
 /// C hot loops (CPNG's deflate.c), with AVX2 or without, must give exactly these bytes.
 ///
-/// Only the Huffman code construction (`RunLengthDeflate.codeLengths`, `codes`) and the RFC 1951
-/// tables are shared with the encoder.
+/// Only the Huffman code lengths (`RunLengthDeflate.codeLengths`) are shared with the encoder;
+/// `HuffmanTests` checks those on their own.
 enum DeflateReference {
     /// A literal byte, or a match of `length` bytes `distance` back.
     enum Token: Equatable {
@@ -58,14 +58,14 @@ enum DeflateReference {
         mutating func align() { used = 0 }
     }
 
-    /// Blocks of `RunLengthDeflate.blockTokens` tokens, each with its own dynamic Huffman codes,
-    /// then the last (possibly empty) block, then Adler-32.
-    static func zlib(_ s: [UInt8], pixelBytes: Int) -> [UInt8] {
+    /// Blocks of `blockTokens` tokens, each with its own dynamic Huffman codes, then the last
+    /// (possibly empty) block, then Adler-32.
+    static func zlib(_ s: [UInt8], pixelBytes: Int, blockTokens: Int = RunLengthDeflate.blockTokens) -> [UInt8] {
         var bits = Bits()
         bits.write(0x78, 8)
         bits.write(0x01, 8)
         let all = tokens(s, pixelBytes: pixelBytes)
-        let size = RunLengthDeflate.blockTokens
+        let size = blockTokens
         var start = 0
         while all.count - start >= size {
             block(all[start..<(start + size)], final: false, into: &bits)
@@ -79,14 +79,14 @@ enum DeflateReference {
     }
 
     static func block(_ tokens: ArraySlice<Token>, final: Bool, into bits: inout Bits) {
-        func lengthCode(_ length: Int) -> Int { RunLengthDeflate.lengthBase.lastIndex { $0 <= length }! }
+        func lengthCode(_ length: Int) -> Int { lengthBase.lastIndex { $0 <= length }! }
         var literals = [Int](repeating: 0, count: 286), distances = [Int](repeating: 0, count: 30)
         for t in tokens {
             switch t {
             case .literal(let b): literals[Int(b)] += 1
             case .match(let length, let distance):
                 literals[257 + lengthCode(length)] += 1
-                distances[RunLengthDeflate.distanceCode(distance)] += 1
+                distances[distanceCode(distance)] += 1
             }
         }
         literals[256] = 1
@@ -94,7 +94,7 @@ enum DeflateReference {
         while distances.filter({ $0 > 0 }).count < 2 { distances[distances[0] == 0 ? 0 : 1] += 1 }
         let literalLengths = RunLengthDeflate.codeLengths(literals, limit: 15)
         let distanceLengths = RunLengthDeflate.codeLengths(distances, limit: 15)
-        let literalCodes = RunLengthDeflate.codes(literalLengths), distanceCodes = RunLengthDeflate.codes(distanceLengths)
+        let literalCodes = codes(literalLengths), distanceCodes = codes(distanceLengths)
         let literalCount = max(257, literalLengths.lastIndex { $0 > 0 }! + 1)
         let distanceCount = max(1, distanceLengths.lastIndex { $0 > 0 }! + 1)
 
@@ -121,16 +121,16 @@ enum DeflateReference {
         for s in symbols { frequency[s.symbol] += 1 }
         if frequency.filter({ $0 > 0 }).count < 2 { frequency[frequency[0] == 0 ? 0 : 1] += 1 }
         let codeLengthLengths = RunLengthDeflate.codeLengths(frequency, limit: 7)
-        let codeLengthCodes = RunLengthDeflate.codes(codeLengthLengths)
+        let codeLengthCodes = codes(codeLengthLengths)
         var codeLengthCount = 19
-        while codeLengthCount > 4 && codeLengthLengths[RunLengthDeflate.codeLengthOrder[codeLengthCount - 1]] == 0 { codeLengthCount -= 1 }
+        while codeLengthCount > 4 && codeLengthLengths[codeLengthOrder[codeLengthCount - 1]] == 0 { codeLengthCount -= 1 }
 
         bits.write(final ? 1 : 0, 1)
         bits.write(2, 2)
         bits.write(literalCount - 257, 5)
         bits.write(distanceCount - 1, 5)
         bits.write(codeLengthCount - 4, 4)
-        for k in 0..<codeLengthCount { bits.write(Int(codeLengthLengths[RunLengthDeflate.codeLengthOrder[k]]), 3) }
+        for k in 0..<codeLengthCount { bits.write(Int(codeLengthLengths[codeLengthOrder[k]]), 3) }
         for s in symbols {
             bits.write(Int(codeLengthCodes[s.symbol]), Int(codeLengthLengths[s.symbol]))
             bits.write(s.extra, s.bits)
@@ -139,14 +139,42 @@ enum DeflateReference {
             switch t {
             case .literal(let b): bits.write(Int(literalCodes[Int(b)]), Int(literalLengths[Int(b)]))
             case .match(let length, let distance):
-                let l = lengthCode(length), d = RunLengthDeflate.distanceCode(distance)
+                let l = lengthCode(length), d = distanceCode(distance)
                 bits.write(Int(literalCodes[257 + l]), Int(literalLengths[257 + l]))
-                bits.write(length - RunLengthDeflate.lengthBase[l], RunLengthDeflate.lengthExtra[l])
+                bits.write(length - lengthBase[l], lengthExtra[l])
                 bits.write(Int(distanceCodes[d]), Int(distanceLengths[d]))
-                bits.write(distance - RunLengthDeflate.distanceBase[d], RunLengthDeflate.distanceExtra[d])
+                bits.write(distance - distanceBase[d], distanceExtra[d])
             }
         }
         bits.write(Int(literalCodes[256]), Int(literalLengths[256]))
+    }
+
+    // MARK: - RFC 1951, 3.2
+
+    static let lengthBase = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258]
+    static let lengthExtra = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0]
+    static let distanceBase = [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073,
+                               4097, 6145, 8193, 12289, 16385, 24577]
+    static let distanceExtra = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13]
+    /// The order code-length code lengths are sent in.
+    static let codeLengthOrder = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]
+
+    static func distanceCode(_ distance: Int) -> Int { distanceBase.lastIndex { $0 <= distance }! }
+
+    /// Canonical codes for `lengths` (3.2.2), bit-reversed for writing least significant bit first.
+    static func codes(_ lengths: [UInt8]) -> [Int] {
+        var next = [Int](repeating: 0, count: 16)
+        var code = 0
+        for bits in 1..<16 {
+            code = (code + lengths.filter { Int($0) == bits - 1 && $0 > 0 }.count) << 1
+            next[bits] = code
+        }
+        return lengths.map { l in
+            guard l > 0 else { return 0 }
+            let c = next[Int(l)]
+            next[Int(l)] += 1
+            return (0..<Int(l)).reduce(0) { $0 << 1 | (c >> $1 & 1) }
+        }
     }
 
     /// Adler-32 by its definition (RFC 1950, 9).

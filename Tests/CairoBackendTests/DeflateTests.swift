@@ -1,4 +1,5 @@
 @testable import CairoBackend
+import CZlib
 import Foundation
 import Graphics
 import Testing
@@ -39,12 +40,23 @@ import Testing
         return Array(out.prefix(count))
     }
 
-    func expectSame(_ input: [UInt8], pixelBytes: Int, _ comment: Comment) {
-        let expected = DeflateReference.zlib(input, pixelBytes: pixelBytes)
+    func expectSame(_ input: [UInt8], pixelBytes: Int, blockTokens: Int = RunLengthDeflate.blockTokens, _ comment: Comment) {
+        let expected = DeflateReference.zlib(input, pixelBytes: pixelBytes, blockTokens: blockTokens)
         for simd in Self.paths {
-            let bytes = input.withUnsafeBufferPointer { RunLengthDeflate.zlib($0, pixelBytes: pixelBytes, simd: simd) }
-            #expect(bytes == expected, "\(comment), pixelBytes \(pixelBytes), simd \(simd)")
+            let bytes = input.withUnsafeBufferPointer { RunLengthDeflate.zlib($0, pixelBytes: pixelBytes, blockTokens: blockTokens, simd: simd) }
+            #expect(bytes == expected, "\(comment), pixelBytes \(pixelBytes), blocks of \(blockTokens), simd \(simd)")
+            #expect(Self.inflate(bytes, count: input.count) == input, "zlib inflates \(comment), pixelBytes \(pixelBytes), simd \(simd)")
         }
+    }
+
+    /// zlib's own decoder's output for `stream`, which must be a whole zlib stream of `count` bytes.
+    static func inflate(_ stream: [UInt8], count: Int) -> [UInt8]? {
+        var out = [UInt8](repeating: 0, count: count + 1)
+        var size = uLongf(out.count)
+        let status = out.withUnsafeMutableBufferPointer { o in
+            stream.withUnsafeBufferPointer { uncompress(o.baseAddress, &size, $0.baseAddress, uLong($0.count)) }
+        }
+        return status == Z_OK ? Array(out.prefix(Int(size))) : nil
     }
 
     @Test func shortInputsCodeAsTheReference() {
@@ -71,6 +83,21 @@ import Testing
         expectSame((0..<RunLengthDeflate.blockTokens).map { UInt8(truncatingIfNeeded: $0 * 37) }, pixelBytes: 3, "one full block")
     }
 
+    @Test func blockBoundariesAnywhereCodeAsTheReference() {
+        // Blocks end after a literal, inside a stretch of literals, after a match, at the input's
+        // end; tiny blocks have one or two symbols only, and an empty last block.
+        for blockTokens in [1, 2, 3, 5, 61, 62, 63, 64, 100, 1000] {
+            expectSame(Self.mixed(count: 6_000, seed: UInt64(blockTokens)), pixelBytes: 3, blockTokens: blockTokens, "mixed")
+            expectSame(Self.mixed(count: 3_000, seed: UInt64(blockTokens) + 50), pixelBytes: 4, blockTokens: blockTokens, "mixed")
+            expectSame(Array(repeating: 7, count: 258 * blockTokens + 1), pixelBytes: 3, blockTokens: blockTokens, "one byte")
+        }
+        var noise = Noise(state: 3)
+        let literals = (0..<5_000).map { _ in noise.next() }
+        for blockTokens in [62, 63, 124, 4_999, 5_000, 5_001] {
+            expectSame(literals, pixelBytes: 3, blockTokens: blockTokens, "literals only")
+        }
+    }
+
     @Test func linesCodedInAWindowCodeAsTheWholeInput() {
         // Lines shorter and longer than the window; the window slides every few lines.
         for (lineBytes, lines) in [(1, 5000), (7, 3000), (301, 700), (5_641, 40), (40_000, 5)] {
@@ -85,6 +112,43 @@ import Testing
                     }
                 }
                 #expect(bytes == expected, "lines of \(lineBytes), simd \(simd)")
+            }
+        }
+    }
+
+    @Test func smallBlocksInAWindowCodeAsTheWholeInput() {
+        let (lineBytes, lines) = (901, 200)
+        let input = Self.mixed(count: lineBytes * lines, seed: 9)
+        for blockTokens in [1, 77, 4_096] {
+            let expected = DeflateReference.zlib(input, pixelBytes: 4, blockTokens: blockTokens)
+            for simd in Self.paths {
+                let bytes = input.withUnsafeBufferPointer { all in
+                    RunLengthDeflate.zlib(lines: lines, lineBytes: lineBytes, pixelBytes: 4, blockTokens: blockTokens, simd: simd) { out, first, count, adler in
+                        let part = UnsafeBufferPointer(rebasing: all[(first * lineBytes)..<((first + count) * lineBytes)])
+                        out.update(from: part.baseAddress!, count: part.count)
+                        return RunLengthDeflate.adler32(part, after: adler, simd: simd)
+                    }
+                }
+                #expect(bytes == expected, "blocks of \(blockTokens), simd \(simd)")
+            }
+        }
+    }
+
+    @Test func crc32MatchesZlib() {
+        var noise = Noise(state: 13)
+        let bytes = (0..<100_003).map { _ in noise.next() }
+        bytes.withUnsafeBytes { all in
+            // Lengths around the 16- and 64-byte steps of the carry-less path, at every alignment.
+            for count in Array(0...200) + [1_000, 4_103, 65_536, 100_000] {
+                for offset in 0..<3 {
+                    let part = UnsafeRawBufferPointer(rebasing: all[offset..<(offset + count)])
+                    for crc: UInt32 in [0, 0xDEAD_BEEF] {
+                        let expected = UInt32(CZlib.crc32(uLong(crc), part.baseAddress?.assumingMemoryBound(to: UInt8.self), uInt(count)))
+                        for simd in Self.paths {
+                            #expect(RunLengthDeflate.crc32(part, after: crc, simd: simd) == expected, "\(count) bytes from \(offset), simd \(simd)")
+                        }
+                    }
+                }
             }
         }
     }
@@ -145,6 +209,53 @@ import Testing
                     #expect(Self.idat(png) == expected, "width \(width), alpha \(alpha), simd \(simd)")
                 }
             }
+        }
+    }
+
+    /// The chunks of a PNG file: type and body, in order; nil when a length or CRC is wrong.
+    static func chunks(_ png: Data) -> [(type: String, body: [UInt8])]? {
+        let bytes = [UInt8](png)
+        guard bytes.starts(with: PNGWriter.signature) else { return nil }
+        var out: [(String, [UInt8])] = [], at = 8
+        while at < bytes.count {
+            guard at + 12 <= bytes.count else { return nil }
+            let length = bytes[at..<(at + 4)].reduce(0) { $0 << 8 | Int($1) }
+            guard at + 12 + length <= bytes.count else { return nil }
+            let typed = Array(bytes[(at + 4)..<(at + 8 + length)])
+            let crc = bytes[(at + 8 + length)..<(at + 12 + length)].reduce(0) { $0 << 8 | UInt32($1) }
+            guard crc == UInt32(CZlib.crc32(0, typed, uInt(typed.count))) else { return nil }
+            out.append((String(decoding: typed[0..<4], as: UTF8.self), Array(typed[4...])))
+            at += 12 + length
+        }
+        return out
+    }
+
+    @Test func pngFilesAreWellFormedAndInflateToTheirLines() throws {
+        let renderer = try CairoRenderer()
+        // One pixel, odd widths opaque and translucent, and a tall image whose rows are all the same.
+        var scenes: [(Scene, Bool)] = [(Scene(width: 1, height: 1), true), (Scene(width: 1, height: 1, background: nil), false)]
+        for (width, height, alpha) in [(13, 5, false), (37, 11, true), (33, 2, true)] {
+            let image = PNGEncodingTests.image(width: width, height: height, seed: 8, alpha: alpha) { x, y in (x * y) % 5 == 1 }
+            var scene = Scene(width: Double(width), height: Double(height), background: alpha ? nil : .white)
+            scene.append(.image(image, rect: Rect(x: 0, y: 0, width: Double(width), height: Double(height)), interpolation: .nearest))
+            scenes.append((scene, !alpha))
+        }
+        var tall = Scene(width: 45, height: 3_000)
+        tall.fill(.rectangle(Rect(x: 10, y: 0, width: 20, height: 3_000)), Color(red: 0.9, green: 0.1, blue: 0.3))
+        scenes.append((tall, true))
+        for (scene, opaque) in scenes {
+            let (lines, channels) = Self.referenceLines(try renderer.image(scene, dpi: 72))
+            var files: [Data] = []
+            for simd in Self.paths {
+                let png = try PNGWriter.encode(try renderer.rasterSurface(scene, dpi: 72), dpi: 144, opaque: opaque, simd: simd)
+                files.append(png)
+                let chunks = try #require(Self.chunks(png), "size \(scene.width) × \(scene.height): lengths and CRCs")
+                #expect(chunks.map(\.type) == ["IHDR", "pHYs", "IDAT", "IEND"])
+                #expect(chunks.first?.body[9] == (channels == 3 ? 2 : 6), "colour type")
+                let stream = chunks.filter { $0.type == "IDAT" }.flatMap(\.body)
+                #expect(Self.inflate(stream, count: lines.count) == lines, "size \(scene.width) × \(scene.height), simd \(simd)")
+            }
+            #expect(Set(files).count == 1, "the same bytes with and without AVX2")
         }
     }
 
