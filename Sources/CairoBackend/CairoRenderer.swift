@@ -61,7 +61,9 @@ public struct PDFJob: Sendable {
 
     /// A rough estimate of the time Cairo takes to write a page: per operation and per path
     /// point, strokes about three times fills (Cairo works out a stroke's outline to bound it).
-    static func cost(_ page: Scene) -> Double {
+    /// Good enough to tell a figure of many shapes from one of few (`RunReport` starts the
+    /// costliest figures first).
+    public static func cost(_ page: Scene) -> Double {
         func cost(_ items: [SceneItem]) -> Double {
             items.reduce(0) { sum, item in
                 switch item {

@@ -146,11 +146,15 @@ public enum RunReport {
         let pdfJob = try document.map { try renderer.pdfJob(pages: $0.pages, metadata: PDFMetadata(title: $0.title)) }
         if cancellation?.isCancelled == true { throw CancellationError() }
         // The PDF's parts (the longest jobs) start first and the figures fill the cores after them
-        // (the renderer is thread-safe). Each figure's file is written by the job that drew it, so
-        // writing overlaps drawing; the PDF is joined and written once its parts are done.
+        // (the renderer is thread-safe), costliest first, so that the last to finish are short
+        // and neither core waits long for the other. Each figure's file is written by the job that
+        // drew it, so writing overlaps drawing; the PDF is joined and written once its parts are done.
         let pdf = pdfJob?.parts.count ?? 0
         let figureURLs = jobs.map { figures.appendingPathComponent("\($0.figure.name).\($0.format.rawValue)") }
-        let results = Concurrently.map(pdf + jobs.count) { i -> Result<Data?, Error> in
+        let costs = jobs.map { PDFJob.cost($0.figure.scene) }
+        let order = Array(0..<pdf) + jobs.indices.sorted { costs[$0] > costs[$1] || (costs[$0] == costs[$1] && $0 < $1) }.map { pdf + $0 }
+        let started = Concurrently.map(order.count) { k -> Result<Data?, Error> in
+            let i = order[k]
             // Ctrl-C: the jobs not yet started are skipped.
             if cancellation?.isCancelled == true { return .failure(CancellationError()) }
             if let pdfJob, i < pdf { return Result { try renderer.pdfPart(pdfJob, i) } }
@@ -161,6 +165,9 @@ public enum RunReport {
                 return nil
             }
         }
+        // Back in job order: PDF parts, then figures in catalog order.
+        var results = started
+        for (k, i) in order.enumerated() { results[i] = started[k] }
         if let pdfJob {
             let url = folder.appendingPathComponent("report.pdf")
             try AtomicFile.write(try renderer.joinPDF(pdfJob, parts: try results[0..<pdf].map { try $0.get() ?? Data() }), to: url)
