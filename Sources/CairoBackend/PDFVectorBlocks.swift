@@ -141,21 +141,10 @@ final class PDFVectorBlocks {
     /// What a placeholder's dictionary says after its type, as Cairo writes it.
     static let imageHead = Array("/Subtype /Image\n   /Width \(marker.count + 2)\n   /Height 1\n".utf8)
 
-    /// Whether `needle` occurs in `bytes`.
-    static func contains(_ needle: [UInt8], in bytes: ArraySlice<UInt8>) -> Bool {
-        guard let first = needle.first, bytes.count >= needle.count else { return false }
-        var i = bytes.startIndex
-        while i + needle.count <= bytes.endIndex {
-            if bytes[i] == first, bytes[i..<(i + needle.count)].elementsEqual(needle) { return true }
-            i += 1
-        }
-        return false
-    }
-
     /// The block index a placeholder image object names, or nil if `object` is not one.
     static func placeholderIndex(_ slice: ArraySlice<UInt8>) -> Int? {
         // Most objects are not images: look at their dictionary's first bytes only.
-        guard contains(imageHead, in: slice.prefix(200)) else { return nil }
+        guard PDFJoin.File.firstRange(of: imageHead, in: Array(slice.prefix(200))) != nil else { return nil }
         let object = Array(slice)
         let head = String(decoding: object.prefix(400), as: UTF8.self)
         guard head.contains("/ColorSpace /DeviceRGB\n"), head.contains("/BitsPerComponent 8\n"),
