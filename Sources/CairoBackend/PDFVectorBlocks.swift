@@ -15,10 +15,18 @@ import Graphics
 /// square, so it lands where the run would have been drawn; faded groups become further
 /// objects, and the cross-reference table is rewritten. A placeholder that cannot be found
 /// exactly once makes `substitute` throw, and the file is then rendered by Cairo alone.
+///
+/// Opaque images drawn without smoothing go the same way (`placeImage`): the placeholder
+/// covers the image's rectangle and its object becomes the image (`PDFImage`).
 final class PDFVectorBlocks {
     struct Block {
-        var items: ArraySlice<SceneItem>
-        /// The placeholder's rectangle (user space, whole points): the run's bounds, grown.
+        enum Content {
+            case vector(ArraySlice<SceneItem>)
+            case image(PDFImage)
+        }
+        var content: Content
+        /// The placeholder's rectangle (user space): for a run, its bounds grown to whole
+        /// points; for an image, the image's rectangle.
         var rect: Rect
     }
 
@@ -45,6 +53,42 @@ final class PDFVectorBlocks {
         // and antialiasing stays inside the form's box.
         let x0 = bounds.minX.rounded(.down) - 1, y0 = bounds.minY.rounded(.down) - 1
         let rect = Rect(x: x0, y: y0, width: bounds.maxX.rounded(.up) + 1 - x0, height: bounds.maxY.rounded(.up) + 1 - y0)
+        guard try paintPlaceholder(over: rect, on: cr) else { return false }
+        blocks.append(Block(content: .vector(run), rect: rect))
+        return true
+    }
+
+    /// Draws a placeholder for `image` over `rect` on `cr` and keeps the image for
+    /// `substitute`; false, having drawn nothing, for an image Cairo is to write: one drawn
+    /// smoothly, one with a pixel that is not opaque (Cairo adds a soft mask), or a rectangle
+    /// that is not finite and positive.
+    ///
+    /// The placeholder fills `rect` as `SceneReplay.drawImage` does, so Cairo writes the same
+    /// clip; it covers the pixels Cairo would have padded the image to (`PDFImage.cairoWindow`).
+    func placeImage(_ image: RasterImage, in rect: Rect, interpolation: ImageInterpolation, on cr: OpaquePointer) throws -> Bool {
+        guard interpolation == .nearest, image.width > 0, image.height > 0,
+              [rect.x, rect.y, rect.width, rect.height].allSatisfy({ $0.isFinite && abs($0) < PDFVectorContent.limit }),
+              rect.width > 0, rect.height > 0,
+              Double(image.width) / rect.width < 1e6, Double(image.height) / rect.height < 1e6
+        else { return false }
+        var x0 = 0.0, y0 = 0.0, x1 = 0.0, y1 = 0.0
+        cairo_clip_extents(cr, &x0, &y0, &x1, &y1)
+        guard [x0, y0, x1, y1].allSatisfy({ $0.isFinite && abs($0) < 1e9 }) else { return false }
+        let clip = (x0: Int(x0.rounded(.down)), y0: Int(y0.rounded(.down)), x1: Int(x1.rounded(.up)), y1: Int(y1.rounded(.up)))
+        let window = PDFImage.cairoWindow(rect: rect, width: image.width, height: image.height, clip: clip)
+        guard let written = PDFImage(image, columns: window.columns, rows: window.rows, interpolate: false) else { return false }
+        let sx = rect.width / Double(image.width), sy = rect.height / Double(image.height)
+        let covered = Rect(x: rect.x + Double(window.columns.lowerBound) * sx, y: rect.y + Double(window.rows.lowerBound) * sy,
+                           width: Double(window.columns.count) * sx, height: Double(window.rows.count) * sy)
+        guard try paintPlaceholder(over: covered, filling: rect, on: cr) else { return false }
+        blocks.append(Block(content: .image(written), rect: covered))
+        return true
+    }
+
+    /// Paints the placeholder of the next block over `rect`: its image's unit square lands on
+    /// `rect`, first row at the top; only within `filling` if given. False if Cairo gave no
+    /// image to paint.
+    private func paintPlaceholder(over rect: Rect, filling: Rect? = nil, on cr: OpaquePointer) throws -> Bool {
         let image = try CairoSurface(
             owning: cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(Self.marker.count + 2), 1),
             call: "cairo_image_surface_create (placeholder)")
@@ -56,13 +100,20 @@ final class PDFVectorBlocks {
         }
         cairo_surface_mark_dirty(image.pointer)
         cairo_save(cr)
+        if let filling {
+            cairo_new_path(cr)
+            cairo_rectangle(cr, filling.x, filling.y, filling.width, filling.height)
+        }
         cairo_translate(cr, rect.x, rect.y)
         cairo_scale(cr, rect.width / Double(Self.marker.count + 2), rect.height)
         cairo_set_source_surface(cr, image.pointer, 0, 0)
         cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_NEAREST)
-        cairo_paint(cr)
+        if filling != nil {
+            cairo_fill(cr)
+        } else {
+            cairo_paint(cr)
+        }
         cairo_restore(cr)
-        blocks.append(Block(items: run, rect: rect))
         return true
     }
 
@@ -116,7 +167,16 @@ final class PDFVectorBlocks {
                 continue
             }
             let block = blocks[index]
-            let content = PDFVectorContent(block.items, bounds: block.rect)
+            let items: ArraySlice<SceneItem>
+            switch block.content {
+            case .image(let image):
+                offsets[number] = out.count
+                image.write(number: number, deflater: deflater, to: &out)
+                continue
+            case .vector(let run):
+                items = run
+            }
+            let content = PDFVectorContent(items, bounds: block.rect)
             // The root form keeps the placeholder's number; its groups' forms take new ones.
             var numbers = [number]
             for _ in content.forms.dropFirst() {

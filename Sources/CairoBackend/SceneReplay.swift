@@ -123,6 +123,11 @@ struct SceneReplay {
             if fast { cairo_set_antialias(cr, CAIRO_ANTIALIAS_DEFAULT) }
             try context.check("stroke (scene item \(itemPath()))")
         case .image(let image, let rect, let interpolation):
+            // On PDF pages, vanish writes opaque unsmoothed images itself.
+            if let vectorBlocks, try vectorBlocks.placeImage(image, in: rect, interpolation: interpolation, on: cr) {
+                try context.check("image placeholder (scene item \(itemPath()))")
+                return
+            }
             try drawImage(image, in: rect, interpolation: interpolation, item: itemPath())
         case .text(let string, let at, let style, let rotation):
             try drawText(string, at: at, style: style, rotation: rotation, item: itemPath())

@@ -130,14 +130,14 @@ import Testing
             scene.text("\(k)", at: Point(70, 12 + Double(k) * 15), style: TextStyle(size: 8))
         }
         // Long runs, each with one item vanish leaves to Cairo: a dash of zero length, a point
-        // far beyond Cairo's range, a clipped group, an image.
+        // far beyond Cairo's range, a clipped group, an image (smoothed: an image vanish leaves to Cairo).
         let many = (0..<40).map { k in SceneItem.stroke(.polyline([Point(100, Double(k) * 4), Point(200, Double(k) * 4 + 2)]), StrokeStyle(color: .black)) }
         // (The strokes cross every line, so no line is moved past them to join the others.)
         let odd: [SceneItem] = [
             .stroke(.polyline([Point(100, 0), Point(200, 160)]), StrokeStyle(color: .black, width: 2, dash: [0, 4], cap: .round)),
             .stroke(.polyline([Point(100, 0), Point(200, 160), Point(5e6, 100)]), StrokeStyle(color: .black)),
             .group([.fill(.rectangle(Rect(x: 220, y: 20, width: 40, height: 40)), SampleScenes.red)], clip: Rect(x: 220, y: 20, width: 20, height: 20), opacity: 1),
-            .image(SampleScenes.quad, rect: Rect(x: 250, y: 150, width: 20, height: 20), interpolation: .nearest),
+            .image(SampleScenes.quad, rect: Rect(x: 250, y: 150, width: 20, height: 20), interpolation: .smooth),
         ]
         for item in odd {
             scene.append(contentsOf: Array(many[..<20]))
