@@ -170,7 +170,8 @@ enum PDFJoin {
             if let found = Self.firstRange(of: Self.streamMarker, in: object) { head = found.upperBound }
             var out: [UInt8] = []
             out.reserveCapacity(object.count + 16)
-            var i = 0
+            // The bytes between the numbers that change are copied a run at a time.
+            var i = 0, copied = 0
             while i < head {
                 let c = object[i]
                 let startsWord = i == 0 || Self.isDelimiter(object[i - 1])
@@ -181,14 +182,16 @@ enum PDFJoin {
                     let isRef = rest.starts(with: Self.referenceSuffix) && (n.end + 4 >= head || Self.isDelimiter(object[n.end + 4]))
                     if isObj || isRef {
                         guard let mapped = map[n.value] else { throw Unsupported(description: "object \(number) refers to unknown object \(n.value)") }
+                        out += object[copied..<i]
                         out += Array(String(mapped).utf8)
                         i = n.end
+                        copied = i
                         continue
                     }
                 }
-                out.append(c)
                 i += 1
             }
+            out += object[copied..<head]
             if pageOffset > 0, let comment = Self.firstRange(of: Self.pageComment, in: out) {
                 var end = comment.upperBound
                 var page = 0

@@ -201,19 +201,24 @@ final class PDFVectorBlocks {
     /// What a placeholder's dictionary says after its type, as Cairo writes it.
     static let imageHead = Array("/Subtype /Image\n   /Width \(marker.count + 2)\n   /Height 1\n".utf8)
 
+    static let rgbKey = Array("/ColorSpace /DeviceRGB\n".utf8), depthKey = Array("/BitsPerComponent 8\n".utf8)
+    static let flateKey = Array("/Filter /FlateDecode".utf8)
+
     /// The block index a placeholder image object names, or nil if `object` is not one.
     static func placeholderIndex(_ slice: ArraySlice<UInt8>) -> Int? {
         // Most objects are not images: look at their dictionary's first bytes only.
         guard PDFJoin.File.firstRange(of: imageHead, in: Array(slice.prefix(200))) != nil else { return nil }
         let object = Array(slice)
-        let head = String(decoding: object.prefix(400), as: UTF8.self)
-        guard head.contains("/ColorSpace /DeviceRGB\n"), head.contains("/BitsPerComponent 8\n"),
+        // Byte searches: Foundation's String search costs more than the rest of this.
+        let head = Array(object.prefix(400))
+        func has(_ text: [UInt8]) -> Bool { PDFJoin.File.firstRange(of: text, in: head) != nil }
+        guard has(rgbKey), has(depthKey),
               let start = PDFJoin.File.firstRange(of: PDFJoin.File.streamMarker, in: object)?.upperBound
         else { return nil }
         var data = Array(object[start...])
         guard let end = PDFJoin.File.firstRange(of: Array("\nendstream".utf8), in: data)?.lowerBound else { return nil }
         data.removeSubrange(end...)
-        if head.contains("/Filter /FlateDecode") {
+        if has(flateKey) {
             guard let inflated = inflate(data, expected: 3 * (marker.count + 2)) else { return nil }
             data = inflated
         }
