@@ -364,44 +364,41 @@ enum PDFNumbers {
     /// Writes `v` rounded to `decimals` (0…10) places, without trailing zeros, at `p`, and
     /// returns its length; `|v| × 10^decimals` must be below 9e18.
     static func write(_ v: Double, decimals: Int, to p: UnsafeMutablePointer<UInt8>) -> Int {
-        var scale = 1.0
-        for _ in 0..<decimals { scale *= 10 }
-        var n = Int64((v * scale).rounded())
-        var start = 0
-        if n < 0 {
-            p[0] = UInt8(ascii: "-")
-            n = -n
-            start = 1
-        }
+        let rounded = Int64((v * scales[decimals]).rounded())
+        // Unsigned: its divisions by 10 are a multiplication and a shift.
+        var n = rounded.magnitude
         var places = decimals
         while places > 0, n % 10 == 0 {
             n /= 10
             places -= 1
         }
-        var digits = 1, rest = n / 10
-        while rest > 0 {
-            rest /= 10
-            digits += 1
-        }
-        // Digits from the right: the fraction's, the point, the whole part's (at least "0").
-        let end = start + max(digits, places + 1) + (places > 0 ? 1 : 0)
-        var i = end
-        for _ in 0..<places {
+        // Digits from the right, from the end of the `maximumLength` bytes: the fraction's, the
+        // point, the whole part's (at least "0"), the sign; then moved to the front. One pass
+        // and one division per digit: this prints every number of a form's content.
+        var i = maximumLength
+        func digit() {
+            let q = n / 10
             i -= 1
-            p[i] = UInt8(ascii: "0") + UInt8(n % 10)
-            n /= 10
+            p[i] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: n &- q &* 10)
+            n = q
         }
+        for _ in 0..<places { digit() }
         if places > 0 {
             i -= 1
             p[i] = UInt8(ascii: ".")
         }
-        repeat {
+        repeat { digit() } while n > 0
+        if rounded < 0 {
             i -= 1
-            p[i] = UInt8(ascii: "0") + UInt8(n % 10)
-            n /= 10
-        } while i > start
-        return end
+            p[i] = UInt8(ascii: "-")
+        }
+        let length = maximumLength - i
+        if i > 0 { p.update(from: p + i, count: length) }
+        return length
     }
+
+    /// 10^k for k = 0…10, as exact doubles.
+    private static let scales: [Double] = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10]
 
     /// Appends `v` as `write` prints it.
     static func append(_ v: Double, decimals: Int, to bytes: inout [UInt8]) {
