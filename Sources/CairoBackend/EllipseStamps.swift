@@ -97,7 +97,7 @@ enum EllipseStamps {
         for p in placed {
             stamps.append(try stamp(Key(rx: rx, ry: ry, tolerance: tolerance, phaseX: p.phaseX, phaseY: p.phaseY)))
         }
-        let pixel = premultipliedPixel(color)
+        let pixel = SolidFills.premultipliedPixel(color)
         guard let (data, stride) = target.pixels() else { return false }
         for (p, stamp) in zip(placed, stamps) {
             let left = p.x - stamp.originX + target.offsetX, top = p.y - stamp.originY + target.offsetY
@@ -118,13 +118,6 @@ enum EllipseStamps {
         cairo_surface_mark_dirty_rectangle(target.surface, Int32(minX + target.offsetX), Int32(minY + target.offsetY),
                                            Int32(maxX - minX), Int32(maxY - minY))
         return true
-    }
-
-    /// The opaque colour as Cairo stores it in an ARGB32 pixel (premultiplied, 16-bit values
-    /// rounded, then their high bytes).
-    static func premultipliedPixel(_ color: Color) -> UInt32 {
-        func byte(_ v: Double) -> UInt32 { UInt32(UInt16(min(max(v, 0), 1) * 65535 + 0.5) >> 8) }
-        return 0xFF00_0000 | byte(color.red) << 16 | byte(color.green) << 8 | byte(color.blue)
     }
 
     /// Cairo's `lerp8x4`: `source` · a + `destination` · (255 − a), per channel, divided by 255

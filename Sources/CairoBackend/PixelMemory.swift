@@ -15,8 +15,14 @@ final class PixelMemory: @unchecked Sendable {
 
     private let lock = NSLock()
     private var blocks: [Block] = []
+    /// Whether new blocks are zeroed (for users that give their blocks back zeroed, like
+    /// `SolidFills`' coverage cells).
+    let zeroed: Bool
 
-    /// A block of at least `size` bytes, its contents undefined; give it back when done.
+    init(zeroed: Bool = false) { self.zeroed = zeroed }
+
+    /// A block of at least `size` bytes, its contents undefined (zero if `zeroed` and its users
+    /// give blocks back zeroed); give it back when done.
     func take(_ size: Int) -> Block {
         lock.lock()
         // The smallest block kept that is large enough; else the largest, made larger.
@@ -27,7 +33,9 @@ final class PixelMemory: @unchecked Sendable {
         if let block, block.size >= size { return block }
         block?.pointer.deallocate()
         // Cairo needs 4-byte alignment; malloc's own (16) keeps it from asking for more.
-        return Block(pointer: .allocate(byteCount: max(size, 1), alignment: 16), size: max(size, 1))
+        let pointer = UnsafeMutableRawPointer.allocate(byteCount: max(size, 1), alignment: 16)
+        if zeroed { pointer.initializeMemory(as: UInt8.self, repeating: 0, count: max(size, 1)) }
+        return Block(pointer: pointer, size: max(size, 1))
     }
 
     func give(_ block: Block) {

@@ -6,6 +6,7 @@
 
 #include "cpng_deflate.h"  // the hot loops of vanish's own PNG writer
 #include "cpng_composite.h"  // compositing faded groups' layers
+#include "cpng_fill.h"  // antialiased solid fills of polygons
 
 /// Why a decode or encode failed (0 = it did not).
 enum {
