@@ -101,6 +101,12 @@ struct SceneReplay {
                 try context.check("fill (scene item \(itemPath()))")
                 return
             }
+            // Straight-edged paths on image surfaces: vanish's own rasteriser (edge pixels differ
+            // from Cairo's by a few levels; PDF and SVG keep their paths and their bytes).
+            if target == .image, try SolidFills.fill(path, color: color, on: cr) {
+                try context.check("fill (scene item \(itemPath()))")
+                return
+            }
             addPath(path)
             setSource(color)
             cairo_set_fill_rule(cr, CAIRO_FILL_RULE_WINDING)
