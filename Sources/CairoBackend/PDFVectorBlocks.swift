@@ -53,7 +53,7 @@ final class PDFVectorBlocks {
         // and antialiasing stays inside the form's box.
         let x0 = bounds.minX.rounded(.down) - 1, y0 = bounds.minY.rounded(.down) - 1
         let rect = Rect(x: x0, y: y0, width: bounds.maxX.rounded(.up) + 1 - x0, height: bounds.maxY.rounded(.up) + 1 - y0)
-        guard try paintPlaceholder(over: rect, on: cr) else { return false }
+        guard Self.inClip(rect, on: cr) != nil, try paintPlaceholder(over: rect, on: cr) else { return false }
         blocks.append(Block(content: .vector(run), rect: rect))
         return true
     }
@@ -71,10 +71,9 @@ final class PDFVectorBlocks {
               rect.width > 0, rect.height > 0,
               Double(image.width) / rect.width < 1e6, Double(image.height) / rect.height < 1e6
         else { return false }
-        var x0 = 0.0, y0 = 0.0, x1 = 0.0, y1 = 0.0
-        cairo_clip_extents(cr, &x0, &y0, &x1, &y1)
-        guard [x0, y0, x1, y1].allSatisfy({ $0.isFinite && abs($0) < 1e9 }) else { return false }
-        let clip = (x0: Int(x0.rounded(.down)), y0: Int(y0.rounded(.down)), x1: Int(x1.rounded(.up)), y1: Int(y1.rounded(.up)))
+        guard let extents = Self.inClip(rect, on: cr) else { return false }
+        let clip = (x0: Int(extents.x0.rounded(.down)), y0: Int(extents.y0.rounded(.down)),
+                    x1: Int(extents.x1.rounded(.up)), y1: Int(extents.y1.rounded(.up)))
         let window = PDFImage.cairoWindow(rect: rect, width: image.width, height: image.height, clip: clip)
         guard let written = PDFImage(image, columns: window.columns, rows: window.rows, interpolate: false) else { return false }
         let sx = rect.width / Double(image.width), sy = rect.height / Double(image.height)
@@ -83,6 +82,20 @@ final class PDFVectorBlocks {
         guard try paintPlaceholder(over: covered, filling: rect, on: cr) else { return false }
         blocks.append(Block(content: .image(written), rect: covered))
         return true
+    }
+
+    /// The extents of `cr`'s clip (the page when unclipped), if `rect` overlaps them.
+    ///
+    /// Cairo records nothing for a placeholder painted wholly outside the clip, and a file
+    /// whose placeholder is missing is rendered again by Cairo alone: such drawing stays
+    /// Cairo's, which draws nothing of it either.
+    static func inClip(_ rect: Rect, on cr: OpaquePointer) -> (x0: Double, y0: Double, x1: Double, y1: Double)? {
+        var x0 = 0.0, y0 = 0.0, x1 = 0.0, y1 = 0.0
+        cairo_clip_extents(cr, &x0, &y0, &x1, &y1)
+        guard [x0, y0, x1, y1].allSatisfy({ $0.isFinite && abs($0) < 1e9 }),
+              rect.minX < x1, rect.maxX > x0, rect.minY < y1, rect.maxY > y0
+        else { return nil }
+        return (x0, y0, x1, y1)
     }
 
     /// Paints the placeholder of the next block over `rect`: its image's unit square lands on

@@ -120,6 +120,22 @@ import Testing
         #expect(String(decoding: pdf, as: UTF8.self).contains("/Interpolate true"), "the smooth image keeps Cairo's flag")
     }
 
+    @Test func drawingClippedAwayOrOffThePageStaysWithCairoAndTheRestIsStillVanishs() throws {
+        var scene = Scene(width: 200, height: 120)
+        let heatmap = Self.image(width: 20, height: 5, colours: 4) { x, y in x + y }
+        scene.append(.image(heatmap, rect: Rect(x: 10.5, y: 10.25, width: 50, height: 40), interpolation: .nearest))
+        let run = PDFVectorBlockTests.layers().items.filter { if case .group = $0 { return true } else { return false } }
+        scene.append(.group([.image(heatmap, rect: Rect(x: 100, y: 10, width: 50, height: 40), interpolation: .nearest)] + run,
+                            clip: Rect(x: 100, y: 0, width: 5, height: 5), opacity: 1))
+        scene.append(.image(heatmap, rect: Rect(x: 300, y: 10, width: 50, height: 40), interpolation: .nearest))
+        let pdf = try renderer.pdf(pages: [scene])
+        let text = String(decoding: pdf, as: UTF8.self)
+        // Not rendered again by Cairo alone because placeholders were missing.
+        #expect(text.components(separatedBy: "/Indexed /DeviceRGB").count - 1 == 1, "the visible image is vanish's")
+        #expect(try Self.images(pdf).count == 1)
+        try PDFJoinTests.checkCrossReferences(pdf)
+    }
+
     @Test func paletteStringsEscapeDelimitersAndLineEnds() {
         var out: [UInt8] = []
         PDFImage.appendString([0x28, 0x29, 0x5C, 0x0D, 0x0A, 0x41, 0x00, 0xFF], to: &out)

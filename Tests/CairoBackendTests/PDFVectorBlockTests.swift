@@ -151,7 +151,8 @@ import Testing
 
     @Test func aFileWhosePlaceholdersAreMissingIsRefused() throws {
         let blocks = PDFVectorBlocks()
-        let context = try CairoContext(surface: try CairoSurface.image(width: 50, height: 50), fonts: renderer.fonts)
+        // A surface the run lies on (a placeholder outside the clip is not painted at all).
+        let context = try CairoContext(surface: try CairoSurface.image(width: 400, height: 220), fonts: renderer.fonts)
         let run = Self.layers().items.filter { if case .group = $0 { return true } else { return false } }
         #expect(try blocks.place(run[...], on: context.pointer))
         let plain = try renderer.pdfFile([Self.layers()], metadata: PDFMetadata(), firstPage: 0, vectorBlocks: false)
