@@ -28,7 +28,7 @@ public enum GradientHeatmap {
         return HeatmapRaster.image(
             values: values, steps: min(run.steps.count, values.count),
             layers: max(run.layers.count, values.first?.count ?? 0),
-            maxColumns: maxColumns, maxRows: maxRows, aggregation: .logMean) { scale.color($0, in: map) }
+            maxColumns: maxColumns, maxRows: maxRows, aggregation: .logMean, coloring: .logScale(scale, map))
     }
 
     /// The heatmap of one run with its colour bar; `scale` defaults to the run's own range.
@@ -78,10 +78,8 @@ public enum GradientHeatmap {
     }
 
     static func panel(_ run: RunHistory, title: String?, scale: LogScale, quantity: GradientQuantity, style: FigureStyle) -> HeatmapPanel {
-        let map = style.colorMap
-        return HeatmapPanel(run: run, values: quantity.values(run), title: title, aggregation: .logMean) {
-            scale.color($0, in: map)
-        }
+        HeatmapPanel(run: run, values: quantity.values(run), title: title, aggregation: .logMean,
+                     coloring: .logScale(scale, style.colorMap))
     }
 
     static func colorBar(_ scale: LogScale, quantity: GradientQuantity, style: FigureStyle, height: Double) -> ColorBar {

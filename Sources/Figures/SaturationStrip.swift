@@ -29,9 +29,8 @@ public enum SaturationStrip {
         scene.height = top + grid.height + FigureLayout.margin
         for (i, run) in runs.enumerated() {
             let stat = statistic(run.run)
-            let panel = HeatmapPanel(run: run.run, values: stat.values, title: "\(run.label) · \(stat.name)", aggregation: .mean) {
-                $0.isFinite ? map.color(at: $0) : map.nonFiniteColor
-            }
+            let panel = HeatmapPanel(run: run.run, values: stat.values, title: "\(run.label) · \(stat.name)", aggregation: .mean,
+                                     coloring: .fraction(map))
             scene.append(contentsOf: panel.items(in: grid.cell(i, origin: Point(FigureLayout.margin, top)).insetBy(dx: 6, dy: 6),
                                                  style: style, measurer: measurer))
         }

@@ -13,16 +13,16 @@ public struct ColorMap: Hashable, Sendable {
     public let underflowColor: Color
     /// The colour of NaN and ±infinity.
     public let nonFiniteColor: Color
+    /// The image pixels (`RasterImage.word`) of `colors`, then of `underflowColor`, then of
+    /// `nonFiniteColor`: converted once, for images that colour many cells.
+    public let pixelWords: [UInt32]
 
     /// A map from a flat table of `r, g, b` triples in 0…1.
     public init(name: String, rgbTable: [Double], underflowColor: Color, nonFiniteColor: Color) {
         precondition(rgbTable.count % 3 == 0 && !rgbTable.isEmpty, "colour table must hold r, g, b triples")
-        self.name = name
-        self.colors = stride(from: 0, to: rgbTable.count, by: 3).map {
+        self.init(name: name, colors: stride(from: 0, to: rgbTable.count, by: 3).map {
             Color(red: rgbTable[$0], green: rgbTable[$0 + 1], blue: rgbTable[$0 + 2])
-        }
-        self.underflowColor = underflowColor
-        self.nonFiniteColor = nonFiniteColor
+        }, underflowColor: underflowColor, nonFiniteColor: nonFiniteColor)
     }
 
     /// A map from explicit colours (index 0 = low end).
@@ -32,6 +32,7 @@ public struct ColorMap: Hashable, Sendable {
         self.colors = colors
         self.underflowColor = underflowColor
         self.nonFiniteColor = nonFiniteColor
+        self.pixelWords = (colors + [underflowColor, nonFiniteColor]).map(RasterImage.word)
     }
 
     /// The same map run from the high end to the low end (`magma_r`), keeping the special colours.

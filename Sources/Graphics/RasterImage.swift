@@ -17,17 +17,35 @@ public struct RasterImage: Hashable, Sendable {
 
     /// An image filled with one colour.
     public init(width: Int, height: Int, fill: Color = .clear) {
+        let word = Self.word(fill)
+        self.init(width: width, height: height) { words in
+            for i in 0..<words.count { words.store(word, at: i) }
+        }
+    }
+
+    /// An image whose pixels `write` sets, as words of `word(_:)`, row-major, top row first,
+    /// straight into the image's buffer; pixels it leaves alone are transparent black.
+    public init(width: Int, height: Int, writingWords write: (WordWriter) -> Void) {
+        precondition(width >= 0 && height >= 0, "negative image size")
         self.width = width
         self.height = height
-        let px = Self.bytes(fill)
-        var buffer = [UInt8](repeating: 0, count: width * height * 4)
-        for i in stride(from: 0, to: buffer.count, by: 4) {
-            buffer[i] = px.0
-            buffer[i + 1] = px.1
-            buffer[i + 2] = px.2
-            buffer[i + 3] = px.3
+        var pixels = [UInt8](repeating: 0, count: width * height * 4)
+        pixels.withUnsafeMutableBytes { write(WordWriter(base: $0.baseAddress, count: width * height)) }
+        self.pixels = pixels
+    }
+
+    /// The pixel buffer of an image being made, word by word (see `init(width:height:writingWords:)`).
+    public struct WordWriter {
+        let base: UnsafeMutableRawPointer?
+        /// The number of pixels.
+        public let count: Int
+
+        /// Sets pixel `index` (row-major) to `word`'s bytes.
+        @inline(__always)
+        public func store(_ word: UInt32, at index: Int) {
+            precondition(index >= 0 && index < count, "pixel index out of range")
+            base!.storeBytes(of: word, toByteOffset: index &* 4, as: UInt32.self)
         }
-        self.pixels = buffer
     }
 
     public subscript(x: Int, y: Int) -> Color {
@@ -43,6 +61,12 @@ public struct RasterImage: Hashable, Sendable {
             pixels[i + 2] = px.2
             pixels[i + 3] = px.3
         }
+    }
+
+    /// A colour's bytes (`bytes(_:)`) as one word which, stored in memory, reads R, G, B, A on any host.
+    public static func word(_ c: Color) -> UInt32 {
+        let b = bytes(c)
+        return UInt32(littleEndian: UInt32(b.0) | UInt32(b.1) << 8 | UInt32(b.2) << 16 | UInt32(b.3) << 24)
     }
 
     /// A colour's channels rounded to bytes.

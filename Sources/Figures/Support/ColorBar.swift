@@ -40,8 +40,11 @@ struct ColorBar {
         let barTop = rect.minY + titleHeight(style: style)
         let barBottom = rect.maxY - specialHeight(style: style)
         let bar = Rect(x: rect.minX, y: barTop, width: Self.barWidth, height: max(1, barBottom - barTop))
-        var strip = RasterImage(width: 1, height: map.colors.count)
-        for (i, c) in map.colors.reversed().enumerated() { strip[0, i] = c }
+        // The map's entries top to bottom: the high end on top.
+        let count = map.colors.count, words = map.pixelWords
+        let strip = RasterImage(width: 1, height: count) { pixels in
+            for i in 0..<count { pixels.store(words[count - 1 - i], at: i) }
+        }
         out.append(.image(strip, rect: bar, interpolation: .nearest))
         out.append(.stroke(.rectangle(bar), StrokeStyle(color: style.axisColor, width: 0.8)))
         out.append(.text(title, at: Point(rect.minX, rect.minY), style: style.text(style.tickSize, baseline: .top), rotation: 0))

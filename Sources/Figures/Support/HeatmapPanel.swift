@@ -9,7 +9,7 @@ struct HeatmapPanel {
     var values: [[Float]]
     var title: String?
     var aggregation: CellAggregation
-    var color: (Double) -> Color
+    var coloring: HeatmapColoring
     var xTitle: String? = "training step"
     var yTitle: String? = "layer (1 = input side)"
 
@@ -61,7 +61,7 @@ struct HeatmapPanel {
                 values: values, steps: stepCount, layers: layerCount,
                 maxColumns: max(1, Int(frame.width * style.pixelsPerPoint)),
                 maxRows: max(1, Int(frame.height * style.pixelsPerPoint)),
-                aggregation: aggregation, color: color)
+                aggregation: aggregation, coloring: coloring)
             out.append(.image(image, rect: frame, interpolation: .nearest))
         } else {
             out.append(.text("nothing recorded", at: Point(frame.midX, frame.midY),

@@ -10,6 +10,70 @@ public enum CellAggregation: Hashable, Sendable {
     case mean
 }
 
+/// How a heatmap pixel's value becomes a colour of a map, the map's special colours included.
+public enum HeatmapColoring: Hashable, Sendable {
+    /// On a log scale (gradient norms): `scale.color(value, in: map)`.
+    case logScale(LogScale, ColorMap)
+    /// As a fraction 0…1 (clamped): `map.color(at: value)`, NaN and ±infinity in the non-finite colour.
+    case fraction(ColorMap)
+
+    public var map: ColorMap {
+        switch self {
+        case .logScale(_, let map), .fraction(let map): return map
+        }
+    }
+
+    /// The index of `value`'s colour in `map.pixelWords`: a map entry, or one of the two special colours after them.
+    func pixelIndex(_ value: Double) -> Int {
+        switch self {
+        case .logScale(let scale, let map):
+            switch scale.scale(value) {
+            case .position(let t): return map.index(at: t)
+            case .underflow: return map.colors.count
+            case .nonFinite: return map.colors.count + 1
+            }
+        case .fraction(let map):
+            return value.isFinite ? map.index(at: value) : map.colors.count + 1
+        }
+    }
+
+}
+
+/// The colour index (in `map.pixelWords`) of `pow(10, exponent)` on a log scale, read from
+/// `exponent` itself whenever that gives the same index as the round trip through `pow`.
+///
+/// `log10(pow(10, e))` differs from `e` by a few units in the last place (about 10⁻¹³ for
+/// |e| ≤ 300, where `pow` neither overflows nor underflows), so when `e`'s position lies farther
+/// than 10⁻⁶ of an entry from an entry's edge, both fall in the same entry; closer to an edge, or
+/// beyond ±300, the round trip itself decides.
+struct ExponentColorIndex {
+    let coloring: HeatmapColoring
+    let lowerExponent: Double
+    let decades: Double
+    let count: Double
+    let last: Int
+
+    /// Nil unless `coloring` is on a log scale.
+    init?(_ coloring: HeatmapColoring) {
+        guard case .logScale(let scale, let map) = coloring else { return nil }
+        self.coloring = coloring
+        lowerExponent = Double(scale.lowerExponent)
+        decades = Double(scale.decades)
+        count = Double(map.colors.count)
+        last = map.colors.count - 1
+    }
+
+    /// `coloring.pixelIndex(pow(10, exponent))`.
+    @inline(__always)
+    func callAsFunction(_ exponent: Double) -> Int {
+        // The arithmetic of `LogScale.position(ofExponent:)` then `ColorMap.index(at:)`, before clamping.
+        let x = (exponent - lowerExponent) / decades * count
+        let below = x.rounded(.down)
+        guard abs(exponent) <= 300, x - below > 1e-6, below + 1 - x > 1e-6 else { return coloring.pixelIndex(pow(10, exponent)) }
+        return below < 0 ? 0 : below > Double(last) ? last : Int(below)
+    }
+}
+
 /// Builds heatmap images from per-step, per-layer values, merging cells when they outnumber pixels.
 ///
 /// Special values are never averaged away: if any value of a pixel is NaN or infinite the
@@ -17,13 +81,14 @@ public enum CellAggregation: Hashable, Sendable {
 /// the pixel is zero (underflow colour); otherwise it is the aggregate of its values.
 public enum HeatmapRaster {
     /// The image of `values[step][layer]`: one column per step and one row per layer (the last
-    /// layer on the top row), merged into at most `maxColumns` × `maxRows` pixels.
+    /// layer on the top row), merged into at most `maxColumns` × `maxRows` pixels, each pixel
+    /// `coloring`'s colour of its aggregate.
     ///
     /// Rows that are shorter than `layers` count as NaN in the missing layers.
     /// - Complexity: O(steps × layers).
     public static func image(
         values: [[Float]], steps: Int, layers: Int, maxColumns: Int, maxRows: Int,
-        aggregation: CellAggregation, color: (Double) -> Color
+        aggregation: CellAggregation, coloring: HeatmapColoring
     ) -> RasterImage {
         let columns = max(1, min(steps, maxColumns))
         let rows = max(1, min(layers, maxRows))
@@ -37,31 +102,45 @@ public enum HeatmapRaster {
             let row = values[s]
             for l in 0..<min(layers, row.count) { table[s * layers + l] = row[l] }
         }
-        var pixels = [UInt8](repeating: 0, count: columns * rows * 4)
-        table.withUnsafeBufferPointer { table in
-            pixels.withUnsafeMutableBufferPointer { pixels in
-                // Row 0 of the image is the top: the last (output-side) layers. Pixels are written
-                // in memory order; neighbours along a row often share a colour, converted to bytes once.
-                var last: (color: Color, bytes: (UInt8, UInt8, UInt8, UInt8))?
-                var i = 0
-                for y in 0..<rows {
-                    let r = rows - 1 - y
-                    for c in 0..<columns {
-                        let v = aggregate(table, layers: layers, steps: columnBounds[c]..<columnBounds[c + 1],
-                                          layerRange: rowBounds[r]..<rowBounds[r + 1], aggregation: aggregation)
-                        let pixel = color(v)
-                        if last?.color != pixel { last = (pixel, RasterImage.bytes(pixel)) }
-                        let b = last!.bytes
-                        pixels[i] = b.0
-                        pixels[i + 1] = b.1
-                        pixels[i + 2] = b.2
-                        pixels[i + 3] = b.3
-                        i += 4
+        // Each pixel is one of the map's colours or special colours, converted to bytes once per map.
+        let words = coloring.map.pixelWords
+        let underflow = coloring.map.colors.count, nonFinite = underflow + 1
+        precondition(words.count == nonFinite + 1, "colour map without its special colours")
+        return table.withUnsafeBufferPointer { table in
+            // Row 0 of the image is the top: the last (output-side) layers. Pixels are written in memory order.
+            func eachPixel(_ index: (_ steps: Range<Int>, _ layers: Range<Int>) -> Int) -> RasterImage {
+                RasterImage(width: columns, height: rows) { pixels in
+                    words.withUnsafeBufferPointer { words in
+                        var i = 0
+                        for y in 0..<rows {
+                            let layerRange = rowBounds[rows - 1 - y]..<rowBounds[rows - y]
+                            for c in 0..<columns {
+                                pixels.store(words[index(columnBounds[c]..<columnBounds[c + 1], layerRange)], at: i)
+                                i += 1
+                            }
+                        }
                     }
                 }
             }
+            guard aggregation == .logMean, let exponentIndex = ExponentColorIndex(coloring) else {
+                return eachPixel { steps, layerRange in
+                    coloring.pixelIndex(aggregate(table, layers: layers, steps: steps, layerRange: layerRange, aggregation: aggregation))
+                }
+            }
+            // Geometric means on a log scale: the mean exponent goes to its colour without a round
+            // trip through pow and log10.
+            return eachPixel { steps, layerRange in
+                if steps.count == 1 && layerRange.count == 1 {
+                    let v = Double(table[steps.lowerBound * layers + layerRange.lowerBound])
+                    return !v.isFinite ? nonFinite : v > 0 ? exponentIndex(log10(v)) : underflow
+                }
+                switch logMean(table, layers: layers, steps: steps, layerRange: layerRange) {
+                case .nonFinite: return nonFinite
+                case .zero: return underflow
+                case .exponent(let e): return exponentIndex(e)
+                }
+            }
         }
-        return RasterImage(width: columns, height: rows, pixels: pixels)
     }
 
     /// `bins + 1` boundaries splitting `0..<count` into `bins` near-equal consecutive ranges.
@@ -69,28 +148,56 @@ public enum HeatmapRaster {
         (0...bins).map { $0 * count / bins }
     }
 
-    /// The aggregate of `table[step × layers + layer]` over the steps and layers given.
-    static func aggregate(
-        _ table: UnsafeBufferPointer<Float>, layers: Int, steps: Range<Int>, layerRange: Range<Int>, aggregation: CellAggregation
-    ) -> Double {
+    /// A pixel's `.logMean` aggregate, before it is raised to a power of ten.
+    enum LogMean: Equatable {
+        /// A value is NaN or infinite (or there is none).
+        case nonFinite
+        /// No value is NaN or infinite, and one is zero or negative.
+        case zero
+        /// Every value is positive and finite: the mean of their log10.
+        case exponent(Double)
+    }
+
+    /// The `.logMean` aggregate of `table[step × layers + layer]` over the steps and layers given, as
+    /// `aggregate(_:layers:steps:layerRange:aggregation:)` computes it but for the final `pow(10, ·)`.
+    static func logMean(_ table: UnsafeBufferPointer<Float>, layers: Int, steps: Range<Int>, layerRange: Range<Int>) -> LogMean {
         var sum = 0.0
         var n = 0
         var zero = false
         for s in steps {
             for l in layerRange {
                 let v = Double(table[s * layers + l])
-                guard v.isFinite else { return .nan }
-                switch aggregation {
-                case .logMean:
-                    if v > 0 { sum += log10(v); n += 1 } else { zero = true }
-                case .mean:
-                    sum += v
-                    n += 1
-                }
+                guard v.isFinite else { return .nonFinite }
+                if v > 0 { sum += log10(v); n += 1 } else { zero = true }
             }
         }
-        if zero { return 0 }
+        if zero { return .zero }
+        guard n > 0 else { return .nonFinite }
+        return .exponent(sum / Double(n))
+    }
+
+    /// The aggregate of `table[step × layers + layer]` over the steps and layers given.
+    static func aggregate(
+        _ table: UnsafeBufferPointer<Float>, layers: Int, steps: Range<Int>, layerRange: Range<Int>, aggregation: CellAggregation
+    ) -> Double {
+        if aggregation == .logMean {
+            switch logMean(table, layers: layers, steps: steps, layerRange: layerRange) {
+            case .nonFinite: return .nan
+            case .zero: return 0
+            case .exponent(let e): return pow(10, e)
+            }
+        }
+        var sum = 0.0
+        var n = 0
+        for s in steps {
+            for l in layerRange {
+                let v = Double(table[s * layers + l])
+                guard v.isFinite else { return .nan }
+                sum += v
+                n += 1
+            }
+        }
         guard n > 0 else { return .nan }
-        return aggregation == .logMean ? pow(10, sum / Double(n)) : sum / Double(n)
+        return sum / Double(n)
     }
 }
