@@ -50,6 +50,7 @@ public struct ColorMap: Hashable, Sendable {
     }
 
     /// The table index used for `t` (clamped to 0…count − 1).
+    @inlinable
     public func index(at t: Double) -> Int {
         let n = colors.count
         let clamped = min(max(t, 0), 1)

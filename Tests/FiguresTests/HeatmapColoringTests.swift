@@ -19,13 +19,13 @@ import Graphics
     }
 
     /// Exponents on, beside and between the edges of every entry, on narrow, wide and extreme scales.
-    @Test func anExponentsColourIsTheColourOfItsPowerOfTen() throws {
+    @Test func anExponentsColourIsTheColourOfItsPowerOfTen() {
         for (lower, upper) in [(-1, 0), (-3, 0), (-13, 1), (-45, 39), (250, 310), (-330, -300)] {
             let scale = LogScale(lowerExponent: lower, upperExponent: upper)
             let coloring = HeatmapColoring.logScale(scale, .viridis)
-            let index = try #require(ExponentColorIndex(coloring))
+            let index = ExponentColorIndex(scale, .viridis)
             let width = Double(scale.decades) / 256
-            var mismatches = 0
+            var mismatches = 0, roundTrips = 0
             for k in -2...258 {
                 let edge = Double(lower) + Double(k) * width
                 var probes = [edge, edge + width / 2]
@@ -36,9 +36,14 @@ import Graphics
                     probes += [up, down]
                 }
                 for d in [1e-12, 1e-9, 1e-7, 1e-6, 2e-6, 1e-5] { probes += [edge + d * width, edge - d * width] }
-                for p in probes where index(p) != coloring.pixelIndex(pow(10, p)) { mismatches += 1 }
+                for p in probes {
+                    guard let i = index(p) else { roundTrips += 1; continue }
+                    if i != coloring.pixelIndex(pow(10, p)) { mismatches += 1 }
+                }
             }
             #expect(mismatches == 0, "scale 10^\(lower)…10^\(upper)")
+            // Exponents on an edge are left to the round trip.
+            #expect(roundTrips > 0)
         }
     }
 

@@ -24,6 +24,7 @@ public enum HeatmapColoring: Hashable, Sendable {
     }
 
     /// The index of `value`'s colour in `map.pixelWords`: a map entry, or one of the two special colours after them.
+    @inline(__always)
     func pixelIndex(_ value: Double) -> Int {
         switch self {
         case .logScale(let scale, let map):
@@ -39,37 +40,34 @@ public enum HeatmapColoring: Hashable, Sendable {
 
 }
 
-/// The colour index (in `map.pixelWords`) of `pow(10, exponent)` on a log scale, read from
+/// The colour index (in the map's `pixelWords`) of `pow(10, exponent)` on a log scale, read from
 /// `exponent` itself whenever that gives the same index as the round trip through `pow`.
 ///
 /// `log10(pow(10, e))` differs from `e` by a few units in the last place (about 10⁻¹³ for
 /// |e| ≤ 300, where `pow` neither overflows nor underflows), so when `e`'s position lies farther
 /// than 10⁻⁶ of an entry from an entry's edge, both fall in the same entry; closer to an edge, or
-/// beyond ±300, the round trip itself decides.
+/// beyond ±300, only the round trip can tell.
 struct ExponentColorIndex {
-    let coloring: HeatmapColoring
     let lowerExponent: Double
     let decades: Double
     let count: Double
     let last: Int
 
-    /// Nil unless `coloring` is on a log scale.
-    init?(_ coloring: HeatmapColoring) {
-        guard case .logScale(let scale, let map) = coloring else { return nil }
-        self.coloring = coloring
+    init(_ scale: LogScale, _ map: ColorMap) {
         lowerExponent = Double(scale.lowerExponent)
         decades = Double(scale.decades)
         count = Double(map.colors.count)
         last = map.colors.count - 1
     }
 
-    /// `coloring.pixelIndex(pow(10, exponent))`.
+    /// `HeatmapColoring.logScale(scale, map).pixelIndex(pow(10, exponent))`, or nil when only
+    /// the round trip can tell.
     @inline(__always)
-    func callAsFunction(_ exponent: Double) -> Int {
+    func callAsFunction(_ exponent: Double) -> Int? {
         // The arithmetic of `LogScale.position(ofExponent:)` then `ColorMap.index(at:)`, before clamping.
         let x = (exponent - lowerExponent) / decades * count
         let below = x.rounded(.down)
-        guard abs(exponent) <= 300, x - below > 1e-6, below + 1 - x > 1e-6 else { return coloring.pixelIndex(pow(10, exponent)) }
+        guard abs(exponent) <= 300, x - below > 1e-6, below + 1 - x > 1e-6 else { return nil }
         return below < 0 ? 0 : below > Double(last) ? last : Int(below)
     }
 }
@@ -106,38 +104,48 @@ public enum HeatmapRaster {
         let words = coloring.map.pixelWords
         let underflow = coloring.map.colors.count, nonFinite = underflow + 1
         precondition(words.count == nonFinite + 1, "colour map without its special colours")
-        return table.withUnsafeBufferPointer { table in
-            // Row 0 of the image is the top: the last (output-side) layers. Pixels are written in memory order.
-            func eachPixel(_ index: (_ steps: Range<Int>, _ layers: Range<Int>) -> Int) -> RasterImage {
-                RasterImage(width: columns, height: rows) { pixels in
-                    words.withUnsafeBufferPointer { words in
+        // Geometric means on a log scale: the mean exponent goes to its colour without a round
+        // trip through pow and log10.
+        var exponentIndex: ExponentColorIndex?
+        if aggregation == .logMean, case .logScale(let scale, let map) = coloring { exponentIndex = ExponentColorIndex(scale, map) }
+        return RasterImage(width: columns, height: rows) { pixels in
+            table.withUnsafeBufferPointer { table in
+                words.withUnsafeBufferPointer { words in
+                    columnBounds.withUnsafeBufferPointer { columnBounds in
+                        // Row 0 of the image is the top: the last (output-side) layers. Pixels are written in memory order.
                         var i = 0
                         for y in 0..<rows {
                             let layerRange = rowBounds[rows - 1 - y]..<rowBounds[rows - y]
                             for c in 0..<columns {
-                                pixels.store(words[index(columnBounds[c]..<columnBounds[c + 1], layerRange)], at: i)
+                                let steps = columnBounds[c]..<columnBounds[c + 1]
+                                let index: Int
+                                if let exponentIndex {
+                                    if steps.count == 1 && layerRange.count == 1 {
+                                        let v = Double(table[steps.lowerBound * layers + layerRange.lowerBound])
+                                        if !v.isFinite {
+                                            index = nonFinite
+                                        } else if v > 0 {
+                                            let e = log10(v)
+                                            index = exponentIndex(e) ?? coloring.pixelIndex(pow(10, e))
+                                        } else {
+                                            index = underflow
+                                        }
+                                    } else {
+                                        switch logMean(table, layers: layers, steps: steps, layerRange: layerRange) {
+                                        case .nonFinite: index = nonFinite
+                                        case .zero: index = underflow
+                                        case .exponent(let e): index = exponentIndex(e) ?? coloring.pixelIndex(pow(10, e))
+                                        }
+                                    }
+                                } else {
+                                    index = coloring.pixelIndex(aggregate(table, layers: layers, steps: steps,
+                                                                          layerRange: layerRange, aggregation: aggregation))
+                                }
+                                pixels.store(words[index], at: i)
                                 i += 1
                             }
                         }
                     }
-                }
-            }
-            guard aggregation == .logMean, let exponentIndex = ExponentColorIndex(coloring) else {
-                return eachPixel { steps, layerRange in
-                    coloring.pixelIndex(aggregate(table, layers: layers, steps: steps, layerRange: layerRange, aggregation: aggregation))
-                }
-            }
-            // Geometric means on a log scale: the mean exponent goes to its colour without a round
-            // trip through pow and log10.
-            return eachPixel { steps, layerRange in
-                if steps.count == 1 && layerRange.count == 1 {
-                    let v = Double(table[steps.lowerBound * layers + layerRange.lowerBound])
-                    return !v.isFinite ? nonFinite : v > 0 ? exponentIndex(log10(v)) : underflow
-                }
-                switch logMean(table, layers: layers, steps: steps, layerRange: layerRange) {
-                case .nonFinite: return nonFinite
-                case .zero: return underflow
-                case .exponent(let e): return exponentIndex(e)
                 }
             }
         }
@@ -160,6 +168,7 @@ public enum HeatmapRaster {
 
     /// The `.logMean` aggregate of `table[step × layers + layer]` over the steps and layers given, as
     /// `aggregate(_:layers:steps:layerRange:aggregation:)` computes it but for the final `pow(10, ·)`.
+    @inline(__always)
     static func logMean(_ table: UnsafeBufferPointer<Float>, layers: Int, steps: Range<Int>, layerRange: Range<Int>) -> LogMean {
         var sum = 0.0
         var n = 0
