@@ -1,6 +1,7 @@
 // Compositing a faded group's layer: pixman's arithmetic for OVER with a solid mask, in C with
 // an AVX2 path. See cpng_composite.h.
 #include "cpng_composite.h"
+#include "pixel_arithmetic.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -31,12 +32,8 @@ static void composite_row_c(uint32_t *dst, const uint32_t *src, int width, uint3
 }
 
 #if defined(__x86_64__)
-// mul_un8 on 16 lanes of 16 bits: t = x·a + 128 ≤ 65153 fits, and (t + t/256) / 256 is
-// t · 257 / 65536 rounded down for every such t, the high half of t · 0x101.
-AVX2 __m256i mul_un8_avx2(__m256i x, __m256i a) {
-    __m256i t = _mm256_add_epi16(_mm256_mullo_epi16(x, a), _mm256_set1_epi16(0x80));
-    return _mm256_mulhi_epu16(t, _mm256_set1_epi16(0x101));
-}
+// mul_un8 on 16 lanes of 16 bits.
+AVX2 __m256i mul_un8_avx2(__m256i x, __m256i a) { return vanish_mul_div255(x, a, _mm256_set1_epi16(0x80)); }
 
 // One half (4 pixels as 16-bit channels) of eight: the masked source, and the destination
 // times 255 − its alpha.

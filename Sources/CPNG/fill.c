@@ -13,6 +13,7 @@
 // twice (up to the whole pixel).
 
 #include "cpng_fill.h"
+#include "pixel_arithmetic.h"
 
 #include <limits.h>
 #include <string.h>
@@ -286,12 +287,6 @@ static inline uint32_t blend_pixel(uint32_t color, uint32_t a, uint32_t d) {
 #include <immintrin.h>
 #define AVX2 __attribute__((target("avx2"))) static
 
-// x · a / 255 on 16 lanes of 16 bits, rounded with + `half` (pixman 128, Cairo 127): t = x·a + half
-// < 65536, and (t + t/256) / 256 is the high half of t · 257.
-AVX2 __m256i mul_div255(__m256i x, __m256i a, __m256i half) {
-    return _mm256_mulhi_epu16(_mm256_add_epi16(_mm256_mullo_epi16(x, a), half), _mm256_set1_epi16(0x101));
-}
-
 // Eight pixels of d with `color` (in every pixel of `c`) blended through coverage `alo`, `ahi`
 // (16-bit lanes, each pixel's coverage in its four lanes, in the order _mm256_unpack{lo,hi}_epi8
 // gives the pixels: 0, 1, 4, 5 and 2, 3, 6, 7).
@@ -301,8 +296,8 @@ AVX2 __m256i blend8(__m256i c, __m256i d, __m256i alo, __m256i ahi, int opaque) 
     __m256i dlo = _mm256_unpacklo_epi8(d, zero), dhi = _mm256_unpackhi_epi8(d, zero);
     __m256i ilo, ihi;
     const __m256i half = _mm256_set1_epi16(opaque ? 0x7F : 0x80);
-    clo = mul_div255(clo, alo, half);
-    chi = mul_div255(chi, ahi, half);
+    clo = vanish_mul_div255(clo, alo, half);
+    chi = vanish_mul_div255(chi, ahi, half);
     if (opaque) {  // Cairo's lerp8x4: src · a + dst · (255 − a)
         ilo = _mm256_xor_si256(alo, ff);
         ihi = _mm256_xor_si256(ahi, ff);
@@ -310,8 +305,8 @@ AVX2 __m256i blend8(__m256i c, __m256i d, __m256i alo, __m256i ahi, int opaque) 
         ilo = _mm256_xor_si256(_mm256_shufflehi_epi16(_mm256_shufflelo_epi16(clo, 0xFF), 0xFF), ff);
         ihi = _mm256_xor_si256(_mm256_shufflehi_epi16(_mm256_shufflelo_epi16(chi, 0xFF), 0xFF), ff);
     }
-    dlo = mul_div255(dlo, ilo, half);
-    dhi = mul_div255(dhi, ihi, half);
+    dlo = vanish_mul_div255(dlo, ilo, half);
+    dhi = vanish_mul_div255(dhi, ihi, half);
     return _mm256_adds_epu8(_mm256_packus_epi16(clo, chi), _mm256_packus_epi16(dlo, dhi));
 }
 
