@@ -402,6 +402,11 @@ static void blend_mask(void *context, int y, int x, int count, const uint8_t *co
         if (coverage[i]) d[i] = blend_pixel(b->color, coverage[i], d[i]);
 }
 
+void vanish_fill_blend_row(uint32_t *pixels, int count, uint32_t color, const uint8_t *coverage, int simd) {
+    blend_context b = {(uint8_t *)pixels, 0, 0, color, simd};
+    blend_mask(&b, 0, 0, count, coverage);
+}
+
 // Sweeps every row of the box, emitting its coverage (rows are y, columns 0 ..< width).
 static void cover_box(int left, int top, int width, int height, const vanish_fill_edge *edges, size_t count,
                       void *scratch, size_t scratch_bytes, span_fn span, mask_fn mask, void *context) {

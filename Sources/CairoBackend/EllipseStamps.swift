@@ -1,4 +1,5 @@
 import CCairo
+import CPNG
 import Foundation
 import Graphics
 
@@ -14,7 +15,8 @@ import Graphics
 /// rounds to the same place. The rounding moves an edge by at most 1/(2 · `phases`) pixel,
 /// which changes the antialiasing of edge pixels by a few levels and nothing else.
 ///
-/// The blend is Cairo's own for an opaque solid fill (`lerp8x4` of its image compositor): an
+/// The blend is Cairo's own for an opaque solid fill (`lerp8x4` of its image compositor, as
+/// `vanish_fill_blend_row` does it for `SolidFills`): an
 /// ellipse whose centre lies on the 1/`phases` grid comes out byte for byte as Cairo fills it.
 /// Stamps are kept for the whole process (they depend on nothing else), so the figures of a
 /// report share them.
@@ -36,12 +38,11 @@ enum EllipseStamps {
     struct Stamp: Sendable {
         let width, height, originX, originY: Int
         let coverage: [UInt8]
-        /// Per row, the columns of non-zero coverage and, within them, those of full coverage
-        /// (an ellipse's row is one run: partial, full, partial).
+        /// Per row, the columns of non-zero coverage (an ellipse's row is one run).
         let rows: [Row]
 
         struct Row: Sendable {
-            var start = 0, fullStart = 0, fullEnd = 0, end = 0
+            var start = 0, end = 0
         }
     }
 
@@ -105,10 +106,8 @@ enum EllipseStamps {
                 stamp.rows.withUnsafeBufferPointer { rows in
                     for (y, row) in rows.enumerated() where row.start < row.end {
                         let line = UnsafeMutableRawPointer(data + (top + y) * stride).assumingMemoryBound(to: UInt32.self) + left
-                        let source = coverage.baseAddress! + y * stamp.width
-                        for x in row.start..<row.fullStart { line[x] = lerp(pixel, source[x], line[x]) }
-                        (line + row.fullStart).update(repeating: pixel, count: row.fullEnd - row.fullStart)
-                        for x in row.fullEnd..<row.end { line[x] = lerp(pixel, source[x], line[x]) }
+                        vanish_fill_blend_row(line + row.start, Int32(row.end - row.start), pixel,
+                                              coverage.baseAddress! + y * stamp.width + row.start, FadedGroups.simd)
                     }
                 }
             }
@@ -118,23 +117,6 @@ enum EllipseStamps {
         cairo_surface_mark_dirty_rectangle(target.surface, Int32(minX + target.offsetX), Int32(minY + target.offsetY),
                                            Int32(maxX - minX), Int32(maxY - minY))
         return true
-    }
-
-    /// Cairo's `lerp8x4`: `source` · a + `destination` · (255 − a), per channel, divided by 255
-    /// with its rounding.
-    @inline(__always)
-    static func lerp(_ source: UInt32, _ a: UInt8, _ destination: UInt32) -> UInt32 {
-        @inline(__always) func mul(_ x: UInt32, _ b: UInt32) -> UInt32 {
-            let t = (x & 0x00FF_00FF) &* b &+ 0x007F_007F
-            return ((t &+ ((t >> 8) & 0x00FF_00FF)) >> 8) & 0x00FF_00FF
-        }
-        @inline(__always) func add(_ x: UInt32, _ y: UInt32) -> UInt32 {
-            var t = x &+ y
-            t |= 0x0100_0100 &- ((t >> 8) & 0x00FF_00FF)
-            return t & 0x00FF_00FF
-        }
-        let b = UInt32(a), nb = UInt32(255 - a)
-        return add(mul(source, b), mul(destination, nb)) | add(mul(source >> 8, b), mul(destination >> 8, nb)) << 8
     }
 
     // MARK: - The stamps
@@ -174,14 +156,7 @@ enum EllipseStamps {
                 row.update(from: source, count: width)
                 guard let start = (0..<width).first(where: { row[$0] != 0 }) else { continue }
                 let end = (start..<width).last(where: { row[$0] != 0 })! + 1
-                // The full run: from the first 255 to just before the next value below it (the
-                // blend gives the same for 255 and 0 as storing and skipping, so any row is right).
-                var r = Stamp.Row(start: start, fullStart: end, fullEnd: end, end: end)
-                if let first = (start..<end).first(where: { row[$0] == 255 }) {
-                    r.fullStart = first
-                    r.fullEnd = (first..<end).first(where: { row[$0] != 255 }) ?? end
-                }
-                rows[y] = r
+                rows[y] = Stamp.Row(start: start, end: end)
             }
         }
         return Stamp(width: width, height: height, originX: originX, originY: originY, coverage: coverage, rows: rows)

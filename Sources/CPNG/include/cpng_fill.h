@@ -31,6 +31,10 @@ void vanish_fill_edges(uint8_t *pixels, size_t stride, int left, int top, int wi
                        const vanish_fill_edge *edges, size_t count, uint32_t color,
                        void *scratch, size_t scratch_bytes, int simd);
 
+/// `count` pixels blended with `color` (premultiplied) through `coverage` (0–255 each), as
+/// vanish_fill_edges blends its coverage: Cairo's lerp for an opaque colour, pixman's OVER else.
+void vanish_fill_blend_row(uint32_t *pixels, int count, uint32_t color, const uint8_t *coverage, int simd);
+
 /// The coverage (0–255) vanish_fill_edges gives each pixel of the box, written to `coverage`
 /// (`width` bytes per row), for tests.
 void vanish_fill_coverage(uint8_t *coverage, int left, int top, int width, int height,
