@@ -120,22 +120,10 @@ public enum HeatmapRaster {
                                 let steps = columnBounds[c]..<columnBounds[c + 1]
                                 let index: Int
                                 if let exponentIndex {
-                                    if steps.count == 1 && layerRange.count == 1 {
-                                        let v = Double(table[steps.lowerBound * layers + layerRange.lowerBound])
-                                        if !v.isFinite {
-                                            index = nonFinite
-                                        } else if v > 0 {
-                                            let e = log10(v)
-                                            index = exponentIndex(e) ?? coloring.pixelIndex(pow(10, e))
-                                        } else {
-                                            index = underflow
-                                        }
-                                    } else {
-                                        switch logMean(table, layers: layers, steps: steps, layerRange: layerRange) {
-                                        case .nonFinite: index = nonFinite
-                                        case .zero: index = underflow
-                                        case .exponent(let e): index = exponentIndex(e) ?? coloring.pixelIndex(pow(10, e))
-                                        }
+                                    switch logMean(table, layers: layers, steps: steps, layerRange: layerRange) {
+                                    case .nonFinite: index = nonFinite
+                                    case .zero: index = underflow
+                                    case .exponent(let e): index = exponentIndex(e) ?? coloring.pixelIndex(pow(10, e))
                                     }
                                 } else {
                                     index = coloring.pixelIndex(aggregate(table, layers: layers, steps: steps,
