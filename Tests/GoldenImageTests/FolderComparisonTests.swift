@@ -58,6 +58,7 @@ struct FolderComparisonTests {
         let pair = try FolderPair()
         let out = pair.root.appendingPathComponent("out")
         let run = try ImageFiles.compareFolders(expected: pair.expected, actual: pair.actual, outputFolder: out)
+        _ = try ComparisonSummary.write(run, to: out)
         let diff = out.appendingPathComponent("sub/changed-diff.png")
         #expect(run.files.last?.diffPath == diff.path)
         let diffImage = try PNGCodec.decode(contentsOf: diff)
@@ -65,36 +66,60 @@ struct FolderComparisonTests {
         #expect(diffImage[10, 5] == Color(rgb8: 255, 0, 255))
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("sub/changed-side-by-side.png").path))
         #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("same-diff.png").path))
+        // The one image of a missing and of an extra file is copied beside the summary.
+        #expect(try Data(contentsOf: out.appendingPathComponent("gone-expected.png")) == Data(contentsOf: pair.expected.appendingPathComponent("gone.png")))
+        #expect(try Data(contentsOf: out.appendingPathComponent("new-actual.png")) == Data(contentsOf: pair.actual.appendingPathComponent("new.png")))
 
         let markdown = try String(contentsOf: out.appendingPathComponent("summary.md"), encoding: .utf8)
         #expect(markdown.contains("- **FAILED**: 4 files: 1 match, 1 differ, 1 missing, 1 extra, 0 unreadable"))
         #expect(markdown.contains("| differ | `sub/changed.png` | 20x14 | 4 | 155 | x 10...11, y 5...6 (2x2) |"))
         #expect(markdown.contains("[diff](sub/changed-diff.png)"))
-        #expect(markdown.contains("| missing | `gone.png` |"))
-        #expect(markdown.contains("| extra | `new.png` |"))
+        // Failures first: differ, missing, extra, then the match.
+        let rows = markdown.split(separator: "\n").filter { $0.hasPrefix("| ") && !$0.hasPrefix("| status") }
+        #expect(rows.map { $0.split(separator: "|")[0].trimmingCharacters(in: .whitespaces) } == ["differ", "missing", "extra", "match"])
 
         let html = try String(contentsOf: out.appendingPathComponent("summary.html"), encoding: .utf8)
-        #expect(!html.contains("src=\"/"), "no image is linked by path")
+        #expect(!html.contains("data:image"), "pictures are files beside the page")
         #expect(!html.contains("file:"))
+        #expect(html.contains("src=\"sub/changed-side-by-side.png\""))
+        #expect(html.contains("src=\"sub/changed-diff.png\""))
+        #expect(html.contains("src=\"gone-expected.png\""))
+        #expect(html.contains("src=\"new-actual.png\""))
+        // The match is a table row only, hidden by the failures-only filter.
+        #expect(html.contains("<tr class=\"ok\"><td class=\"match\">match</td><td><code>same.png</code></td>"))
+        #expect(html.contains("id=\"show-failed\" checked"))
+        #expect(html.components(separatedBy: "<img ").count - 1 == 4)
+        let differ = try #require(html.range(of: "sub/changed.png"))
+        let match = try #require(html.range(of: "same.png"))
+        #expect(differ.lowerBound < match.lowerBound)
+    }
+
+    @Test func embeddedSummaryHoldsEveryPicture() throws {
+        let pair = try FolderPair()
+        let out = pair.root.appendingPathComponent("out")
+        let run = try ImageFiles.compareFolders(expected: pair.expected, actual: pair.actual, outputFolder: out)
+        _ = try ComparisonSummary.write(run, to: out, embed: true)
+        let html = try String(contentsOf: out.appendingPathComponent("summary.html"), encoding: .utf8)
+        #expect(!html.contains("src=\"/"), "no image is linked by path")
         // sub/changed: expected, actual, diff; same: once; gone: expected; new: actual.
         #expect(html.components(separatedBy: "src=\"data:image/png;base64,").count - 1 == 6)
-        let diffBase64 = try Data(contentsOf: diff).base64EncodedString()
+        let diffBase64 = try Data(contentsOf: out.appendingPathComponent("sub/changed-diff.png")).base64EncodedString()
         #expect(html.contains(diffBase64))
-
-        // A second run ignores the pictures of the first, even when they sit inside the actual folder.
-        let inside = pair.actual.appendingPathComponent("diffs")
-        _ = try ImageFiles.compareFolders(expected: pair.expected, actual: pair.actual, outputFolder: inside)
-        let again = try ImageFiles.compareFolders(expected: pair.expected, actual: pair.actual, outputFolder: inside)
-        #expect(again.files.count == 4)
     }
 
     @Test func summariesAreTheSameBytesEveryRun() throws {
         let pair = try FolderPair()
         let a = pair.root.appendingPathComponent("a")
         let b = pair.root.appendingPathComponent("b")
-        _ = try ImageFiles.compareFolders(expected: pair.expected, actual: pair.actual, outputFolder: a)
-        _ = try ImageFiles.compareFolders(expected: pair.expected, actual: pair.actual, outputFolder: b)
-        for name in ["summary.html", "sub/changed-diff.png", "sub/changed-side-by-side.png"] {
+        for folder in [a, b] {
+            let run = try ImageFiles.compareFolders(expected: pair.expected, actual: pair.actual, outputFolder: folder)
+            _ = try ComparisonSummary.write(run, to: folder)
+        }
+        let first = try ImageFiles.compareFolders(expected: pair.expected, actual: pair.actual, outputFolder: a)
+        let second = try ImageFiles.compareFolders(expected: pair.expected, actual: pair.actual, outputFolder: a)
+        #expect(ComparisonReports.junit(first) == ComparisonReports.junit(second))
+        #expect(ComparisonReports.json(first) == ComparisonReports.json(second))
+        for name in ["summary.html", "summary.md", "sub/changed-diff.png", "sub/changed-side-by-side.png"] {
             #expect(try Data(contentsOf: a.appendingPathComponent(name)) == Data(contentsOf: b.appendingPathComponent(name)))
         }
     }
@@ -106,7 +131,7 @@ struct FolderComparisonTests {
         for f in [e, a] { try FileManager.default.createDirectory(at: f, withIntermediateDirectories: true) }
         try FolderPair.write(TestImages.gradient(), e, "<b>&.png")
         let run = try ImageFiles.compareFolders(expected: e, actual: a)
-        let html = ComparisonSummary.html(run)
+        let html = ComparisonSummary.html(run, pictures: .linked(folder: root))
         #expect(html.contains("&lt;b&gt;&amp;.png"))
         #expect(!html.contains("<b>&.png"))
     }
@@ -154,9 +179,10 @@ struct CompareImagesTests {
         #expect(status == .differ)
         #expect(err.isEmpty)
         #expect(out.count == 4)
-        #expect(out[0] == "missing  gone.png: in the expected folder only")
-        #expect(out[1] == "extra  new.png: in the actual folder only")
-        #expect(out[2].hasPrefix("differ  sub/changed.png: different: 4 pixels changed"))
+        // Failures first: differ, missing, extra.
+        #expect(out[0].hasPrefix("differ  sub/changed.png: different: 4 pixels changed"))
+        #expect(out[1] == "missing  gone.png: in the expected folder only")
+        #expect(out[2] == "extra  new.png: in the actual folder only")
         #expect(out[3] == "4 files: 1 match, 1 differ, 1 missing, 1 extra, 0 unreadable")
     }
 
