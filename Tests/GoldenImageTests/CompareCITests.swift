@@ -12,13 +12,6 @@ import VanishCommands
 /// What a CI system reads from `vanish compare`: summaries that scale, JUnit, JSON, hash libraries, accepting.
 @Suite("vanish compare in CI")
 struct CompareCITests {
-    func run(_ request: CompareRequest) -> (CompareStatus, [String], [String]) {
-        var out: [String] = []
-        var err: [String] = []
-        let status = CompareImages.run(request, output: { out.append($0) }, errors: { err.append($0) })
-        return (status, out, err)
-    }
-
     /// 1 000 figures (64 x 48) in two folders; figures 100, 300, 500, 700 and 900 changed in one pixel.
     static func thousandFigures() throws -> (root: URL, expected: URL, actual: URL, changed: [String]) {
         let root = try TestPaths.makeTemporaryFolder("vanish-thousand")
@@ -51,7 +44,7 @@ struct CompareCITests {
         let out = suite.root.appendingPathComponent("report")
         let junit = suite.root.appendingPathComponent("report/junit.xml")
         let json = suite.root.appendingPathComponent("results.json")
-        let (status, lines, err) = run(CompareRequest(
+        let (status, lines, err) = runCompare(CompareRequest(
             expectedPath: suite.expected.path, actualPath: suite.actual.path, outputFolder: out.path,
             junitPath: junit.path, jsonPath: json.path))
         #expect(status == .differ)
@@ -91,7 +84,7 @@ struct CompareCITests {
         let pair = try FolderPair()
         let junit = pair.root.appendingPathComponent("junit.xml")
         let json = pair.root.appendingPathComponent("result.json")
-        let (status, _, _) = run(CompareRequest(
+        let (status, _, _) = runCompare(CompareRequest(
             expectedPath: pair.expected.appendingPathComponent("sub/changed.png").path,
             actualPath: pair.actual.appendingPathComponent("sub/changed.png").path,
             junitPath: junit.path, jsonPath: json.path))
@@ -151,7 +144,7 @@ struct CompareCITests {
     @Test func reencodedPNGMatchesAndOneChangedPixelFails() throws {
         let pair = try FolderPair()
         let library = pair.root.appendingPathComponent("hashes.json")
-        let generated = run(CompareRequest(
+        let generated = runCompare(CompareRequest(
             expectedPath: nil, actualPath: pair.expected.path, generateHashLibraryPath: library.path))
         #expect(generated.0 == .match)
         #expect(generated.1 == ["3 hashes of \(pair.expected.path) written to \(library.path)"])
@@ -167,7 +160,7 @@ struct CompareCITests {
             #expect(data != (try Data(contentsOf: pair.expected.appendingPathComponent(name))))
             try data.write(to: figures.appendingPathComponent(name))
         }
-        let matched = run(CompareRequest(expectedPath: nil, actualPath: figures.path, hashLibraryPath: library.path))
+        let matched = runCompare(CompareRequest(expectedPath: nil, actualPath: figures.path, hashLibraryPath: library.path))
         #expect(matched.0 == .match)
         #expect(matched.1 == ["3 files: 3 match, 0 differ, 0 missing, 0 extra, 0 unreadable"])
 
@@ -175,7 +168,7 @@ struct CompareCITests {
         var image = try PNGCodec.decode(contentsOf: figures.appendingPathComponent("same.png"))
         image.pixels[0] = image.pixels[0] == 255 ? 254 : image.pixels[0] + 1
         try PNGCodec.encode(image).write(to: figures.appendingPathComponent("same.png"))
-        let failed = run(CompareRequest(expectedPath: nil, actualPath: figures.path, hashLibraryPath: library.path))
+        let failed = runCompare(CompareRequest(expectedPath: nil, actualPath: figures.path, hashLibraryPath: library.path))
         #expect(failed.0 == .differ)
         #expect(failed.1.first?.hasPrefix("differ  same.png: hash differs: library ") == true)
 
@@ -188,9 +181,9 @@ struct CompareCITests {
     @Test func hybridModeDrawsDiffsForHashesThatDiffer() throws {
         let pair = try FolderPair()
         let library = pair.root.appendingPathComponent("hashes.json")
-        _ = run(CompareRequest(expectedPath: nil, actualPath: pair.expected.path, generateHashLibraryPath: library.path))
+        _ = runCompare(CompareRequest(expectedPath: nil, actualPath: pair.expected.path, generateHashLibraryPath: library.path))
         let out = pair.root.appendingPathComponent("report")
-        let (status, lines, _) = run(CompareRequest(
+        let (status, lines, _) = runCompare(CompareRequest(
             expectedPath: pair.expected.path, actualPath: pair.actual.path, outputFolder: out.path,
             hashLibraryPath: library.path))
         #expect(status == .differ)
@@ -211,7 +204,7 @@ struct CompareCITests {
         ]
         for (text, reason) in cases {
             try Data(text.utf8).write(to: library)
-            let (status, out, err) = run(CompareRequest(expectedPath: nil, actualPath: pair.actual.path, hashLibraryPath: library.path))
+            let (status, out, err) = runCompare(CompareRequest(expectedPath: nil, actualPath: pair.actual.path, hashLibraryPath: library.path))
             #expect(status == .trouble)
             #expect(out.isEmpty)
             #expect(err == ["\(library.path): \(reason)"])
@@ -228,14 +221,14 @@ struct CompareCITests {
         let sameBefore = try FileManager.default.attributesOfItem(atPath: pair.expected.appendingPathComponent("same.png").path)
 
         // A dry run says what would change and changes nothing.
-        let before = try Self.contents(pair.expected)
-        let dry = run(CompareRequest(expectedPath: pair.expected.path, actualPath: pair.actual.path, accept: true, dryRun: true))
+        let before = folderSnapshot(pair.expected)
+        let dry = runCompare(CompareRequest(expectedPath: pair.expected.path, actualPath: pair.actual.path, accept: true, dryRun: true))
         #expect(dry.0 == .differ)
         #expect(dry.1.contains("would be replaced  sub/changed.png: \(pair.actual.path)/sub/changed.png -> \(pair.expected.path)/sub/changed.png"))
         #expect(dry.1.contains("would be added  new.png: \(pair.actual.path)/new.png -> \(pair.expected.path)/new.png"))
-        #expect(try Self.contents(pair.expected) == before)
+        #expect(folderSnapshot(pair.expected) == before)
 
-        let (status, lines, err) = run(CompareRequest(expectedPath: pair.expected.path, actualPath: pair.actual.path, accept: true, environment: [:]))
+        let (status, lines, err) = runCompare(CompareRequest(expectedPath: pair.expected.path, actualPath: pair.actual.path, accept: true, environment: [:]))
         #expect(err.isEmpty)
         #expect(lines.contains("replaced  sub/changed.png: \(pair.actual.path)/sub/changed.png -> \(pair.expected.path)/sub/changed.png"))
         #expect(lines.contains("added  new.png: \(pair.actual.path)/new.png -> \(pair.expected.path)/new.png"))
@@ -244,7 +237,7 @@ struct CompareCITests {
         for name in ["sub/changed.png", "new.png"] {
             #expect(try Data(contentsOf: pair.expected.appendingPathComponent(name)) == Data(contentsOf: pair.actual.appendingPathComponent(name)))
         }
-        var after = try Self.contents(pair.expected)
+        var after = folderSnapshot(pair.expected)
         after["sub/changed.png"] = before["sub/changed.png"]
         after["new.png"] = nil
         #expect(after == before, "nothing else changed")
@@ -252,38 +245,49 @@ struct CompareCITests {
         #expect(sameAfter[.modificationDate] as? Date == sameBefore[.modificationDate] as? Date)
 
         // --prune removes the golden whose image is gone; then everything matches.
-        let pruned = run(CompareRequest(expectedPath: pair.expected.path, actualPath: pair.actual.path, accept: true, prune: true, environment: [:]))
+        let pruned = runCompare(CompareRequest(expectedPath: pair.expected.path, actualPath: pair.actual.path, accept: true, prune: true, environment: [:]))
         #expect(pruned.0 == .match)
         #expect(pruned.1.contains("removed  gone.png: \(pair.expected.path)/gone.png"))
         #expect(!FileManager.default.fileExists(atPath: pair.expected.appendingPathComponent("gone.png").path))
         #expect(try Data(contentsOf: notes) == Data("keep me".utf8))
-        #expect(run(CompareRequest(expectedPath: pair.expected.path, actualPath: pair.actual.path)).0 == .match)
+        #expect(runCompare(CompareRequest(expectedPath: pair.expected.path, actualPath: pair.actual.path)).0 == .match)
     }
 
     @Test func acceptIsRefusedWhenCIIsSet() throws {
         let pair = try FolderPair()
-        let before = try Self.contents(pair.expected)
-        let (status, out, err) = run(CompareRequest(
+        let before = folderSnapshot(pair.expected)
+        let (status, out, err) = runCompare(CompareRequest(
             expectedPath: pair.expected.path, actualPath: pair.actual.path, accept: true, environment: ["CI": "true"]))
         #expect(status == .trouble)
         #expect(out.isEmpty)
         #expect(err.first?.hasPrefix("vanish compare: --accept is refused when CI is set") == true)
-        #expect(try Self.contents(pair.expected) == before)
+        #expect(folderSnapshot(pair.expected) == before)
     }
 
     @Test func acceptUpdatesAHashLibrary() throws {
         let pair = try FolderPair()
         let library = pair.root.appendingPathComponent("hashes.json")
-        _ = run(CompareRequest(expectedPath: nil, actualPath: pair.expected.path, generateHashLibraryPath: library.path))
-        let accepted = run(CompareRequest(
+        _ = runCompare(CompareRequest(expectedPath: nil, actualPath: pair.expected.path, generateHashLibraryPath: library.path))
+        let accepted = runCompare(CompareRequest(
             expectedPath: nil, actualPath: pair.actual.path, hashLibraryPath: library.path, accept: true, prune: true,
             environment: [:]))
         #expect(accepted.0 == .match)
         #expect(accepted.1.contains { $0.hasPrefix("hash removed  gone.png") })
-        #expect(run(CompareRequest(expectedPath: nil, actualPath: pair.actual.path, hashLibraryPath: library.path)).0 == .match)
+        #expect(runCompare(CompareRequest(expectedPath: nil, actualPath: pair.actual.path, hashLibraryPath: library.path)).0 == .match)
         let regenerated = pair.root.appendingPathComponent("again.json")
-        _ = run(CompareRequest(expectedPath: nil, actualPath: pair.actual.path, generateHashLibraryPath: regenerated.path))
+        _ = runCompare(CompareRequest(expectedPath: nil, actualPath: pair.actual.path, generateHashLibraryPath: regenerated.path))
         #expect(try Data(contentsOf: library) == Data(contentsOf: regenerated))
+    }
+
+    @Test func acceptWorksOnASingleFile() throws {
+        let pair = try FolderPair()
+        let expected = pair.expected.appendingPathComponent("sub/changed.png")
+        let actual = pair.actual.appendingPathComponent("sub/changed.png")
+        let (status, lines, _) = runCompare(CompareRequest(
+            expectedPath: expected.path, actualPath: actual.path, accept: true, environment: [:]))
+        #expect(status == .match)
+        #expect(lines.last == "replaced  changed.png: \(actual.path) -> \(expected.path)")
+        #expect(try Data(contentsOf: expected) == Data(contentsOf: actual))
     }
 
     @Test func acceptNeverWritesThroughALinkLeavingTheFolder() throws {
@@ -293,22 +297,10 @@ struct CompareCITests {
         try FileManager.default.createSymbolicLink(at: pair.expected.appendingPathComponent("out"), withDestinationURL: outside)
         try FileManager.default.createDirectory(at: pair.actual.appendingPathComponent("out"), withIntermediateDirectories: true)
         try FolderPair.write(TestImages.gradient(), pair.actual, "out/new.png")
-        let (_, lines, _) = run(CompareRequest(
+        let (_, lines, _) = runCompare(CompareRequest(
             expectedPath: pair.expected.path, actualPath: pair.actual.path, accept: true, environment: [:]))
         #expect(try FileManager.default.contentsOfDirectory(atPath: outside.path).isEmpty)
         #expect(lines.contains { $0.hasPrefix("not accepted  out/new.png:") })
-    }
-
-    static func contents(_ folder: URL) throws -> [String: Data] {
-        var files: [String: Data] = [:]
-        for path in VanishExecutable.contents(of: folder) {
-            var isFolder: ObjCBool = false
-            let full = folder.appendingPathComponent(path).path
-            if FileManager.default.fileExists(atPath: full, isDirectory: &isFolder), !isFolder.boolValue {
-                files[path] = try Data(contentsOf: URL(fileURLWithPath: full))
-            }
-        }
-        return files
     }
 }
 

@@ -9,36 +9,20 @@ import VanishCommands
 /// A comparison that can pass on nothing is worse than none: these rules keep `compare` from it.
 @Suite("vanish compare: no false pass, no write into the compared folders")
 struct CompareSafetyTests {
-    func run(_ request: CompareRequest) -> (CompareStatus, [String], [String]) {
-        var out: [String] = []
-        var err: [String] = []
-        let status = CompareImages.run(request, output: { out.append($0) }, errors: { err.append($0) })
-        return (status, out, err)
-    }
-
-    /// Every file below `folder` with its bytes, to show nothing changed.
-    func snapshot(_ folder: URL) -> [String: Data] {
-        var files: [String: Data] = [:]
-        for path in VanishExecutable.contents(of: folder) {
-            files[path] = FileManager.default.contents(atPath: folder.appendingPathComponent(path).path) ?? Data()
-        }
-        return files
-    }
-
     @Test func outContainingBothFoldersIsRefusedAndWritesNothing() throws {
         let pair = try FolderPair()
-        let before = snapshot(pair.root)
-        let (status, out, err) = run(CompareRequest(
+        let before = folderSnapshot(pair.root)
+        let (status, out, err) = runCompare(CompareRequest(
             expectedPath: pair.expected.path, actualPath: pair.actual.path, outputFolder: pair.root.path))
         #expect(status == .trouble)
         #expect(out.isEmpty)
         #expect(err == ["vanish compare: --out \(pair.root.path) contains the compared folder \(pair.expected.path); choose a folder outside both compared folders"])
-        #expect(snapshot(pair.root) == before)
+        #expect(folderSnapshot(pair.root) == before)
     }
 
     @Test func outInsideOrEqualToEitherSideIsRefused() throws {
         let pair = try FolderPair()
-        let before = snapshot(pair.root)
+        let before = folderSnapshot(pair.root)
         let link = pair.root.appendingPathComponent("link-to-expected")
         try FileManager.default.createSymbolicLink(at: link, withDestinationURL: pair.expected)
         let cases: [(String, String)] = [
@@ -49,14 +33,14 @@ struct CompareSafetyTests {
             (link.appendingPathComponent("diffs").path, "is inside the compared folder"),
         ]
         for (folder, phrase) in cases {
-            let (status, out, err) = run(CompareRequest(
+            let (status, out, err) = runCompare(CompareRequest(
                 expectedPath: pair.expected.path, actualPath: pair.actual.path, outputFolder: folder))
             #expect(status == .trouble, "\(folder)")
             #expect(out.isEmpty)
             #expect(err.count == 1 && err[0].contains(phrase), "\(err)")
         }
         try FileManager.default.removeItem(at: link)
-        #expect(snapshot(pair.root) == before, "nothing was written anywhere")
+        #expect(folderSnapshot(pair.root) == before, "nothing was written anywhere")
     }
 
     @Test func singleFileOutNeverOverwritesAnInput() throws {
@@ -67,7 +51,7 @@ struct CompareSafetyTests {
         let actual = pair.actual.appendingPathComponent("x.png")
         try FileManager.default.copyItem(at: pair.actual.appendingPathComponent("sub/changed.png"), to: actual)
         let before = try Data(contentsOf: expected)
-        let (status, _, err) = run(CompareRequest(
+        let (status, _, err) = runCompare(CompareRequest(
             expectedPath: expected.path, actualPath: actual.path, outputFolder: pair.expected.path))
         #expect(status == .trouble)
         #expect(err == ["vanish compare: --out \(pair.expected.path) would overwrite the input \(expected.path) with x-diff.png"])
@@ -76,25 +60,25 @@ struct CompareSafetyTests {
 
     @Test func reportsNeverLandInTheComparedFoldersOrOnAnInput() throws {
         let pair = try FolderPair()
-        let before = snapshot(pair.root)
-        let inside = run(CompareRequest(
+        let before = folderSnapshot(pair.root)
+        let inside = runCompare(CompareRequest(
             expectedPath: pair.expected.path, actualPath: pair.actual.path,
             junitPath: pair.expected.appendingPathComponent("junit.xml").path))
         #expect(inside.0 == .trouble)
         #expect(inside.2 == ["vanish compare: --junit \(pair.expected.path)/junit.xml is inside the compared folder \(pair.expected.path); write it elsewhere"])
-        let json = run(CompareRequest(
+        let json = runCompare(CompareRequest(
             expectedPath: pair.expected.path, actualPath: pair.actual.path,
             jsonPath: pair.actual.appendingPathComponent("sub/results.json").path))
         #expect(json.0 == .trouble)
         // The hash library is an input too.
         let library = pair.root.appendingPathComponent("hashes.json")
         try HashLibrary(hashes: [:], path: library.path).encoded().write(to: library)
-        let onLibrary = run(CompareRequest(
+        let onLibrary = runCompare(CompareRequest(
             expectedPath: nil, actualPath: pair.actual.path, jsonPath: library.path, hashLibraryPath: library.path))
         #expect(onLibrary.0 == .trouble)
         #expect(onLibrary.2 == ["vanish compare: --json \(library.path) is the input file \(library.path)"])
         try FileManager.default.removeItem(at: library)
-        #expect(snapshot(pair.root) == before)
+        #expect(folderSnapshot(pair.root) == before)
     }
 
     @Test func nothingComparedIsAFailureUnlessAllowed() throws {
@@ -105,12 +89,12 @@ struct CompareSafetyTests {
         // Files that are not PNGs do not count.
         try Data("notes".utf8).write(to: e.appendingPathComponent("README.txt"))
         let out = root.appendingPathComponent("report")
-        let (status, lines, err) = run(CompareRequest(expectedPath: e.path, actualPath: a.path, outputFolder: out.path))
+        let (status, lines, err) = runCompare(CompareRequest(expectedPath: e.path, actualPath: a.path, outputFolder: out.path))
         #expect(status == .trouble)
         #expect(lines.isEmpty)
         #expect(err == ["vanish compare: no PNG image in \(e.path) or \(a.path): nothing was compared (--allow-empty accepts that)"])
         #expect(!FileManager.default.fileExists(atPath: out.path), "nothing written")
-        let allowed = run(CompareRequest(expectedPath: e.path, actualPath: a.path, allowEmpty: true))
+        let allowed = runCompare(CompareRequest(expectedPath: e.path, actualPath: a.path, allowEmpty: true))
         #expect(allowed.0 == .match)
         #expect(allowed.1 == ["0 files: 0 match, 0 differ, 0 missing, 0 extra, 0 unreadable"])
     }
@@ -133,7 +117,7 @@ struct CompareSafetyTests {
         let pair = try FolderPair()
         try FileManager.default.createSymbolicLink(
             atPath: pair.expected.appendingPathComponent("only-golden.png").path, withDestinationPath: "same.png")
-        let (status, out, _) = run(CompareRequest(expectedPath: pair.expected.path, actualPath: pair.actual.path))
+        let (status, out, _) = runCompare(CompareRequest(expectedPath: pair.expected.path, actualPath: pair.actual.path))
         #expect(status == .differ)
         #expect(out.contains("missing  only-golden.png: in the expected folder only"))
     }
@@ -149,7 +133,7 @@ struct CompareSafetyTests {
             at: pair.actual.appendingPathComponent("far-folder"), withDestinationURL: outside)
         try FileManager.default.createSymbolicLink(
             atPath: pair.actual.appendingPathComponent("dangling.png").path, withDestinationPath: "nowhere.png")
-        let (status, out, err) = run(CompareRequest(expectedPath: pair.expected.path, actualPath: pair.actual.path))
+        let (status, out, err) = runCompare(CompareRequest(expectedPath: pair.expected.path, actualPath: pair.actual.path))
         #expect(status == .trouble)
         let real = RealPath.of(outside.path)
         #expect(err.contains("\(pair.expected.path)/far.png: symbolic link to \(real)/far.png, outside the compared folder \(pair.expected.path)"))
@@ -172,10 +156,10 @@ struct CompareSafetyTests {
         let pair = try FolderPair()
         let file = pair.expected.appendingPathComponent("same.png").path
         // 20 x 14 = 280 pixels.
-        let (status, _, err) = run(CompareRequest(expectedPath: file, actualPath: file, maxImagePixels: 279))
+        let (status, _, err) = runCompare(CompareRequest(expectedPath: file, actualPath: file, maxImagePixels: 279))
         #expect(status == .trouble)
         #expect(err == ["\(file): PNG too large (20 x 14 pixels is more than the 279 accepted; --max-image-pixels raises the limit)"])
-        #expect(run(CompareRequest(expectedPath: file, actualPath: file, maxImagePixels: 280)).0 == .match)
+        #expect(runCompare(CompareRequest(expectedPath: file, actualPath: file, maxImagePixels: 280)).0 == .match)
         #expect(ComparisonSettings().maxImagePixels == 25_000_000)
     }
 

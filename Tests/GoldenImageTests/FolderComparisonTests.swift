@@ -139,17 +139,10 @@ struct FolderComparisonTests {
 
 @Suite("vanish compare (library)")
 struct CompareImagesTests {
-    func run(_ request: CompareRequest) -> (CompareStatus, [String], [String]) {
-        var out: [String] = []
-        var err: [String] = []
-        let status = CompareImages.run(request, output: { out.append($0) }, errors: { err.append($0) })
-        return (status, out, err)
-    }
-
     @Test func identicalFilesExitZero() throws {
         let pair = try FolderPair()
         let file = pair.expected.appendingPathComponent("same.png").path
-        let (status, out, err) = run(CompareRequest(expectedPath: file, actualPath: file))
+        let (status, out, err) = runCompare(CompareRequest(expectedPath: file, actualPath: file))
         #expect(status == .match)
         #expect(out == ["match  same.png: identical (20x14)"])
         #expect(err.isEmpty)
@@ -158,7 +151,7 @@ struct CompareImagesTests {
     @Test func changedFileExitsOneAndWritesPictures() throws {
         let pair = try FolderPair()
         let out = pair.root.appendingPathComponent("diffs")
-        let (status, lines, err) = run(CompareRequest(
+        let (status, lines, err) = runCompare(CompareRequest(
             expectedPath: pair.expected.appendingPathComponent("sub/changed.png").path,
             actualPath: pair.actual.appendingPathComponent("sub/changed.png").path, outputFolder: out.path))
         #expect(status == .differ)
@@ -167,7 +160,7 @@ struct CompareImagesTests {
         #expect(lines.contains("  diff: \(out.appendingPathComponent("changed-diff.png").path)"))
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("changed-side-by-side.png").path))
         // A tolerance that covers the block passes.
-        let tolerant = run(CompareRequest(
+        let tolerant = runCompare(CompareRequest(
             expectedPath: pair.expected.appendingPathComponent("sub/changed.png").path,
             actualPath: pair.actual.appendingPathComponent("sub/changed.png").path, maxPixels: 4))
         #expect(tolerant.0 == .match)
@@ -175,7 +168,7 @@ struct CompareImagesTests {
 
     @Test func foldersWithChangedMissingAndExtraExitOne() throws {
         let pair = try FolderPair()
-        let (status, out, err) = run(CompareRequest(expectedPath: pair.expected.path, actualPath: pair.actual.path))
+        let (status, out, err) = runCompare(CompareRequest(expectedPath: pair.expected.path, actualPath: pair.actual.path))
         #expect(status == .differ)
         #expect(err.isEmpty)
         #expect(out.count == 4)
@@ -200,7 +193,7 @@ struct CompareImagesTests {
             (missing.path, "\(missing.path): no such file or folder"),
         ]
         for (path, message) in cases {
-            let (status, out, err) = run(CompareRequest(expectedPath: good.path, actualPath: path))
+            let (status, out, err) = runCompare(CompareRequest(expectedPath: good.path, actualPath: path))
             #expect(status == .trouble, "\(path)")
             #expect(err == [message])
             #expect(out.isEmpty)
@@ -210,7 +203,7 @@ struct CompareImagesTests {
     @Test func unreadableFileInAFolderExitsTwo() throws {
         let pair = try FolderPair()
         try Data("oops".utf8).write(to: pair.actual.appendingPathComponent("same.png"))
-        let (status, out, err) = run(CompareRequest(expectedPath: pair.expected.path, actualPath: pair.actual.path))
+        let (status, out, err) = runCompare(CompareRequest(expectedPath: pair.expected.path, actualPath: pair.actual.path))
         #expect(status == .trouble)
         #expect(err == ["\(pair.actual.appendingPathComponent("same.png").path): not a PNG file (bad signature)"])
         #expect(out.last == "4 files: 0 match, 1 differ, 1 missing, 1 extra, 1 unreadable")
@@ -219,10 +212,10 @@ struct CompareImagesTests {
     @Test func usageErrorsExitTwo() throws {
         let pair = try FolderPair()
         let file = pair.expected.appendingPathComponent("same.png").path
-        #expect(run(CompareRequest(expectedPath: file, actualPath: file, threshold: 256)).0 == .trouble)
-        #expect(run(CompareRequest(expectedPath: file, actualPath: file, threshold: -1)).0 == .trouble)
-        #expect(run(CompareRequest(expectedPath: file, actualPath: file, maxPixels: -1)).0 == .trouble)
-        let mixed = run(CompareRequest(expectedPath: pair.expected.path, actualPath: file))
+        #expect(runCompare(CompareRequest(expectedPath: file, actualPath: file, threshold: 256)).0 == .trouble)
+        #expect(runCompare(CompareRequest(expectedPath: file, actualPath: file, threshold: -1)).0 == .trouble)
+        #expect(runCompare(CompareRequest(expectedPath: file, actualPath: file, maxPixels: -1)).0 == .trouble)
+        let mixed = runCompare(CompareRequest(expectedPath: pair.expected.path, actualPath: file))
         #expect(mixed.0 == .trouble)
         #expect(mixed.2 == ["vanish compare: \(pair.expected.path) is a folder but \(file) is a file; give two files or two folders"])
     }
