@@ -226,8 +226,7 @@ public enum ImageFiles {
                 let expectedImage: RasterImage
                 let actualImage: RasterImage
                 do {
-                    expectedImage = try decode(e, settings)
-                    actualImage = try decode(a, settings)
+                    (expectedImage, actualImage) = try decodePair(e, a, settings)
                 } catch {
                     files.append(ComparedFile(
                         relativePath: path, status: .unreadable, expectedPath: e, actualPath: a,
@@ -316,12 +315,33 @@ public enum ImageFiles {
 
     /// Decodes a PNG within the settings' bound on its size.
     static func decode(_ path: String, _ settings: ComparisonSettings) throws(PNGReadError) -> RasterImage {
+        try decode(read(path), path: path, settings)
+    }
+
+    static func decode(_ data: Data, path: String, _ settings: ComparisonSettings) throws(PNGReadError) -> RasterImage {
         do {
-            return try PNGCodec.decode(contentsOf: URL(fileURLWithPath: path), maxPixels: settings.maxImagePixels)
+            return try PNGCodec.decode(data, path: path, maxPixels: settings.maxImagePixels)
         } catch {
             guard case .tooLarge(let reason) = error.kind else { throw error }
             throw PNGReadError(path: error.path, kind: .tooLarge(reason + "; --max-image-pixels raises the limit"))
         }
+    }
+
+    /// Decodes two PNGs; files with the same bytes are decoded once (most pairs of a passing suite).
+    static func decodePair(
+        _ expected: String, _ actual: String, _ settings: ComparisonSettings
+    ) throws(PNGReadError) -> (RasterImage, RasterImage) {
+        let expectedData = try read(expected)
+        let actualData = try read(actual)
+        let expectedImage = try decode(expectedData, path: expected, settings)
+        if expectedData == actualData { return (expectedImage, expectedImage) }
+        return (expectedImage, try decode(actualData, path: actual, settings))
+    }
+
+    static func read(_ path: String) throws(PNGReadError) -> Data {
+        if FileKind.of(path, following: true) == .folder { throw PNGReadError(path: path, kind: .isFolder) }
+        guard let data = FileManager.default.contents(atPath: path) else { throw PNGReadError(path: path, kind: .missing) }
+        return data
     }
 
     /// Copies `source` to `outputFolder/name` for the summary; nil without an output folder.
