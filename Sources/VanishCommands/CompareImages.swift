@@ -36,7 +36,7 @@ public struct CompareRequest: Sendable {
     public var environment: [String: String]
 
     public init(expectedPath: String?, actualPath: String, threshold: Int = 0, maxPixels: Int = 0,
-                maxImagePixels: Int = ComparisonSettings.defaultMaxImagePixels,
+                maxImagePixels: Int = CompareRequest.defaultMaxImagePixels,
                 outputFolder: String? = nil, embed: Bool = false, junitPath: String? = nil, jsonPath: String? = nil,
                 hashLibraryPath: String? = nil, generateHashLibraryPath: String? = nil, allowEmpty: Bool = false,
                 accept: Bool = false, dryRun: Bool = false, prune: Bool = false,
@@ -61,6 +61,9 @@ public struct CompareRequest: Sendable {
 
     /// The range `--threshold` accepts: a channel difference.
     public static let thresholdRange = 0...255
+
+    /// Images with more pixels are refused unless `--max-image-pixels` says otherwise.
+    public static let defaultMaxImagePixels = ComparisonSettings.defaultMaxImagePixels
 
     /// True when `CI` says this is a CI machine (GitHub Actions, GitLab and others set it).
     public var isCI: Bool {

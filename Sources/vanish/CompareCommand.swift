@@ -32,6 +32,7 @@ struct CompareCommand: ParsableCommand {
               0  every image matches
               1  an image differs, or a file is missing or extra
               2  an input cannot be read (missing, not a PNG, truncated), or a usage error
+                 (nothing to compare, an output inside a compared folder, --accept with CI set)
             """)
 
     @Argument(help: ArgumentHelp("EXPECTED and ACTUAL (PNG files or folders); one path with a hash library option.", valueName: "path"))
@@ -44,7 +45,7 @@ struct CompareCommand: ParsableCommand {
     var maxPixels: Int = 0
 
     @Option(name: .long, help: ArgumentHelp("Refuse images with more pixels than this before decoding them.", valueName: "n"))
-    var maxImagePixels: Int = 25_000_000
+    var maxImagePixels: Int = CompareRequest.defaultMaxImagePixels
 
     @Option(name: .long, help: ArgumentHelp("Folder for diff pictures and summaries (outside the compared folders).", valueName: "dir"))
     var out: String?
