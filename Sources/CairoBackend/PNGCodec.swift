@@ -59,8 +59,8 @@ public enum PNGCodec {
     /// The most pixels a decoded image may have (2^28, 1 GiB as RGBA).
     public static let maxPixels = 1 << 28
 
-    /// Decodes the PNG file at `url`.
-    public static func decode(contentsOf url: URL) throws(PNGReadError) -> RasterImage {
+    /// Decodes the PNG file at `url`, refusing (before allocating them) images of more than `maxPixels` pixels.
+    public static func decode(contentsOf url: URL, maxPixels: Int = PNGCodec.maxPixels) throws(PNGReadError) -> RasterImage {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
             throw PNGReadError(path: url.path, kind: .missing)
@@ -72,18 +72,20 @@ public enum PNGCodec {
         } catch {
             throw PNGReadError(path: url.path, kind: .missing)
         }
-        return try decode(data, path: url.path)
+        return try decode(data, path: url.path, maxPixels: maxPixels)
     }
 
     /// Decodes PNG bytes; `path` names the source in error messages.
-    public static func decode(_ data: Data, path: String = "<data>") throws(PNGReadError) -> RasterImage {
+    public static func decode(
+        _ data: Data, path: String = "<data>", maxPixels: Int = PNGCodec.maxPixels
+    ) throws(PNGReadError) -> RasterImage {
         guard data.count >= signature.count, data.prefix(signature.count).elementsEqual(signature) else {
             throw PNGReadError(path: path, kind: data.isEmpty || isPrefixOfSignature(data) ? .truncated : .notPNG)
         }
         var result = vanish_png_decoded()
         data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
             let bytes = raw.bindMemory(to: UInt8.self)
-            vanish_png_decode(bytes.baseAddress, bytes.count, UInt64(maxPixels), &result)
+            vanish_png_decode(bytes.baseAddress, bytes.count, UInt64(max(0, maxPixels)), &result)
         }
         defer { vanish_png_free(result.pixels) }
         let message = withUnsafeBytes(of: result.message) { raw in

@@ -33,10 +33,20 @@ public struct ComparedFile: Hashable, Sendable {
     public var diffPath: String?
     /// The expected | actual | diff picture written for this pair, if any.
     public var sideBySidePath: String?
+    /// A copy, in the output folder, of the one image a summary can show when there is no diff:
+    /// the expected image of a missing file, the actual image of an extra one or of a hash that differs.
+    public var picturePath: String?
+    /// The SHA-256 of the expected pixels, from the hash library (hash mode only).
+    public var expectedHash: String?
+    /// The SHA-256 of the actual pixels (hash mode only).
+    public var actualHash: String?
 
     public init(relativePath: String, status: Status, expectedPath: String? = nil, actualPath: String? = nil,
                 comparison: ImageComparison? = nil, problem: String? = nil,
-                diffPath: String? = nil, sideBySidePath: String? = nil) {
+                diffPath: String? = nil, sideBySidePath: String? = nil,
+                expectedHash: String? = nil, actualHash: String? = nil) {
+        self.expectedHash = expectedHash
+        self.actualHash = actualHash
         self.relativePath = relativePath
         self.status = status
         self.expectedPath = expectedPath
@@ -48,19 +58,34 @@ public struct ComparedFile: Hashable, Sendable {
     }
 
     /// One line for people: `differ  plots/a.png: different: 3 pixels changed ...`.
-    public var line: String {
+    public var line: String { "\(status.rawValue)  \(relativePath): \(reason)" }
+
+    /// Why the pair has its status, in one line: `different: 3 pixels changed ...`.
+    public var reason: String {
         switch status {
         case .match, .differ:
-            return "\(status.rawValue)  \(relativePath): \(comparison?.summary ?? "")"
+            var parts: [String] = []
+            if let actualHash {
+                parts.append(actualHash == expectedHash
+                    ? "hash matches the library"
+                    : "hash differs: library \(HashLibrary.short(expectedHash)), image \(HashLibrary.short(actualHash))")
+            }
+            if let comparison { parts.append(comparison.summary) }
+            return parts.joined(separator: "; ")
         case .missing:
-            return "missing  \(relativePath): in the expected folder only"
+            return expectedHash != nil ? "in the hash library only" : "in the expected folder only"
         case .extra:
-            return "extra  \(relativePath): in the actual folder only"
+            return expectedHash == nil && actualHash != nil
+                ? "not in the hash library" : "in the actual folder only"
         case .unreadable:
-            return "unreadable  \(relativePath): \(problem ?? "")"
+            return problem ?? ""
         }
     }
+
+    /// True for everything but a match.
+    public var failed: Bool { status != .match }
 }
+
 
 /// Settings shared by every pair of a comparison.
 public struct ComparisonSettings: Hashable, Sendable {
@@ -68,26 +93,39 @@ public struct ComparisonSettings: Hashable, Sendable {
     public var threshold: Int
     /// How many changed pixels are allowed before a pair differs.
     public var maxPixels: Int
+    /// Images with more pixels are refused before they are decoded, so a small
+    /// file that inflates to gigabytes (a decompression bomb) costs nothing.
+    public var maxImagePixels: Int
 
-    public init(threshold: Int = 0, maxPixels: Int = 0) {
+    /// The default bound on an image: 25 megapixels (5000 x 5000, 100 MB as RGBA),
+    /// far above a figure at print resolution (A4 at 300 dpi is 8.7 megapixels).
+    public static let defaultMaxImagePixels = 25_000_000
+
+    public init(threshold: Int = 0, maxPixels: Int = 0, maxImagePixels: Int = ComparisonSettings.defaultMaxImagePixels) {
         self.threshold = threshold
         self.maxPixels = maxPixels
+        self.maxImagePixels = maxImagePixels
     }
 }
 
-/// The result of comparing two files or two folders of PNGs.
+/// The result of comparing two files or two folders of PNGs (or a folder with a hash library).
 public struct ComparisonRun: Hashable, Sendable {
-    public var expectedRoot: String
+    /// The expected folder or file; nil when only a hash library was given.
+    public var expectedRoot: String?
     public var actualRoot: String
+    /// The hash library the actual images were checked against, if any.
+    public var hashLibraryPath: String?
     public var settings: ComparisonSettings
     /// Every relative path, sorted.
     public var files: [ComparedFile]
-    /// `summary.md` and `summary.html`, when written.
+    /// The summaries written (`summary.md`, `summary.html`), if any.
     public var summaryPaths: [String] = []
 
-    public init(expectedRoot: String, actualRoot: String, settings: ComparisonSettings, files: [ComparedFile]) {
+    public init(expectedRoot: String?, actualRoot: String, hashLibraryPath: String? = nil,
+                settings: ComparisonSettings, files: [ComparedFile]) {
         self.expectedRoot = expectedRoot
         self.actualRoot = actualRoot
+        self.hashLibraryPath = hashLibraryPath
         self.settings = settings
         self.files = files
     }
@@ -99,6 +137,23 @@ public struct ComparisonRun: Hashable, Sendable {
 
     /// True when every pair matched and no file was missing, extra or unreadable.
     public var passed: Bool { files.allSatisfy { $0.status == .match } }
+
+    /// The order failures are listed in: the worst news first, matches last.
+    public static let failureOrder: [ComparedFile.Status] = [.differ, .missing, .unreadable, .extra, .match]
+
+    /// The files with failures first (differ, missing, unreadable, extra), then matches; by path within each.
+    public var filesFailuresFirst: [ComparedFile] {
+        Self.failureOrder.flatMap { status in files.filter { $0.status == status } }
+    }
+
+    /// What was compared with what, in one line: `expected tests/golden, actual figures`.
+    public var inputs: String {
+        var parts: [String] = []
+        if let hashLibraryPath { parts.append("hash library \(hashLibraryPath)") }
+        if let expectedRoot { parts.append("expected \(expectedRoot)") }
+        parts.append("actual \(actualRoot)")
+        return parts.joined(separator: ", ")
+    }
 
     /// `5 files: 3 match, 1 differ, 1 missing, 0 extra, 0 unreadable`.
     public var totals: String {
@@ -119,8 +174,8 @@ public enum ImageFiles {
     public static func compareFiles(
         expected: URL, actual: URL, settings: ComparisonSettings = ComparisonSettings(), outputFolder: URL? = nil
     ) throws -> ComparedFile {
-        let expectedImage = try PNGCodec.decode(contentsOf: expected)
-        let actualImage = try PNGCodec.decode(contentsOf: actual)
+        let expectedImage = try decode(expected.path, settings)
+        let actualImage = try decode(actual.path, settings)
         let name = actual.deletingPathExtension().lastPathComponent
         return try comparePair(
             relativePath: actual.lastPathComponent, pictureName: name,
@@ -128,86 +183,180 @@ public enum ImageFiles {
             settings: settings, outputFolder: outputFolder)
     }
 
-    /// Compares two folders of PNGs (searched recursively), pairing files by relative path.
+    /// Compares two folders of PNGs (searched by `ImageTree`'s rules), pairing files by relative path.
     ///
     /// Files in only one folder are `missing` or `extra`; a file that cannot be
-    /// read makes its pair `unreadable`. Nothing below `outputFolder` is compared,
-    /// so the pictures of an earlier run never count as extra files. With
-    /// `outputFolder`, every pair that is not identical gets `REL-diff.png` and
-    /// `REL-side-by-side.png` (REL = the relative path without `.png`), and the
-    /// summaries `summary.md` and `summary.html` are written there.
+    /// read, or that `ImageTree` refused, makes its pair `unreadable`. With
+    /// `outputFolder` (which must lie outside both folders), every pair that is
+    /// not identical gets `REL-diff.png` and `REL-side-by-side.png` (REL = the
+    /// relative path without `.png`), and a missing or extra file a copy of its
+    /// one image, `REL-expected.png` or `REL-actual.png`.
     public static func compareFolders(
         expected: URL, actual: URL, settings: ComparisonSettings = ComparisonSettings(), outputFolder: URL? = nil
     ) throws -> ComparisonRun {
-        let skip = outputFolder.map { $0.standardizedFileURL.path }
-        let expectedFiles = try pngFiles(under: expected, skipping: skip)
-        let actualFiles = try pngFiles(under: actual, skipping: skip)
-        let paths = Set(expectedFiles.keys).union(actualFiles.keys).sorted()
+        try compareFolders(
+            expected: ImageTree(root: expected), actual: ImageTree(root: actual),
+            settings: settings, outputFolder: outputFolder)
+    }
+
+    /// `compareFolders(expected:actual:...)` on folders already searched.
+    public static func compareFolders(
+        expected: ImageTree, actual: ImageTree, settings: ComparisonSettings = ComparisonSettings(),
+        outputFolder: URL? = nil
+    ) throws -> ComparisonRun {
+        let paths = Set(expected.entries.keys).union(actual.entries.keys).sorted()
         var files: [ComparedFile] = []
         for path in paths {
-            switch (expectedFiles[path], actualFiles[path]) {
-            case (let e?, nil):
-                files.append(ComparedFile(relativePath: path, status: .missing, expectedPath: e.path))
-            case (nil, let a?):
-                files.append(ComparedFile(relativePath: path, status: .extra, actualPath: a.path))
-            case (let e?, let a?):
+            let name = String(path.dropLast(4))  // ".png"
+            switch (expected.entries[path], actual.entries[path]) {
+            case (.refused(let shown, let reason)?, _), (_, .refused(let shown, let reason)?):
+                files.append(ComparedFile(
+                    relativePath: path, status: .unreadable,
+                    expectedPath: expected.entries[path]?.path, actualPath: actual.entries[path]?.path,
+                    problem: reason.isEmpty ? shown : reason))
+            case (.image(let e)?, nil):
+                var file = ComparedFile(relativePath: path, status: .missing, expectedPath: e)
+                file.picturePath = try copyPicture(e, as: name + "-expected.png", into: outputFolder)
+                files.append(file)
+            case (nil, .image(let a)?):
+                var file = ComparedFile(relativePath: path, status: .extra, actualPath: a)
+                file.picturePath = try copyPicture(a, as: name + "-actual.png", into: outputFolder)
+                files.append(file)
+            case (.image(let e)?, .image(let a)?):
                 let expectedImage: RasterImage
                 let actualImage: RasterImage
                 do {
-                    expectedImage = try PNGCodec.decode(contentsOf: e)
-                    actualImage = try PNGCodec.decode(contentsOf: a)
+                    (expectedImage, actualImage) = try decodePair(e, a, settings)
                 } catch {
                     files.append(ComparedFile(
-                        relativePath: path, status: .unreadable, expectedPath: e.path, actualPath: a.path,
+                        relativePath: path, status: .unreadable, expectedPath: e, actualPath: a,
                         problem: error.description))
                     continue
                 }
-                let name = String(path.dropLast(4))  // ".png"
                 files.append(try comparePair(
-                    relativePath: path, pictureName: name, expected: (e.path, expectedImage),
-                    actual: (a.path, actualImage), settings: settings, outputFolder: outputFolder))
+                    relativePath: path, pictureName: name, expected: (e, expectedImage),
+                    actual: (a, actualImage), settings: settings, outputFolder: outputFolder))
             case (nil, nil):
                 continue
             }
         }
-        var run = ComparisonRun(
-            expectedRoot: expected.path, actualRoot: actual.path, settings: settings, files: files)
-        if let outputFolder {
-            try FileManager.default.createDirectory(at: outputFolder, withIntermediateDirectories: true)
-            let markdown = outputFolder.appendingPathComponent("summary.md")
-            let html = outputFolder.appendingPathComponent("summary.html")
-            try write(Data(ComparisonSummary.markdown(run, relativeTo: outputFolder).utf8), to: markdown)
-            try write(Data(ComparisonSummary.html(run).utf8), to: html)
-            run.summaryPaths = [markdown.relativePath, html.relativePath]
-        }
-        return run
+        return ComparisonRun(
+            expectedRoot: expected.root.path, actualRoot: actual.root.path, settings: settings, files: files)
     }
 
-    /// Every regular `*.png` file below `root` by relative path (`/`-separated), hidden files excluded.
-    static func pngFiles(under root: URL, skipping skipped: String?) throws -> [String: URL] {
-        let base = root.standardizedFileURL.resolvingSymlinksInPath()
-        let keys: [URLResourceKey] = [.isRegularFileKey, .isDirectoryKey]
-        guard let enumerator = FileManager.default.enumerator(
-            at: base, includingPropertiesForKeys: keys, options: [.skipsHiddenFiles])
-        else {
-            throw PNGReadError(path: root.path, kind: .missing)
-        }
-        let prefix = base.path.hasSuffix("/") ? base.path : base.path + "/"
-        let skippedPath = skipped.map { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path }
-        var found: [String: URL] = [:]
-        for case let url as URL in enumerator {
-            let path = url.standardizedFileURL.path
-            if let skippedPath, path == skippedPath || path.hasPrefix(skippedPath + "/") {
-                enumerator.skipDescendants()
-                continue
+    /// Checks every actual image's pixel hash against `library`; with `expected` (hybrid mode)
+    /// the pairs whose hash differs are also compared with the expected image, for numbers and pictures.
+    ///
+    /// The library decides: a hash that differs fails even when the expected
+    /// image matches; images only in `expected` play no part.
+    public static func compareHashes(
+        library: HashLibrary, actual: ImageTree, expected: ImageTree? = nil,
+        settings: ComparisonSettings = ComparisonSettings(), outputFolder: URL? = nil
+    ) throws -> ComparisonRun {
+        let paths = Set(library.hashes.keys).union(actual.entries.keys).sorted()
+        var files: [ComparedFile] = []
+        for path in paths {
+            let name = String(path.dropLast(4))  // ".png"
+            let known = library.hashes[path]
+            let baseline = expected?.entries[path]
+            switch actual.entries[path] {
+            case nil:
+                var file = ComparedFile(
+                    relativePath: path, status: .missing, expectedPath: baseline?.path, expectedHash: known)
+                if case .image(let e)? = baseline {
+                    file.picturePath = try copyPicture(e, as: name + "-expected.png", into: outputFolder)
+                }
+                files.append(file)
+            case .refused(let shown, let reason)?:
+                files.append(ComparedFile(
+                    relativePath: path, status: .unreadable, actualPath: shown, problem: reason, expectedHash: known))
+            case .image(let a)?:
+                let actualImage: RasterImage
+                do {
+                    actualImage = try decode(a, settings)
+                } catch {
+                    files.append(ComparedFile(
+                        relativePath: path, status: .unreadable, actualPath: a, problem: error.description,
+                        expectedHash: known))
+                    continue
+                }
+                let hash = HashLibrary.hash(of: actualImage)
+                guard let known else {
+                    var file = ComparedFile(relativePath: path, status: .extra, actualPath: a, actualHash: hash)
+                    file.picturePath = try copyPicture(a, as: name + "-actual.png", into: outputFolder)
+                    files.append(file)
+                    continue
+                }
+                if hash == known {
+                    files.append(ComparedFile(
+                        relativePath: path, status: .match, actualPath: a, expectedHash: known, actualHash: hash))
+                    continue
+                }
+                var file = ComparedFile(
+                    relativePath: path, status: .differ, actualPath: a, expectedHash: known, actualHash: hash)
+                if case .image(let e)? = baseline, let expectedImage = try? decode(e, settings) {
+                    let drawn = try comparePair(
+                        relativePath: path, pictureName: name, expected: (e, expectedImage),
+                        actual: (a, actualImage), settings: settings, outputFolder: outputFolder)
+                    file.expectedPath = e
+                    file.comparison = drawn.comparison
+                    file.diffPath = drawn.diffPath
+                    file.sideBySidePath = drawn.sideBySidePath
+                } else {
+                    file.picturePath = try copyPicture(a, as: name + "-actual.png", into: outputFolder)
+                }
+                files.append(file)
             }
-            guard url.pathExtension.lowercased() == "png",
-                  (try? url.resourceValues(forKeys: Set(keys)).isRegularFile) == true,
-                  path.hasPrefix(prefix)
-            else { continue }
-            found[String(path.dropFirst(prefix.count))] = url
         }
-        return found
+        return ComparisonRun(
+            expectedRoot: expected?.root.path, actualRoot: actual.root.path, hashLibraryPath: library.path,
+            settings: settings, files: files)
+    }
+
+    /// Decodes a PNG within the settings' bound on its size.
+    static func decode(_ path: String, _ settings: ComparisonSettings) throws(PNGReadError) -> RasterImage {
+        try decode(read(path), path: path, settings)
+    }
+
+    static func decode(_ data: Data, path: String, _ settings: ComparisonSettings) throws(PNGReadError) -> RasterImage {
+        do {
+            return try PNGCodec.decode(data, path: path, maxPixels: settings.maxImagePixels)
+        } catch {
+            guard case .tooLarge(let reason) = error.kind else { throw error }
+            throw PNGReadError(path: error.path, kind: .tooLarge(reason + "; --max-image-pixels raises the limit"))
+        }
+    }
+
+    /// Decodes two PNGs; files with the same bytes are decoded once (most pairs of a passing suite).
+    static func decodePair(
+        _ expected: String, _ actual: String, _ settings: ComparisonSettings
+    ) throws(PNGReadError) -> (RasterImage, RasterImage) {
+        let expectedData = try read(expected)
+        let actualData = try read(actual)
+        let expectedImage = try decode(expectedData, path: expected, settings)
+        if expectedData == actualData { return (expectedImage, expectedImage) }
+        return (expectedImage, try decode(actualData, path: actual, settings))
+    }
+
+    static func read(_ path: String) throws(PNGReadError) -> Data {
+        if FileKind.of(path, following: true) == .folder { throw PNGReadError(path: path, kind: .isFolder) }
+        guard let data = FileManager.default.contents(atPath: path) else { throw PNGReadError(path: path, kind: .missing) }
+        return data
+    }
+
+    /// Copies `source` to `outputFolder/name` for the summary; nil without an output folder.
+    static func copyPicture(_ source: String, as name: String, into outputFolder: URL?) throws -> String? {
+        guard let outputFolder else { return nil }
+        let target = outputFolder.appendingPathComponent(name)
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: source))
+        } catch {
+            return nil
+        }
+        try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try write(data, to: target)
+        return target.relativePath
     }
 
     static func comparePair(
@@ -221,14 +370,14 @@ public enum ImageFiles {
             relativePath: relativePath, status: comparison.passed ? .match : .differ,
             expectedPath: expected.path, actualPath: actual.path, comparison: comparison)
         guard let outputFolder, comparison.outcome != .identical else { return file }
-        let diff = DiffImage.make(expected: expected.image, actual: actual.image, threshold: settings.threshold)
-        let sideBySide = DiffImage.sideBySide(expected: expected.image, actual: actual.image, diff: diff)
         let diffURL = outputFolder.appendingPathComponent(pictureName + "-diff.png")
         let sideURL = outputFolder.appendingPathComponent(pictureName + "-side-by-side.png")
         try FileManager.default.createDirectory(
             at: diffURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+        // One picture at a time, each dropped once written, so a large pair costs as little as possible.
+        let diff = DiffImage.make(expected: expected.image, actual: actual.image, threshold: settings.threshold)
         try write(PNGCodec.encode(diff), to: diffURL)
-        try write(PNGCodec.encode(sideBySide), to: sideURL)
+        try write(PNGCodec.encode(DiffImage.sideBySide(expected: expected.image, actual: actual.image, diff: diff)), to: sideURL)
         // As the caller named the folder: relative paths stay relative in what is printed.
         file.diffPath = diffURL.relativePath
         file.sideBySidePath = sideURL.relativePath

@@ -28,6 +28,25 @@ struct CompareExecutableTests {
         #expect(unreadable.stdout.isEmpty)
     }
 
+    @Test func acceptIsRefusedWhenCIIsSetInTheEnvironment() throws {
+        let pair = try FolderPair()
+        let before = folderSnapshot(pair.expected)
+        let process = Process()
+        process.executableURL = try VanishExecutable.url()
+        process.arguments = ["compare", pair.expected.path, pair.actual.path, "--accept"]
+        process.environment = ProcessInfo.processInfo.environment.merging(["CI": "true"]) { $1 }
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = Pipe()
+        try process.run()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 2)
+        #expect(message.hasPrefix("vanish compare: --accept is refused when CI is set"))
+        #expect(message.split(separator: "\n").count == 1)
+        #expect(folderSnapshot(pair.expected) == before)
+    }
+
     @Test func usageErrorsExitTwoWithOneLine() throws {
         let missingArgument = try VanishExecutable.run(["compare", "only-one.png"])
         #expect(missingArgument.status == 2)

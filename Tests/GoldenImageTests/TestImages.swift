@@ -1,4 +1,7 @@
+import Foundation
 import Graphics
+import TestSupport
+import VanishCommands
 
 /// Small deterministic images for comparator tests.
 enum TestImages {
@@ -25,4 +28,21 @@ enum TestImages {
         copy.pixels[i] = UInt8(max(0, min(255, Int(copy.pixels[i]) + delta)))
         return copy
     }
+}
+
+/// Runs `vanish compare` as a library call: its status, the lines it printed and its error lines.
+func runCompare(_ request: CompareRequest) -> (CompareStatus, [String], [String]) {
+    var out: [String] = []
+    var err: [String] = []
+    let status = CompareImages.run(request, output: { out.append($0) }, errors: { err.append($0) })
+    return (status, out, err)
+}
+
+/// Every file and folder below `folder` with its bytes (empty for folders), to show what changed.
+func folderSnapshot(_ folder: URL) -> [String: Data] {
+    var files: [String: Data] = [:]
+    for path in VanishExecutable.contents(of: folder) {
+        files[path] = FileManager.default.contents(atPath: folder.appendingPathComponent(path).path) ?? Data()
+    }
+    return files
 }
