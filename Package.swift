@@ -34,6 +34,10 @@ let package = Package(
         .target(
             name: "CPNG",
             dependencies: ["CLibPNG", "CKernels"]),
+        // SHA-256 for compare's hash libraries (Debian: libssl-dev).
+        .systemLibrary(
+            name: "CCrypto", pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]),
         .systemLibrary(
             name: "CZlib",
             providers: [.apt(["zlib1g-dev"])]),
@@ -64,7 +68,7 @@ let package = Package(
             dependencies: ["Figures", "Graphics", "GradientData"]),
         .target(
             name: "GoldenImage",
-            dependencies: ["CairoBackend", "Graphics"]),
+            dependencies: ["CairoBackend", "Graphics", "CCrypto"]),
         // Everything the CLI does, as library functions the tests can call.
         .target(
             name: "VanishCommands",

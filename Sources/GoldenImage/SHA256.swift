@@ -1,143 +1,56 @@
-/// SHA-256 (FIPS 180-4), fed in pieces.
-///
-/// Hash libraries need one digest per image and nothing else from a crypto
-/// library; Foundation on Linux has no CryptoKit, and this is checked against
-/// the standard's test vectors and `sha256sum`.
-public struct SHA256 {
-    private var state: [UInt32] = [
-        0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19,
-    ]
-    /// Bytes waiting for a whole 64-byte block.
-    private var pending: [UInt8] = []
-    private var length: UInt64 = 0
+import CCrypto
 
-    public init() {
-        pending.reserveCapacity(64)
+/// SHA-256, fed in pieces, computed by OpenSSL's libcrypto.
+public struct SHA256 {
+    /// The digest context; a class so that OpenSSL's context is freed once.
+    private final class Context {
+        let pointer: OpaquePointer?
+        init() {
+            pointer = EVP_MD_CTX_new()
+            if let pointer { EVP_DigestInit_ex(pointer, EVP_sha256(), nil) }
+        }
+        deinit { EVP_MD_CTX_free(pointer) }
     }
+
+    private let context = Context()
+
+    public init() {}
 
     /// Adds `bytes` to the message.
     public mutating func update<Bytes: Collection>(_ bytes: Bytes) where Bytes.Element == UInt8 {
-        length &+= UInt64(bytes.count)
-        var index = bytes.startIndex
-        if !pending.isEmpty {
-            while pending.count < 64, index != bytes.endIndex {
-                pending.append(bytes[index])
-                index = bytes.index(after: index)
-            }
-            guard pending.count == 64 else { return }
-            pending.withUnsafeBufferPointer { compress($0, at: 0) }
-            pending.removeAll(keepingCapacity: true)
-        }
-        let rest = bytes[index...]
-        let handled = rest.withContiguousStorageIfAvailable { buffer -> Int in
-            var offset = 0
-            while buffer.count - offset >= 64 {
-                compress(buffer, at: offset)
-                offset += 64
-            }
-            pending.append(contentsOf: buffer[offset...])
-            return buffer.count
+        let handled: Void? = bytes.withContiguousStorageIfAvailable { buffer in
+            _ = EVP_DigestUpdate(context.pointer, buffer.baseAddress, buffer.count)
         }
         if handled == nil {
-            for byte in rest {
-                pending.append(byte)
-                if pending.count == 64 {
-                    pending.withUnsafeBufferPointer { compress($0, at: 0) }
-                    pending.removeAll(keepingCapacity: true)
-                }
-            }
+            let copy = Array(bytes)
+            copy.withUnsafeBufferPointer { _ = EVP_DigestUpdate(context.pointer, $0.baseAddress, $0.count) }
         }
     }
 
-    /// The 32-byte digest of everything added.
+    /// The 32-byte digest of everything added so far; the hash is finished after this call.
     public mutating func finish() -> [UInt8] {
-        let bits = length &* 8
-        var tail: [UInt8] = [0x80]
-        while (pending.count + tail.count) % 64 != 56 { tail.append(0) }
-        for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
-        let savedLength = length
-        update(tail)
-        length = savedLength
-        var digest: [UInt8] = []
-        for word in state {
-            for shift in stride(from: 24, through: 0, by: -8) { digest.append(UInt8(truncatingIfNeeded: word >> UInt32(shift))) }
-        }
+        var digest = [UInt8](repeating: 0, count: 32)
+        var length: UInt32 = 0
+        _ = digest.withUnsafeMutableBufferPointer { EVP_DigestFinal_ex(context.pointer, $0.baseAddress, &length) }
         return digest
     }
 
-    /// The digest of `bytes` as 64 lowercase hex digits.
-    public static func hex<Bytes: Collection>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-        var hash = SHA256()
-        hash.update(bytes)
-        return hexString(hash.finish())
-    }
-
-    /// Lowercase hex digits of `bytes`.
-    public static func hexString(_ bytes: [UInt8]) -> String {
+    /// `digest` as lowercase hex digits.
+    public static func hexString(_ digest: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 15)])
+        var text: [UInt8] = []
+        text.reserveCapacity(digest.count * 2)
+        for byte in digest {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 15)])
         }
-        return String(decoding: out, as: UTF8.self)
+        return String(decoding: text, as: UTF8.self)
     }
 
-    private static let roundConstants: [UInt32] = [
-        0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4, 0xab1c_5ed5,
-        0xd807_aa98, 0x1283_5b01, 0x2431_85be, 0x550c_7dc3, 0x72be_5d74, 0x80de_b1fe, 0x9bdc_06a7, 0xc19b_f174,
-        0xe49b_69c1, 0xefbe_4786, 0x0fc1_9dc6, 0x240c_a1cc, 0x2de9_2c6f, 0x4a74_84aa, 0x5cb0_a9dc, 0x76f9_88da,
-        0x983e_5152, 0xa831_c66d, 0xb003_27c8, 0xbf59_7fc7, 0xc6e0_0bf3, 0xd5a7_9147, 0x06ca_6351, 0x1429_2967,
-        0x27b7_0a85, 0x2e1b_2138, 0x4d2c_6dfc, 0x5338_0d13, 0x650a_7354, 0x766a_0abb, 0x81c2_c92e, 0x9272_2c85,
-        0xa2bf_e8a1, 0xa81a_664b, 0xc24b_8b70, 0xc76c_51a3, 0xd192_e819, 0xd699_0624, 0xf40e_3585, 0x106a_a070,
-        0x19a4_c116, 0x1e37_6c08, 0x2748_774c, 0x34b0_bcb5, 0x391c_0cb3, 0x4ed8_aa4a, 0x5b9c_ca4f, 0x682e_6ff3,
-        0x748f_82ee, 0x78a5_636f, 0x84c8_7814, 0x8cc7_0208, 0x90be_fffa, 0xa450_6ceb, 0xbef9_a3f7, 0xc671_78f2,
-    ]
-
-    /// One 64-byte block starting at `offset`.
-    private mutating func compress(_ block: UnsafeBufferPointer<UInt8>, at offset: Int) {
-        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { compress(block, at: offset, schedule: $0) }
+    /// The SHA-256 of `bytes` as 64 lowercase hex digits.
+    public static func hex<Bytes: Collection>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+        var sha = SHA256()
+        sha.update(bytes)
+        return hexString(sha.finish())
     }
-
-    private mutating func compress(_ block: UnsafeBufferPointer<UInt8>, at offset: Int, schedule w: UnsafeMutableBufferPointer<UInt32>) {
-        for i in 0..<16 {
-            let o = offset + i * 4
-            w[i] = UInt32(block[o]) << 24 | UInt32(block[o + 1]) << 16 | UInt32(block[o + 2]) << 8 | UInt32(block[o + 3])
-        }
-        for i in 16..<64 {
-            let s0 = rotate(w[i - 15], 7) ^ rotate(w[i - 15], 18) ^ (w[i - 15] >> 3)
-            let s1 = rotate(w[i - 2], 17) ^ rotate(w[i - 2], 19) ^ (w[i - 2] >> 10)
-            w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
-        }
-        var a = state[0], b = state[1], c = state[2], d = state[3]
-        var e = state[4], f = state[5], g = state[6], h = state[7]
-        for i in 0..<64 {
-            let s1 = rotate(e, 6) ^ rotate(e, 11) ^ rotate(e, 25)
-            let choice = (e & f) ^ (~e & g)
-            let t1 = h &+ s1 &+ choice &+ Self.roundConstants[i] &+ w[i]
-            let s0 = rotate(a, 2) ^ rotate(a, 13) ^ rotate(a, 22)
-            let majority = (a & b) ^ (a & c) ^ (b & c)
-            let t2 = s0 &+ majority
-            h = g
-            g = f
-            f = e
-            e = d &+ t1
-            d = c
-            c = b
-            b = a
-            a = t1 &+ t2
-        }
-        state[0] &+= a
-        state[1] &+= b
-        state[2] &+= c
-        state[3] &+= d
-        state[4] &+= e
-        state[5] &+= f
-        state[6] &+= g
-        state[7] &+= h
-    }
-
-    @inline(__always)
-    private func rotate(_ x: UInt32, _ n: UInt32) -> UInt32 { x >> n | x << (32 - n) }
 }
