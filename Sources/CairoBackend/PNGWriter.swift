@@ -35,7 +35,7 @@ enum PNGWriter {
         var straight = [UInt8](repeating: 0, count: width * height * 4)
         return try straight.withUnsafeMutableBufferPointer { pixels in
             guard let base = pixels.baseAddress else { throw CairoError.cairo(call: "PNG encoding", status: "no pixels") }
-            for y in 0..<height { CairoSurface.straightAlpha(row(y), width: width, channels: 4, into: base + y * width * 4) }
+            for y in 0..<height { CairoSurface.straightAlpha(row(y), width: width, into: base + y * width * 4) }
             return try encode(base, stride: width * 4, width: width, height: height,
                               layout: Int32(VANISH_PNG_ROWS_RGBA), pixelsPerMetre: perMetre)
         }
