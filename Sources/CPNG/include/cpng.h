@@ -4,7 +4,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-
 /// Why a decode or encode failed (0 = it did not).
 enum {
     VANISH_PNG_OK = 0,
