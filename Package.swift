@@ -27,13 +27,12 @@ let package = Package(
             providers: [.apt(["libopenblas-dev"])]),
         // libpng through a small C target: libpng reports errors by longjmp, which
         // only C can catch. CLibPNG only finds the library (pkg-config `libpng`).
-        // CPNG also holds the PNG writer's hot loops (deflate.c), with AVX2 where CKernels finds it.
         .systemLibrary(
             name: "CLibPNG", pkgConfig: "libpng",
             providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),
         .target(
             name: "CPNG",
-            dependencies: ["CLibPNG", "CKernels"]),
+            dependencies: ["CLibPNG"]),
         // SHA-256 for compare's hash libraries (Debian: libssl-dev).
         .systemLibrary(
             name: "CCrypto", pkgConfig: "libcrypto",
@@ -57,7 +56,7 @@ let package = Package(
             dependencies: ["Graphics", "GradientData"]),
         .target(
             name: "CairoBackend",
-            dependencies: ["Graphics", "CCairo", "CPNG", "CZlib"],
+            dependencies: ["Graphics", "CCairo", "CPNG"],
             resources: [
                 .copy("Resources/DejaVuSans.ttf"),
                 .copy("Resources/DejaVuSans-Bold.ttf"),

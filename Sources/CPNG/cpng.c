@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 typedef struct {
     const uint8_t *data;
@@ -159,7 +160,8 @@ static void on_write_error(png_structp png, png_const_charp text) {
     png_longjmp(png, 1);
 }
 
-void vanish_png_encode(const uint8_t *rgba, uint32_t width, uint32_t height, vanish_png_encoded *out) {
+void vanish_png_encode(const uint8_t *pixels, size_t stride, uint32_t width, uint32_t height, int layout,
+                       uint32_t pixels_per_metre, vanish_png_encoded *out) {
     memset(out, 0, sizeof *out);
     writer_state state = {NULL, 0, 0, 0, out->message};
     png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &state, on_write_error, on_warning);
@@ -169,8 +171,6 @@ void vanish_png_encode(const uint8_t *rgba, uint32_t width, uint32_t height, van
         return;
     }
     png_infop info = png_create_info_struct(png);
-    uint8_t *volatile packed = NULL;
-    png_bytep *volatile rows = NULL;
     if (info == NULL) {
         png_destroy_write_struct(&png, NULL);
         out->status = VANISH_PNG_NO_MEMORY;
@@ -180,39 +180,37 @@ void vanish_png_encode(const uint8_t *rgba, uint32_t width, uint32_t height, van
     if (setjmp(png_jmpbuf(png))) {
         out->status = state.out_of_memory ? VANISH_PNG_NO_MEMORY : VANISH_PNG_CORRUPT;
         free(state.bytes);
-        free(packed);
-        free(rows);
         png_destroy_write_struct(&png, &info);
         return;
     }
-    int opaque = 1;
-    size_t count = (size_t)width * height;
-    for (size_t i = 0; i < count; i++) {
-        if (rgba[i * 4 + 3] != 255) { opaque = 0; break; }
-    }
-    int channels = opaque ? 3 : 4;
     png_set_write_fn(png, &state, write_bytes, flush_bytes);
-    png_set_IHDR(png, info, width, height, 8, opaque ? PNG_COLOR_TYPE_RGB : PNG_COLOR_TYPE_RGB_ALPHA,
+    int rgb = layout != VANISH_PNG_ROWS_RGBA;
+    png_set_IHDR(png, info, width, height, 8, rgb ? PNG_COLOR_TYPE_RGB : PNG_COLOR_TYPE_RGB_ALPHA,
                  PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-    // Fixed settings and no time chunk: the same pixels give the same bytes.
-    png_set_compression_level(png, 6);
+    if (pixels_per_metre > 0) png_set_pHYs(png, info, pixels_per_metre, pixels_per_metre, PNG_RESOLUTION_METER);
+    // Figures are flat colour with sharp edges: the Up filter alone (no per-row choice) turns a
+    // row that repeats the one above into zeros, and zlib's fastest level codes the runs. Measured
+    // on a zoo report's figures, this is as fast as the run-length strategy (Z_RLE) and its files
+    // are a quarter smaller. Fixed settings and no time chunk: the same pixels give the same bytes.
+    png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_UP);
+    png_set_compression_level(png, 1);
+    png_set_compression_strategy(png, Z_DEFAULT_STRATEGY);
+    png_set_compression_buffer_size(png, 1 << 16);
     png_write_info(png, info);
-
-    packed = malloc(count * channels + 1);
-    rows = malloc(sizeof(png_bytep) * (height > 0 ? height : 1));
-    if (packed == NULL || rows == NULL) {
-        state.out_of_memory = 1;
-        png_error(png, "out of memory while encoding");
+    if (layout == VANISH_PNG_ROWS_CAIRO_OPAQUE) {
+        // Cairo's ARGB32 is a native-endian word: B, G, R, A in memory on little-endian machines.
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        png_set_filler(png, 0, PNG_FILLER_BEFORE);
+#else
+        png_set_bgr(png);
+        png_set_filler(png, 0, PNG_FILLER_AFTER);
+#endif
+    } else if (layout == VANISH_PNG_ROWS_RGBX) {
+        png_set_filler(png, 0, PNG_FILLER_AFTER);
     }
-    for (size_t i = 0; i < count; i++) {
-        memcpy(packed + i * channels, rgba + i * 4, channels);
-    }
-    for (png_uint_32 y = 0; y < height; y++) rows[y] = packed + (size_t)y * width * channels;
-    png_write_image(png, rows);
+    for (png_uint_32 y = 0; y < height; y++) png_write_row(png, (png_const_bytep)(pixels + (size_t)y * stride));
     png_write_end(png, info);
 
-    free(packed);
-    free(rows);
     png_destroy_write_struct(&png, &info);
     out->bytes = state.bytes;
     out->size = state.size;

@@ -24,65 +24,7 @@ public struct PDFMetadata: Hashable, Sendable {
     public static let fixedDate = "2000-01-01T00:00:00Z"
 }
 
-/// A PDF's pages split into parts (runs of pages) that render independently, on several
-/// cores, and are then joined into one file.
-///
-/// Cairo writes a PDF on one thread, and a page of fading diagrams takes it tens of
-/// milliseconds. The split depends only on the pages (two parts of about equal estimated
-/// cost), so the joined bytes are the same however many cores render them.
-public struct PDFJob: Sendable {
-    public let pages: [Scene]
-    public let metadata: PDFMetadata
-    /// The pages of each part, in order.
-    public let parts: [Range<Int>]
-
-    init(pages: [Scene], metadata: PDFMetadata) {
-        self.pages = pages
-        self.metadata = metadata
-        parts = Self.halves(pages.map(Self.cost))
-    }
-
-    /// `costs`' indices in two consecutive runs, cut where the costlier run is cheapest
-    /// (one run for a single page).
-    static func halves(_ costs: [Double]) -> [Range<Int>] {
-        guard costs.count > 1 else { return [0..<costs.count] }
-        let total = costs.reduce(0, +)
-        var best = 1, bestCost = Double.infinity, prefix = 0.0
-        for cut in 1..<costs.count {
-            prefix += costs[cut - 1]
-            let larger = max(prefix, total - prefix)
-            if larger < bestCost {
-                bestCost = larger
-                best = cut
-            }
-        }
-        return [0..<best, best..<costs.count]
-    }
-
-    /// A rough estimate of the time Cairo takes to write a page: per operation and per path
-    /// point, strokes about three times fills (Cairo works out a stroke's outline to bound it).
-    /// Good enough to tell a figure of many shapes from one of few (`RunReport` starts the
-    /// costliest figures first).
-    public static func cost(_ page: Scene) -> Double {
-        func cost(_ items: [SceneItem]) -> Double {
-            items.reduce(0) { sum, item in
-                switch item {
-                case .fill(let path, _): return sum + 2 + Double(path.elements.count)
-                case .stroke(let path, _): return sum + 6 + 3 * Double(path.elements.count)
-                case .text(let string, _, _, _): return sum + 4 + Double(string.utf8.count) / 8
-                case .image(let image, _, _): return sum + 4 + Double(image.width * image.height) / 2000
-                case .group(let inner, _, let opacity): return sum + (opacity < 1 ? 20 : 2) + cost(inner)
-                }
-            }
-        }
-        return 1 + cost(page.items)
-    }
-}
-
 /// Replays scenes onto Cairo surfaces and returns the file bytes (PNG, SVG, PDF) or pixels.
-///
-/// On PDF pages, long runs of plain vector drawing are written by vanish itself and put in
-/// place of placeholders Cairo draws (`PDFVectorBlocks`); Cairo writes everything else.
 ///
 /// Scene units are points (1/72 inch); a PNG at `dpi` has `dpi / 72` pixels per point.
 /// Text uses the DejaVu Sans fonts shipped in this module with fixed font options, so output
@@ -128,49 +70,11 @@ public struct CairoRenderer: Sendable {
         return SVGFinishing.finish(sink.data, drawn: replay.drawnImages)
     }
 
-    /// The scenes as the pages of one PDF, in order; each page takes its scene's size.
-    ///
-    /// A document of several pages renders as parts on all cores (`PDFJob`); the bytes do not
-    /// depend on how many cores there are.
+    /// The scenes as the pages of one PDF, in order, written by one Cairo surface; each page
+    /// takes its scene's size.
     public func pdf(pages: [Scene], metadata: PDFMetadata = PDFMetadata()) throws -> Data {
-        let job = try pdfJob(pages: pages, metadata: metadata)
-        let parts = Concurrently.map(job.parts.count) { i in Result { try pdfPart(job, i) } }
-        return try joinPDF(job, parts: try parts.map { try $0.get() })
-    }
-
-    /// Checks the pages and splits them into the parts that `pdfPart` renders independently.
-    public func pdfJob(pages: [Scene], metadata: PDFMetadata = PDFMetadata()) throws -> PDFJob {
-        guard !pages.isEmpty else { throw CairoError.noPages }
-        for (index, page) in pages.enumerated() { try checkPage(page, index: index) }
-        return PDFJob(pages: pages, metadata: metadata)
-    }
-
-    /// Part `index` of `job` as a PDF file of its own (the first part carries the metadata).
-    public func pdfPart(_ job: PDFJob, _ index: Int) throws -> Data {
-        try pdfFile(Array(job.pages[job.parts[index]]), metadata: index == 0 ? job.metadata : PDFMetadata(creator: ""),
-                    firstPage: job.parts[index].lowerBound)
-    }
-
-    /// The rendered parts of `job`, in order, as one PDF.
-    ///
-    /// Should the parts not join (a Cairo whose output `PDFJoin` does not know), the whole
-    /// document is rendered again as one part.
-    public func joinPDF(_ job: PDFJob, parts: [Data]) throws -> Data {
-        do {
-            return try PDFJoin.join(parts)
-        } catch is PDFJoin.Unsupported {
-            return try pdfFile(job.pages, metadata: job.metadata, firstPage: 0)
-        }
-    }
-
-    /// The scenes as one PDF written by one Cairo surface; `firstPage` numbers pages in errors.
-    ///
-    /// Long runs of plain vector drawing are written by vanish (`PDFVectorBlocks`) unless
-    /// `vectorBlocks` is false; should their placeholders not be found in Cairo's file, it is
-    /// written again by Cairo alone.
-    func pdfFile(_ pages: [Scene], metadata: PDFMetadata, firstPage: Int, vectorBlocks: Bool = true) throws -> Data {
         guard let first = pages.first else { throw CairoError.noPages }
-        let blocks = vectorBlocks ? PDFVectorBlocks() : nil
+        for (index, page) in pages.enumerated() { try checkPage(page, index: index) }
         let sink = ByteSink()
         let surface = try CairoSurface(
             owning: cairo_pdf_surface_create_for_stream(ByteSink.write, sink.closure, first.width, first.height),
@@ -185,23 +89,36 @@ public struct CairoRenderer: Sendable {
             cairo_pdf_surface_set_metadata(surface.pointer, key, value)
             try CairoError.check(surface.status, "cairo_pdf_surface_set_metadata(\(value))")
         }
-        for (offset, page) in pages.enumerated() {
-            let number = firstPage + offset + 1
+        for (index, page) in pages.enumerated() {
             cairo_pdf_surface_set_size(surface.pointer, page.width, page.height)
-            try CairoError.check(surface.status, "cairo_pdf_surface_set_size (page \(number))")
+            try CairoError.check(surface.status, "cairo_pdf_surface_set_size (page \(index + 1))")
             var batched = page
             batched.items = PathBatching.merged(page.items)
-            let context = try replay(batched, on: surface, target: .pdf, vectorBlocks: blocks).context
+            let context = try replay(batched, on: surface, target: .pdf).context
             cairo_show_page(context.pointer)
-            try context.check("cairo_show_page (page \(number))")
+            try context.check("cairo_show_page (page \(index + 1))")
         }
         try surface.finish()
-        guard let blocks else { return sink.data }
-        do {
-            return try blocks.substitute(sink.data)
-        } catch is PDFJoin.Unsupported {
-            return try pdfFile(pages, metadata: metadata, firstPage: firstPage, vectorBlocks: false)
+        return sink.data
+    }
+
+    /// A rough estimate of the time Cairo takes to draw a scene: per operation and per path
+    /// point, strokes about three times fills (Cairo works out a stroke's outline to bound it).
+    /// Good enough to tell a figure of many shapes from one of few (`RunReport` starts the
+    /// costliest jobs first).
+    public static func cost(_ scene: Scene) -> Double {
+        func cost(_ items: [SceneItem]) -> Double {
+            items.reduce(0) { sum, item in
+                switch item {
+                case .fill(let path, _): return sum + 2 + Double(path.elements.count)
+                case .stroke(let path, _): return sum + 6 + 3 * Double(path.elements.count)
+                case .text(let string, _, _, _): return sum + 4 + Double(string.utf8.count) / 8
+                case .image(let image, _, _): return sum + 4 + Double(image.width * image.height) / 2000
+                case .group(let inner, _, let opacity): return sum + (opacity < 1 ? 20 : 2) + cost(inner)
+                }
+            }
         }
+        return 1 + cost(scene.items)
     }
 
     /// The scene in `format`: `dpi` applies to PNG only; a PDF gets one page and default metadata.
@@ -218,8 +135,7 @@ public struct CairoRenderer: Sendable {
     /// An image surface with the scene drawn on it at `dpi / 72` pixels per point.
     ///
     /// The pixel size is the page size times the scale, rounded to the nearest pixel.
-    /// `cairoGroups` leaves faded groups to Cairo (`SceneReplay.compositeGroups`), for tests.
-    func rasterSurface(_ scene: Scene, dpi: Double, cairoGroups: Bool = false) throws -> CairoSurface {
+    func rasterSurface(_ scene: Scene, dpi: Double) throws -> CairoSurface {
         guard dpi.isFinite, dpi > 0 else { throw CairoError.invalidSize("resolution \(dpi) dpi is not a positive number") }
         try checkPage(scene, index: nil)
         let scale = dpi / 72
@@ -230,21 +146,18 @@ public struct CairoRenderer: Sendable {
                 "a \(scene.width) × \(scene.height) pt scene at \(dpi) dpi would be \(width) × \(height) pixels; "
                     + "each side must be 1 to \(CairoSurface.maxImageSide) pixels")
         }
-        // An opaque background is painted over every pixel first (with OVER, whose result does
-        // not depend on what was there), so the surface need not be cleared before.
-        let surface = try CairoSurface.image(width: Int(width), height: Int(height), cleared: !(scene.background?.alpha == 1))
+        let surface = try CairoSurface.image(width: Int(width), height: Int(height))
         let context = try CairoContext(surface: surface, fonts: fonts)
         cairo_scale(context.pointer, scale, scale)
-        var replay = SceneReplay(context: context, fonts: fonts, target: .image, cairoGroups: cairoGroups)
+        var replay = SceneReplay(context: context, fonts: fonts, target: .image)
         try replay.draw(scene)
         return surface
     }
 
     /// Draws `scene` on a new context of `surface`; the replay keeps the context (for `show_page`).
-    private func replay(_ scene: Scene, on surface: CairoSurface, target: SceneReplay.Target,
-                        vectorBlocks: PDFVectorBlocks? = nil) throws -> SceneReplay {
+    private func replay(_ scene: Scene, on surface: CairoSurface, target: SceneReplay.Target) throws -> SceneReplay {
         let context = try CairoContext(surface: surface, fonts: fonts)
-        var replay = SceneReplay(context: context, fonts: fonts, target: target, vectorBlocks: vectorBlocks)
+        var replay = SceneReplay(context: context, fonts: fonts, target: target)
         try replay.draw(scene)
         return replay
     }

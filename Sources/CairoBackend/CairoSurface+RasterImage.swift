@@ -45,29 +45,16 @@ extension CairoSurface {
             guard let base = dst.baseAddress else { return }
             for y in 0..<height {
                 let row = UnsafeRawPointer(data + y * stride).assumingMemoryBound(to: UInt32.self)
-                Self.straightAlpha(row, width: width, channels: 4, into: base + y * width * 4)
+                Self.straightAlpha(row, width: width, into: base + y * width * 4)
             }
         }
         return RasterImage(width: width, height: height, pixels: pixels)
     }
 
-    /// One row of premultiplied ARGB words as straight-alpha RGB (`channels` 3) or RGBA (4) bytes.
+    /// One row of premultiplied ARGB words as straight-alpha RGBA bytes.
     ///
     /// Colour is divided by alpha and rounded; fully transparent pixels become 0, 0, 0, 0.
-    static func straightAlpha(_ row: UnsafePointer<UInt32>, width: Int, channels: Int, into out: UnsafeMutablePointer<UInt8>) {
-        var o = out
-        if channels == 3 {
-            // Opaque rows (every figure with a background): no division, three bytes a pixel.
-            for x in 0..<width where row[x] >> 24 == 0xFF {
-                let word = row[x]
-                o[0] = UInt8(truncatingIfNeeded: word >> 16)
-                o[1] = UInt8(truncatingIfNeeded: word >> 8)
-                o[2] = UInt8(truncatingIfNeeded: word)
-                o += 3
-            }
-            if o == out + 3 * width { return }
-            o = out
-        }
+    static func straightAlpha(_ row: UnsafePointer<UInt32>, width: Int, into out: UnsafeMutablePointer<UInt8>) {
         for x in 0..<width {
             let word = row[x]
             let a = word >> 24
@@ -77,11 +64,11 @@ extension CairoSurface {
                 g = min(255, (g &* 255 &+ a / 2) / a)
                 b = min(255, (b &* 255 &+ a / 2) / a)
             }
+            let o = out + 4 * x
             o[0] = UInt8(truncatingIfNeeded: r)
             o[1] = UInt8(truncatingIfNeeded: g)
             o[2] = UInt8(truncatingIfNeeded: b)
-            if channels == 4 { o[3] = UInt8(truncatingIfNeeded: a) }
-            o += channels
+            o[3] = UInt8(truncatingIfNeeded: a)
         }
     }
 }

@@ -22,41 +22,17 @@ final class CairoSurface {
         self.sink = sink
     }
 
-    /// The pixels of an image surface made over memory of its own (`image(…, cleared: false)`),
-    /// given back after the surface is destroyed.
-    private var ownedPixels: PixelMemory.Block?
+    deinit { cairo_surface_destroy(pointer) }
 
-    deinit {
-        cairo_surface_destroy(pointer)
-        if let ownedPixels { PixelMemory.shared.give(ownedPixels) }
-    }
-
-    /// An ARGB32 image surface of `width` × `height` pixels, cleared to transparent; with
-    /// `cleared` false, its pixels are whatever its new memory held, for a caller that paints
-    /// every pixel before anything else (an opaque background), which saves clearing them first.
-    static func image(width: Int, height: Int, cleared: Bool = true) throws -> CairoSurface {
+    /// An ARGB32 image surface of `width` × `height` pixels, cleared to transparent.
+    static func image(width: Int, height: Int) throws -> CairoSurface {
         guard width > 0, height > 0, width <= maxImageSide, height <= maxImageSide else {
             throw CairoError.invalidSize(
                 "image of \(width) × \(height) pixels cannot be made; each side must be 1 to \(maxImageSide) pixels")
         }
-        guard !cleared else {
-            return try CairoSurface(
-                owning: cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(width), Int32(height)),
-                call: "cairo_image_surface_create(\(width) × \(height))")
-        }
-        let stride = Int(cairo_format_stride_for_width(CAIRO_FORMAT_ARGB32, Int32(width)))
-        let pixels = PixelMemory.shared.take(stride * height)
-        do {
-            let surface = try CairoSurface(
-                owning: cairo_image_surface_create_for_data(pixels.pointer.assumingMemoryBound(to: UInt8.self), CAIRO_FORMAT_ARGB32,
-                                                            Int32(width), Int32(height), Int32(stride)),
-                call: "cairo_image_surface_create_for_data(\(width) × \(height))")
-            surface.ownedPixels = pixels
-            return surface
-        } catch {
-            PixelMemory.shared.give(pixels)
-            throw error
-        }
+        return try CairoSurface(
+            owning: cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(width), Int32(height)),
+            call: "cairo_image_surface_create(\(width) × \(height))")
     }
 
     /// Cairo's largest image side (pixman's coordinate limit).

@@ -117,18 +117,12 @@ public enum PNGCodec {
         guard image.width > 0, image.height > 0 else {
             throw PNGWriteError(reason: "a PNG needs at least one pixel (image is \(image.width) x \(image.height))")
         }
-        var result = vanish_png_encoded()
-        image.pixels.withUnsafeBufferPointer { pixels in
-            vanish_png_encode(pixels.baseAddress, UInt32(image.width), UInt32(image.height), &result)
+        let opaque = stride(from: 3, to: image.pixels.count, by: 4).allSatisfy { image.pixels[$0] == 255 }
+        return try image.pixels.withUnsafeBufferPointer { (pixels) throws(PNGWriteError) -> Data in
+            guard let base = pixels.baseAddress else { throw PNGWriteError(reason: "the image holds no pixels") }
+            return try PNGWriter.encode(base, stride: image.width * 4, width: image.width, height: image.height,
+                                 layout: Int32(opaque ? VANISH_PNG_ROWS_RGBX : VANISH_PNG_ROWS_RGBA), pixelsPerMetre: 0)
         }
-        defer { vanish_png_free(result.bytes) }
-        guard result.status == VANISH_PNG_OK, let bytes = result.bytes else {
-            let message = withUnsafeBytes(of: result.message) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            throw PNGWriteError(reason: message.isEmpty ? "libpng failed" : message)
-        }
-        return Data(bytes: bytes, count: result.size)
     }
 
     /// True when `data` is a non-empty proper start of the signature (a file cut inside it).

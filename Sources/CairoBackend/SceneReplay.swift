@@ -8,7 +8,7 @@ import Graphics
 struct SceneReplay {
     let context: CairoContext
     let fonts: DejaVuFonts
-    /// The kind of surface drawn on, which decides the six choices below.
+    /// The kind of surface drawn on, which decides the four choices below.
     enum Target { case image, pdf, svg }
     let target: Target
 
@@ -31,29 +31,13 @@ struct SceneReplay {
     /// far fewer numbers in a PDF, the same shapes.
     var compactShapes: Bool { target == .pdf }
 
-    /// Whether opaque fills of many equal ellipses are blended from stamps of their coverage
-    /// (`EllipseStamps`): the same pixels but for a sub-pixel rounding of their centres, drawn
-    /// far faster. Image surfaces only; PDF and SVG keep their shapes and their bytes.
-    var stampEllipses: Bool { target == .image }
-
-    /// Whether groups at an opacity below 1 are drawn as `FadedGroups` (image surfaces only):
-    /// the same pixels as Cairo's groups, without a new layer per group. Tests turn it off to
-    /// compare with Cairo's groups.
-    let compositeGroups: Bool
-
     /// How each image drawn so far was to be resampled, in drawing order.
     private(set) var drawnImages: [ImageInterpolation] = []
 
-    /// Where runs of plain vector drawing go instead of Cairo (PDF only; see `PDFVectorBlocks`).
-    let vectorBlocks: PDFVectorBlocks?
-
-    init(context: CairoContext, fonts: DejaVuFonts, target: Target, vectorBlocks: PDFVectorBlocks? = nil,
-         cairoGroups: Bool = false) {
+    init(context: CairoContext, fonts: DejaVuFonts, target: Target) {
         self.context = context
         self.fonts = fonts
         self.target = target
-        self.vectorBlocks = target == .pdf ? vectorBlocks : nil
-        compositeGroups = target == .image && !cairoGroups
     }
 
     private var cr: OpaquePointer { context.pointer }
@@ -72,38 +56,13 @@ struct SceneReplay {
     }
 
     private mutating func draw(_ items: [SceneItem], path: String) throws {
-        var index = 0, plain = 0
-        while index < items.count {
-            // On PDF pages, vanish writes long runs of plain vector drawing itself.
-            if let vectorBlocks, index >= plain {
-                let end = PDFVectorBlocks.runEnd(items, from: index)
-                if end > index, try vectorBlocks.place(items[index..<end], on: cr) {
-                    try context.check("placeholder (scene items \(path)\(index)–\(end - 1))")
-                    index = end
-                    continue
-                }
-                plain = end
-            }
-            try draw(items[index], path: "\(path)\(index)")
-            index += 1
-        }
+        for (index, item) in items.enumerated() { try draw(item, path: "\(path)\(index)") }
     }
 
     private mutating func draw(_ item: SceneItem, path itemPath: @autoclosure () -> String) throws {
         switch item {
         case .fill(let path, let color):
             if compactShapes, fillCompactly(path, color: color) {
-                try context.check("fill (scene item \(itemPath()))")
-                return
-            }
-            if stampEllipses,
-               try EllipseStamps.fill(path, color: color, tolerance: path.rasterTolerance ?? Self.defaultTolerance, on: cr) {
-                try context.check("fill (scene item \(itemPath()))")
-                return
-            }
-            // Straight-edged paths on image surfaces: vanish's own rasteriser (edge pixels differ
-            // from Cairo's by a few levels; PDF and SVG keep their paths and their bytes).
-            if target == .image, try SolidFills.fill(path, color: color, on: cr) {
                 try context.check("fill (scene item \(itemPath()))")
                 return
             }
@@ -129,11 +88,6 @@ struct SceneReplay {
             if fast { cairo_set_antialias(cr, CAIRO_ANTIALIAS_DEFAULT) }
             try context.check("stroke (scene item \(itemPath()))")
         case .image(let image, let rect, let interpolation):
-            // On PDF pages, vanish writes opaque unsmoothed images itself.
-            if let vectorBlocks, try vectorBlocks.placeImage(image, in: rect, interpolation: interpolation, on: cr) {
-                try context.check("image placeholder (scene item \(itemPath()))")
-                return
-            }
             try drawImage(image, in: rect, interpolation: interpolation, item: itemPath())
         case .text(let string, let at, let style, let rotation):
             try drawText(string, at: at, style: style, rotation: rotation, item: itemPath())
@@ -230,14 +184,6 @@ struct SceneReplay {
         if opacity < 1 {
             if boundGroups, let bounds = Self.bounds(of: items) { clipToDevicePixels(around: bounds) }
             // Composite the group as one layer, so overlapping members do not show through each other.
-            if compositeGroups, try FadedGroups.draw(opacity: opacity, on: context, fonts: fonts, members: { layer in
-                var replay = SceneReplay(context: layer, fonts: fonts, target: target)
-                try replay.draw(items, path: "\(item).")
-                drawnImages += replay.drawnImages
-            }) {
-                try context.check("group (scene item \(item))")
-                return
-            }
             cairo_push_group(cr)
             try draw(items, path: "\(item).")
             cairo_pop_group_to_source(cr)

@@ -2,7 +2,7 @@ import Foundation
 
 /// Values by key, shared by every thread and computed on first use; `lock` guards `entries`.
 ///
-/// For results that depend on nothing but their key (text extents, ellipse stamps). Emptied
+/// For results that depend on nothing but their key (text extents). Emptied
 /// when it reaches `limit` entries, so it stays small however much a process draws.
 final class SharedCache<Key: Hashable, Value>: @unchecked Sendable {
     private let lock = NSLock()

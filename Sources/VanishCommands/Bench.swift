@@ -305,13 +305,12 @@ public enum Bench {
                              note: "\(figureCount) scenes + PNG", cpuSamples: parallelCPU))
 
         let pages = ReportBuilder.document(for: history, data: data, measurer: measurer).pages
-        let partCount = try renderer.pdfJob(pages: pages).parts.count
         let (pdf, pdfCPU) = try samples(repeats, scale: 1000) {
             let document = ReportBuilder.document(for: history, data: data, measurer: measurer)
             _ = try renderer.pdf(pages: document.pages, metadata: PDFMetadata(title: document.title))
         }
         rows.append(BenchRow(part: "render", name: "report.pdf", samples: pdf, unit: "ms", digits: 1,
-                             note: "\(pages.count) pages in \(partCount) parts, all cores", cpuSamples: pdfCPU))
+                             note: "\(pages.count) pages, one thread", cpuSamples: pdfCPU))
 
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vanish-bench-\(UUID().uuidString)", isDirectory: true)
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -143,35 +143,35 @@ public enum RunReport {
             let figure = NamedFigure(name: figureLayouts[i].name, caption: figureLayouts[i].caption, scene: laidOut[sections.count + i].scene!)
             return figureFormats.map { (figure: figure, format: $0) }
         }
-        let pdfJob = try document.map { try renderer.pdfJob(pages: $0.pages, metadata: PDFMetadata(title: $0.title)) }
         if cancellation?.isCancelled == true { throw CancellationError() }
-        // The PDF's parts (the longest jobs) start first and the figures fill the cores after them
-        // (the renderer is thread-safe), costliest first, so that the last to finish are short
-        // and neither core waits long for the other. Each figure's file is written by the job that
-        // drew it, so writing overlaps drawing; the PDF is joined and written once its parts are done.
-        let pdf = pdfJob?.parts.count ?? 0
+        // The PDF (the longest job) starts first and the figures fill the cores beside it (the
+        // renderer is thread-safe), costliest first, so that the last to finish are short and
+        // neither core waits long for the other. Each file is written by the job that drew it, so
+        // writing overlaps drawing.
+        let pdf = document == nil ? 0 : 1
+        let reportURL = folder.appendingPathComponent("report.pdf")
         let figureURLs = jobs.map { figures.appendingPathComponent("\($0.figure.name).\($0.format.rawValue)") }
-        let costs = jobs.map { PDFJob.cost($0.figure.scene) }
+        let costs = jobs.map { CairoRenderer.cost($0.figure.scene) }
         let order = Array(0..<pdf) + jobs.indices.sorted { costs[$0] > costs[$1] || (costs[$0] == costs[$1] && $0 < $1) }.map { pdf + $0 }
-        let started = Concurrently.map(order.count) { k -> Result<Data?, Error> in
+        let started = Concurrently.map(order.count) { k -> Result<Void, Error> in
             let i = order[k]
             // Ctrl-C: the jobs not yet started are skipped.
             if cancellation?.isCancelled == true { return .failure(CancellationError()) }
-            if let pdfJob, i < pdf { return Result { try renderer.pdfPart(pdfJob, i) } }
+            if let document, i < pdf {
+                return Result { try AtomicFile.write(try renderer.pdf(pages: document.pages, metadata: PDFMetadata(title: document.title)), to: reportURL) }
+            }
             let (figure, format) = jobs[i - pdf]
             return Result {
                 try AtomicFile.write(format == .png ? try renderer.png(figure.scene, dpi: dpi) : try renderer.svg(figure.scene),
                                      to: figureURLs[i - pdf])
-                return nil
             }
         }
-        // Back in job order: PDF parts, then figures in catalog order.
+        // Back in job order: the PDF, then figures in catalog order.
         var results = started
         for (k, i) in order.enumerated() { results[i] = started[k] }
-        if let pdfJob {
-            let url = folder.appendingPathComponent("report.pdf")
-            try AtomicFile.write(try renderer.joinPDF(pdfJob, parts: try results[0..<pdf].map { try $0.get() ?? Data() }), to: url)
-            written.append(url)
+        if pdf == 1 {
+            try results[0].get()
+            written.append(reportURL)
         }
         // The first failure in catalog order is the one reported.
         for (i, url) in figureURLs.enumerated() {

@@ -3,7 +3,7 @@ import Foundation
 import Graphics
 import Testing
 
-/// The PNG writer's own deflate coder: every kind of image decodes (through libpng) to exactly
+/// The PNG writer (libpng and zlib): every kind of image decodes (through libpng) to exactly
 /// the pixels drawn, whatever mix of runs and noise it holds.
 @Suite struct PNGEncodingTests {
     let renderer: CairoRenderer

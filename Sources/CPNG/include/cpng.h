@@ -4,10 +4,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cpng_deflate.h"  // the hot loops of vanish's own PNG writer
-#include "cpng_composite.h"  // compositing faded groups' layers
-#include "cpng_fill.h"  // antialiased solid fills of polygons
-
 /// Why a decode or encode failed (0 = it did not).
 enum {
     VANISH_PNG_OK = 0,
@@ -42,8 +38,17 @@ typedef struct {
     char message[256];
 } vanish_png_encoded;
 
-/// Encodes 8-bit RGBA (straight alpha); drops the alpha channel when every pixel is opaque.
-void vanish_png_encode(const uint8_t *rgba, uint32_t width, uint32_t height, vanish_png_encoded *out);
+/// How the rows given to vanish_png_encode hold their pixels.
+enum {
+    VANISH_PNG_ROWS_RGBA = 0,          // 8-bit RGBA, straight alpha; written as RGBA
+    VANISH_PNG_ROWS_RGBX = 1,          // 8-bit RGBA whose alpha is all 255; written as RGB
+    VANISH_PNG_ROWS_CAIRO_OPAQUE = 2,  // Cairo ARGB32 words whose alpha is all 255; written as RGB
+};
+
+/// Encodes `height` rows of `width` pixels, `stride` bytes apart, laid out as `layout` says;
+/// a non-zero `pixels_per_metre` is recorded in a pHYs chunk.
+void vanish_png_encode(const uint8_t *pixels, size_t stride, uint32_t width, uint32_t height, int layout,
+                       uint32_t pixels_per_metre, vanish_png_encoded *out);
 
 void vanish_png_free(void *pointer);
 
