@@ -74,6 +74,12 @@ struct EventFileWriter {
         return event
     }
 
+    /// The bytes so far, handed over and forgotten (to write a large log in pieces).
+    mutating func take() -> Data {
+        defer { bytes = Data() }
+        return bytes
+    }
+
     func write(to url: URL) throws {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try bytes.write(to: url)
