@@ -177,7 +177,12 @@ struct EventReader {
 
     let rules: GradientTagRules
     var log = RunLog()
-    private var slots: [String: Slot] = [:]
+    /// Every tag's slot, in order of first appearance, and where each tag is in that order.
+    private var slots: [(tag: String, slot: Slot)] = []
+    private var slotIndex: [String: Int] = [:]
+    /// The slot most likely to come next: logs repeat their tags in the same order every step, and
+    /// comparing one tag is cheaper than hashing it.
+    private var nextSlot = 0
     private var options: BinaryDecodingOptions = {
         var options = BinaryDecodingOptions()
         options.discardUnknownFields = true
@@ -193,14 +198,11 @@ struct EventReader {
         let file = TFRecordFile(url: url, path: path)
         var first = true
         return try file.forEachRecord { bytes, offset in
-            let event: Tensorboard_Event
+            var event: Tensorboard_Event
             do {
                 // The record's bytes, borrowed for the call, not copied.
-                var data = Data()
-                if let base = bytes.baseAddress, !bytes.isEmpty {
-                    data = Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: bytes.count, deallocator: .none)
-                }
-                event = try Tensorboard_Event(serializedBytes: data, options: options)
+                event = Tensorboard_Event()
+                try event.merge(serializedBytes: bytes.bytes, options: options)
             } catch {
                 throw TensorBoardImportError(
                     path: path, offset: offset,
@@ -250,7 +252,14 @@ struct EventReader {
 
     /// The slot of a value's tag, decided (and the tag recorded) the first time the tag appears.
     private mutating func slot(for value: Tensorboard_Summary.Value) -> Slot {
-        if let known = slots[value.tag] { return known }
+        if nextSlot < slots.count, slots[nextSlot].tag == value.tag {
+            defer { nextSlot = nextSlot + 1 == slots.count ? 0 : nextSlot + 1 }
+            return slots[nextSlot].slot
+        }
+        if let known = slotIndex[value.tag] {
+            nextSlot = known + 1 == slots.count ? 0 : known + 1
+            return slots[known].slot
+        }
         let tag = value.tag
         log.tags.append(tag)
         let isHistogram: Bool
@@ -276,7 +285,9 @@ struct EventReader {
             log.unmatched.append(tag)
             slot = .skip
         }
-        slots[tag] = slot
+        slotIndex[tag] = slots.count
+        slots.append((tag, slot))
+        nextSlot = 0
         return slot
     }
 

@@ -72,7 +72,7 @@ public enum HistoryInput {
     /// (tags no rule reads, a file still being written) go to `warn`, one line each.
     public static func read(_ path: String, tensorBoard: TensorBoardImportOptions = TensorBoardImportOptions(),
                             warn: (String) -> Void = HistoryInput.printWarning) throws -> GradientHistory {
-        if TensorBoardImport.isTensorBoardLog(path) {
+        if !GradientLogImport.isGradientLog(path), TensorBoardImport.isTensorBoardLog(path) {
             do {
                 let imported = try TensorBoardImport.load(path, options: tensorBoard)
                 imported.warnings.forEach(warn)

@@ -53,6 +53,9 @@ struct RunCommand: ParsableCommand {
         if importLog != nil && (specOrPreset != nil || fromHistory != nil) {
             throw ValidationError("--import reports on a gradient log; give no spec and no --from-history with it")
         }
+        if let importLog, !GradientLogImport.isGradientLog(importLog), !TensorBoardImport.isTensorBoardLog(importLog) {
+            throw ValidationError("--import takes a CSV gradient log (.csv) or a TensorBoard log (an events.out.tfevents.* file, or a folder of them), found '\(importLog)'")
+        }
         if !tensorBoard.isEmpty && (importLog.map(TensorBoardImport.isTensorBoardLog) ?? false) == false {
             throw ValidationError("--tags, --loss-tag, --accuracy-tag and --name are for --import of a TensorBoard log")
         }
