@@ -35,6 +35,15 @@ struct TFRecordFile {
             throw TensorBoardImportError(path: path, message: "cannot read the file (\(error.localizedDescription))")
         }
         defer { try? handle.close() }
+        // The size when reading began: a record that claims more bytes than are left is cut short,
+        // and no buffer is grown to its claimed length.
+        let fileSize: Int
+        do {
+            fileSize = Int(try handle.seekToEnd())
+            try handle.seek(toOffset: 0)
+        } catch {
+            throw TensorBoardImportError(path: path, message: "cannot read the file (\(error.localizedDescription))")
+        }
         func fail(_ offset: Int, _ message: String) -> TensorBoardImportError {
             TensorBoardImportError(path: path, offset: offset, message: message)
         }
@@ -99,7 +108,7 @@ struct TFRecordFile {
                 throw fail(recordOffset, "a record claims \(length) bytes, more than any event holds")
             }
             let total = 12 + Int(length) + 4
-            guard try fill(total) else { return try cutShort(at: recordOffset, fail: fail) }
+            guard recordOffset + total <= fileSize, try fill(total) else { return try cutShort(at: recordOffset, fail: fail) }
             let dataMatches = buffer.withUnsafeBytes { raw in
                 let data = UnsafeRawBufferPointer(rebasing: raw[(start + 12)..<(start + 12 + Int(length))])
                 let stored = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: start + 12 + Int(length), as: UInt32.self))
@@ -118,6 +127,9 @@ struct TFRecordFile {
     /// The file ends inside the record at `offset`: a file still being written, or a truncated one.
     private func cutShort(at offset: Int, fail: (Int, String) -> TensorBoardImportError) throws -> Ending {
         if Self.isOpenForWriting(url) { return .stillBeingWritten(offset: offset) }
+        if offset == 0 {
+            throw TensorBoardImportError(path: path, message: "not a TensorBoard event file (shorter than its first record)")
+        }
         throw fail(offset, "the file ends in the middle of a record: it is truncated (no program is writing it)")
     }
 

@@ -171,6 +171,9 @@ import TestSupport
         try framed.write(to: garbage)
         let message = Self.error(garbage.path)
         #expect(message.hasPrefix("\(garbage.path), byte \(offset): the record is not a TensorBoard Event (protobuf: "))
+        let short = folder.appendingPathComponent("events.out.tfevents.short")
+        try Data("abc".utf8).write(to: short)
+        #expect(Self.error(short.path) == "\(short.path): not a TensorBoard event file (shorter than its first record)")
         let empty = try TestPaths.makeTemporaryFolder("vanish-tb-empty")
         defer { try? FileManager.default.removeItem(at: empty) }
         #expect(Self.error(empty.path) == "\(empty.path): no TensorBoard event files (events.out.tfevents.*) in this folder or below")
