@@ -16,6 +16,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // C libraries from the system (Debian: libcairo2-dev, libopenblas-dev, zlib1g-dev).
@@ -45,6 +46,12 @@ let package = Package(
             name: "GradientData",
             dependencies: ["CZlib"],
             resources: [.copy("Resources/digits.csv.gz")]),
+        // TensorBoard event files as a GradientHistory. Only swift-protobuf's library: the message
+        // types are generated once from Proto/*.proto and committed (see Proto/README.md).
+        .target(
+            name: "TensorBoardImport",
+            dependencies: ["GradientData", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["Proto/event.proto", "Proto/summary.proto", "Proto/tensor.proto", "Proto/README.md"]),
         // Hand-written AVX-512 and AVX2 kernels (chosen at run time from CPUID) for the training hot loops.
         .target(name: "CKernels"),
         .target(
@@ -73,13 +80,14 @@ let package = Package(
             name: "VanishCommands",
             dependencies: [
                 "GradientData", "MLPTraining", "Graphics", "Figures",
-                "CairoBackend", "Reporting", "GoldenImage",
+                "CairoBackend", "Reporting", "GoldenImage", "TensorBoardImport",
             ]),
         .executableTarget(
             name: "vanish",
             dependencies: [
                 "VanishCommands",
                 "MLPTraining",
+                "TensorBoardImport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -88,6 +96,10 @@ let package = Package(
             dependencies: ["GradientData", "CairoBackend", "GoldenImage", "Graphics"],
             path: "Tests/TestSupport"),
         .testTarget(name: "GradientDataTests", dependencies: ["GradientData", "TestSupport"]),
+        .testTarget(
+            name: "TensorBoardImportTests",
+            dependencies: ["TensorBoardImport", "GradientData", "TestSupport",
+                           .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .testTarget(name: "MLPTrainingTests", dependencies: ["MLPTraining", "CKernels", "GradientData", "TestSupport"]),
         .testTarget(name: "GraphicsTests", dependencies: ["Graphics", "TestSupport"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "Graphics", "CairoBackend", "GoldenImage", "TestSupport", "VanishCommands"]),

@@ -118,7 +118,7 @@ public enum GradientLogImport {
     }
 
     /// The spec of an imported history: names the file; its training fields are placeholders.
-    static func spec(for runs: [RunHistory], source: String) -> ExperimentSpec {
+    public static func spec(for runs: [RunHistory], source: String) -> ExperimentSpec {
         let file = URL(fileURLWithPath: source).lastPathComponent
         var name = URL(fileURLWithPath: source).deletingPathExtension().lastPathComponent
         while name.hasPrefix(".") { name.removeFirst() }
@@ -229,17 +229,35 @@ private struct RunBuilder {
                                activationStd: t[4], saturatedFraction: t[5], deadFraction: t[6], updateRatio: t[7])
         let loss = losses.contains { $0 != nil } ? losses.map { $0 ?? .nan } : []
         let accuracy = accuracies.contains { $0 != nil } ? accuracies.map { $0 ?? .nan } : []
+        return GradientLogImport.importedRun(network: network, seed: seed, layers: layers, steps: steps, stats: stats,
+                                             loss: loss, trainAccuracy: accuracy, source: source)
+    }
+}
+
+extension GradientLogImport {
+    /// An imported run: the recorded tables with placeholder training settings that name `source`.
+    ///
+    /// Every import (CSV, TensorBoard) builds its runs here. `steps` holds each row's (first) step;
+    /// `lastStep` is the run's last logged step (default: the last row's), `stepsPerBucket` and
+    /// `maxRecordedSteps` say how rows were bucketed, if they were.
+    public static func importedRun(
+        network: String, seed: Int, layers: [String], steps: [Int], stats: LayerStats, loss: [Float],
+        trainAccuracy: [Float], testAccuracy: [Float] = [], source: String, lastStep: Int? = nil,
+        stepsPerBucket: Int = 1, maxRecordedSteps: Int? = nil
+    ) -> RunHistory {
         // As in training: the first step whose loss or a weight gradient is not finite.
         let diverged = steps.indices.first { row in
-            (row < loss.count && !loss[row].isFinite) || t[0][row].contains { !$0.isFinite }
+            (row < loss.count && !loss[row].isFinite) || stats.weightGradNorm[row].contains { !$0.isFinite }
         }.map { steps[$0] }
         let file = URL(fileURLWithPath: source).lastPathComponent
         let settings = RunSettings(
             network: network, activation: .relu, batchNorm: false, residual: false, depth: max(0, layers.count - 1),
-            width: 0, batchSize: 0, epochs: nil, steps: steps.last ?? 0, optimizer: GradientLogImport.placeholderOptimizer,
-            init: .xavierNormal, clipNorm: nil, recordEvery: 1, seed: seed, importedFrom: file)
+            width: 0, batchSize: 0, epochs: nil, steps: lastStep ?? steps.last ?? 0, optimizer: placeholderOptimizer,
+            init: .xavierNormal, clipNorm: nil, recordEvery: 1, seed: seed, importedFrom: file,
+            maxRecordedSteps: maxRecordedSteps)
         return RunHistory(network: network, seed: seed, settings: settings, layers: layers, steps: steps, stats: stats,
-                          loss: loss, trainAccuracy: accuracy, testAccuracy: [], diverged: diverged)
+                          loss: loss, trainAccuracy: trainAccuracy, testAccuracy: testAccuracy, diverged: diverged,
+                          stepsPerBucket: stepsPerBucket)
     }
 }
 

@@ -2,6 +2,7 @@ import Foundation
 import Figures
 import GradientData
 import Graphics
+import TensorBoardImport
 
 /// An output format of `vanish render`.
 public enum FigureFormat: String, CaseIterable, Sendable {
@@ -27,12 +28,15 @@ public enum RenderError: Error, CustomStringConvertible, Sendable {
     case unreadableHistory(path: String, reason: String)
     /// A gradient log that cannot be imported; the text names the file and the line.
     case unreadableGradientLog(String)
+    /// A TensorBoard log that cannot be imported; the text names the file and the byte offset.
+    case unreadableTensorBoardLog(String)
 
     public var description: String {
         switch self {
         case .badOption(let message): return message
         case .unreadableHistory(let path, let reason): return "cannot read history \(path): \(reason)"
         case .unreadableGradientLog(let message): return "cannot import gradient log \(message)"
+        case .unreadableTensorBoardLog(let message): return "cannot import TensorBoard log \(message)"
         }
     }
 }
@@ -44,12 +48,16 @@ public struct RenderRequest: Sendable {
     public var formats: [FigureFormat]
     /// Raster resolution of PNGs (72 = one pixel per point).
     public var dpi: Double
+    /// How to read `historyPath` when it is a TensorBoard log.
+    public var tensorBoard: TensorBoardImportOptions
 
-    public init(historyPath: String, outputFolder: String, formats: [FigureFormat] = [.png], dpi: Double = 144) {
+    public init(historyPath: String, outputFolder: String, formats: [FigureFormat] = [.png], dpi: Double = 144,
+                tensorBoard: TensorBoardImportOptions = TensorBoardImportOptions()) {
         self.historyPath = historyPath
         self.outputFolder = outputFolder
         self.formats = formats
         self.dpi = dpi
+        self.tensorBoard = tensorBoard
     }
 
     public static let dpiRange: ClosedRange<Double> = 36...1200
@@ -59,8 +67,20 @@ public struct RenderRequest: Sendable {
 public enum HistoryInput {
     /// The history at `path`, or an error that names the file and what is wrong with it.
     ///
-    /// A `.csv` file is a per-layer gradient log from any framework (`GradientLogImport`).
-    public static func read(_ path: String) throws -> GradientHistory {
+    /// A `.csv` file is a per-layer gradient log from any framework (`GradientLogImport`); a folder or
+    /// an `events.out.tfevents.*` file is a TensorBoard log (`TensorBoardImport`), whose warnings
+    /// (tags no rule reads, a file still being written) go to `warn`, one line each.
+    public static func read(_ path: String, tensorBoard: TensorBoardImportOptions = TensorBoardImportOptions(),
+                            warn: (String) -> Void = HistoryInput.printWarning) throws -> GradientHistory {
+        if !GradientLogImport.isGradientLog(path), TensorBoardImport.isTensorBoardLog(path) {
+            do {
+                let imported = try TensorBoardImport.load(path, options: tensorBoard)
+                imported.warnings.forEach(warn)
+                return imported.history
+            } catch let error as TensorBoardImportError {
+                throw RenderError.unreadableTensorBoardLog(error.description)
+            }
+        }
         if GradientLogImport.isGradientLog(path) {
             do {
                 return try GradientLogImport.load(contentsOf: URL(fileURLWithPath: path))
@@ -73,6 +93,13 @@ public enum HistoryInput {
         } catch let error as HistoryReadError {
             throw RenderError.unreadableHistory(path: path, reason: error.message)
         }
+    }
+}
+
+extension HistoryInput {
+    /// Writes `warning: LINE` to stderr.
+    public static func printWarning(_ line: String) {
+        FileHandle.standardError.write(Data("warning: \(line)\n".utf8))
     }
 }
 
@@ -91,7 +118,7 @@ public enum RenderFigures {
         guard RenderRequest.dpiRange.contains(request.dpi) else {
             throw RenderError.badOption("--dpi \(NumberFormat.fixed(request.dpi, digits: 0, typographicMinus: false)) is out of range; use 36 to 1200")
         }
-        let history = try HistoryInput.read(request.historyPath)
+        let history = try HistoryInput.read(request.historyPath, tensorBoard: request.tensorBoard)
         // Staged, so that a failure halfway leaves no new file in the folder.
         let output = try StagedOutput.prepare(URL(fileURLWithPath: request.outputFolder, isDirectory: true))
         var style = FigureStyle.standard

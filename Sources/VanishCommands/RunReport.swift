@@ -5,6 +5,7 @@ import GradientData
 import Graphics
 import MLPTraining
 import Reporting
+import TensorBoardImport
 
 /// What `vanish run` is asked to do.
 public struct RunRequest: Sendable {
@@ -20,10 +21,13 @@ public struct RunRequest: Sendable {
     public var historyPath: String?
     /// Resolution of the figure PNGs.
     public var dpi: Double
+    /// How to read `historyPath` when it is a TensorBoard log.
+    public var tensorBoard: TensorBoardImportOptions
 
     public init(
         specOrPreset: String = "zoo", outputFolder: String? = nil, formats: [FigureFormat] = RunRequest.defaultFormats,
-        threads: Int? = nil, historyPath: String? = nil, dpi: Double = CairoRenderer.defaultDPI
+        threads: Int? = nil, historyPath: String? = nil, dpi: Double = CairoRenderer.defaultDPI,
+        tensorBoard: TensorBoardImportOptions = TensorBoardImportOptions()
     ) {
         self.specOrPreset = specOrPreset
         self.outputFolder = outputFolder
@@ -31,6 +35,7 @@ public struct RunRequest: Sendable {
         self.threads = threads
         self.historyPath = historyPath
         self.dpi = dpi
+        self.tensorBoard = tensorBoard
     }
 
     /// report.pdf and one PNG per figure.
@@ -73,7 +78,7 @@ public enum RunReport {
         let output: StagedOutput
         var data: DataSummary?
         if let path = request.historyPath {
-            history = try HistoryInput.read(path)
+            history = try HistoryInput.read(path, tensorBoard: request.tensorBoard)
             output = try StagedOutput.prepare(
                 URL(fileURLWithPath: request.outputFolder ?? "Reports/\(history.spec.name)", isDirectory: true),
                 subfolders: [figureFolder])

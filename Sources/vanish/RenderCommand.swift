@@ -17,10 +17,18 @@ struct RenderCommand: ParsableCommand {
             activationStd, saturatedFraction, deadFraction, updateRatio, loss, trainAccuracy. \
             Only the figures the log has data for are drawn.
 
+            A folder, or an events.out.tfevents.* file, is imported as a TensorBoard log: every \
+            folder holding event files is a run; per-parameter gradient norms (Lightning's \
+            grad_2.0_norm/<parameter>, grad_norm/<parameter>, gradients/<parameter>/norm, or \
+            gradients/<parameter> histograms) become layers.
+
             """ + ExitStatus.help)
 
-    @Argument(help: "The history written by `vanish train` (history.json), or a per-layer gradient log (.csv).")
+    @Argument(help: "The history written by `vanish train` (history.json), a per-layer gradient log (.csv), or a TensorBoard log (event file or folder).")
     var history: String
+
+    @OptionGroup(title: "TensorBoard logs")
+    var tensorBoard: TensorBoardOptions
 
     @Option(name: .long, help: "The folder to write the figures into (created if missing).")
     var out: String = "figures"
@@ -37,7 +45,8 @@ struct RenderCommand: ParsableCommand {
             let interrupt = Interrupt()
             defer { interrupt.uninstall() }
             let written = try RenderFigures.run(
-                RenderRequest(historyPath: history, outputFolder: out, formats: formats, dpi: dpi),
+                RenderRequest(historyPath: history, outputFolder: out, formats: formats, dpi: dpi,
+                              tensorBoard: try tensorBoard.importOptions()),
                 cancellation: interrupt.flag)
             print("wrote \(written.count) files to \(out)")
         } catch let error as RenderError {

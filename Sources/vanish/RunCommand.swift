@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GradientData
+import TensorBoardImport
 import VanishCommands
 
 /// `vanish run SPEC_OR_PRESET`: train, draw every figure and write the report folder.
@@ -35,9 +36,12 @@ struct RunCommand: ParsableCommand {
     var fromHistory: String?
 
     @Option(name: .customLong("import"),
-            help: ArgumentHelp("Report on this per-layer gradient log instead of training (CSV: network,step,layer,weightGradNorm, …).",
-                               valueName: "runs.csv"))
+            help: ArgumentHelp("Report on these training runs instead of training: a per-layer gradient log (CSV: network,step,layer,weightGradNorm, …), or a TensorBoard log (an events.out.tfevents.* file, or a folder of runs).",
+                               valueName: "runs.csv|logdir"))
     var importLog: String?
+
+    @OptionGroup(title: "TensorBoard logs (with --import)")
+    var tensorBoard: TensorBoardOptions
 
     @Flag(name: .long, help: "Print nothing but the list of files written.")
     var quiet = false
@@ -49,8 +53,11 @@ struct RunCommand: ParsableCommand {
         if importLog != nil && (specOrPreset != nil || fromHistory != nil) {
             throw ValidationError("--import reports on a gradient log; give no spec and no --from-history with it")
         }
-        if let importLog, !GradientLogImport.isGradientLog(importLog) {
-            throw ValidationError("--import takes a CSV gradient log (a .csv file), found '\(importLog)'")
+        if let importLog, !GradientLogImport.isGradientLog(importLog), !TensorBoardImport.isTensorBoardLog(importLog) {
+            throw ValidationError("--import takes a CSV gradient log (.csv) or a TensorBoard log (an events.out.tfevents.* file, or a folder of them), found '\(importLog)'")
+        }
+        if !tensorBoard.isEmpty && (importLog.map(TensorBoardImport.isTensorBoardLog) ?? false) == false {
+            throw ValidationError("--tags, --loss-tag, --accuracy-tag and --name are for --import of a TensorBoard log")
         }
         do {
             _ = try FigureFormat.parseList(format)
@@ -63,7 +70,8 @@ struct RunCommand: ParsableCommand {
         let formats = try FigureFormat.parseList(format)
         let specOrPreset = self.specOrPreset ?? "zoo"
         let request = RunRequest(specOrPreset: specOrPreset, outputFolder: out, formats: formats, threads: threads,
-                                 historyPath: fromHistory ?? importLog, dpi: dpi)
+                                 historyPath: fromHistory ?? importLog, dpi: dpi,
+                                 tensorBoard: try tensorBoard.importOptions())
         var runs = 0
         if fromHistory == nil, importLog == nil, let spec = try? TrainExperiment.resolveSpec(specOrPreset).spec {
             runs = spec.expandedNetworks.count * spec.seeds.count

@@ -143,7 +143,8 @@ struct BadInputExecutableTests {
             try inputs.refuses(["render", name, "--out", "out"], saying: words)
             try inputs.refuses(["run", "--from-history", name, "--out", "out"], saying: words)
         }
-        try inputs.refuses(["render", "folder", "--out", "out"], saying: ["folder: is a folder, not a file"])
+        // A folder is a TensorBoard log folder.
+        try inputs.refuses(["render", "folder", "--out", "out"], saying: ["folder: no TensorBoard event files"])
         // Gradient logs (CSV) from other frameworks are read the same way.
         try FileManager.default.createDirectory(at: workspace.root.appendingPathComponent("folder.csv"), withIntermediateDirectories: false)
         try Data([0x6E, 0x65, 0x74, 0xFF, 0x0A]).write(to: workspace.root.appendingPathComponent("binary.csv"))
