@@ -314,7 +314,12 @@ public enum Bench {
                              note: "\(pages.count) pages in \(partCount) parts, all cores", cpuSamples: pdfCPU))
 
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vanish-bench-\(UUID().uuidString)", isDirectory: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
+        // Removed at the end, or by the signal handler if the bench is stopped.
+        StagedOutput.registerScratch(folder)
+        defer {
+            try? FileManager.default.removeItem(at: folder)
+            StagedOutput.unregisterScratch(folder)
+        }
         let (report, reportCPU) = try samples(repeats, scale: 1000) {
             _ = try RunReport.writeReport(history, data: data, to: folder, formats: [.pdf, .png], dpi: dpi, renderer: renderer)
         }

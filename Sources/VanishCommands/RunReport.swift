@@ -74,15 +74,16 @@ public enum RunReport {
         var data: DataSummary?
         if let path = request.historyPath {
             history = try HistoryInput.read(path)
-            output = try StagedOutput.prepare(
-                URL(fileURLWithPath: request.outputFolder ?? "Reports/\(history.spec.name)", isDirectory: true),
-                subfolders: [figureFolder])
+            // The name inside a history or log is data: it names a folder only if it is one plain name.
+            let folder = try request.outputFolder.map { URL(fileURLWithPath: $0, isDirectory: true) }
+                ?? history.spec.defaultOutputFolder(source: path)
+            output = try StagedOutput.prepare(folder, subfolders: [figureFolder], files: plannedFiles(request.formats, figures: false))
             data = dataSummary(history.spec, folder: nil)
         } else {
             let plan = try TrainExperiment.plan(
                 TrainRequest(specOrPreset: request.specOrPreset, outputFolder: request.outputFolder, threads: request.threads))
             data = dataSummary(plan.spec, split: plan.data.first)
-            output = try StagedOutput.prepare(plan.output, subfolders: [figureFolder])
+            output = try StagedOutput.prepare(plan.output, subfolders: [figureFolder], files: plannedFiles(request.formats, figures: false))
             do {
                 history = try TrainExperiment.train(
                     plan, progress: progress, runFinished: runFinished, cancellation: cancellation,
@@ -110,9 +111,9 @@ public enum RunReport {
     }
 
     /// What a run writes, relative to its folder, for the message when it is interrupted.
-    static func plannedFiles(_ formats: [FigureFormat]) -> [String] {
+    static func plannedFiles(_ formats: [FigureFormat], figures: Bool = true) -> [String] {
         TrainExperiment.historyFiles + (formats.contains(.pdf) ? ["report.pdf"] : [])
-            + formats.filter { $0 != .pdf }.map { "\(figureFolder)/*.\($0.rawValue)" }
+            + (figures ? formats.filter { $0 != .pdf }.map { "\(figureFolder)/*.\($0.rawValue)" } : [])
     }
 
     /// Writes report.pdf and the figure files of `history` into `folder`; returns the files written.
@@ -202,6 +203,9 @@ public enum RunReport {
     }
 
     static func createFolder(_ folder: URL) throws {
+        // Not once the process is ending at once: the folder would outlive it.
+        guard WriteGate.enter() else { throw CancellationError() }
+        defer { WriteGate.leave() }
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         } catch {

@@ -95,7 +95,8 @@ public enum TrainExperiment {
         try spec.checkMemory(
             inputCount: split.train.featureCount, classCount: max(split.train.classCount, split.test.classCount),
             trainCount: split.train.count, threads: threads, source: request.specOrPreset)
-        let output = URL(fileURLWithPath: request.outputFolder ?? "Reports/\(spec.name)", isDirectory: true)
+        let output = try request.outputFolder.map { URL(fileURLWithPath: $0, isDirectory: true) }
+            ?? spec.defaultOutputFolder(source: request.specOrPreset)
         return Plan(spec: spec, dataFolder: folder, threads: threads, output: output, data: data)
     }
 
@@ -123,7 +124,7 @@ public enum TrainExperiment {
         runFinished: (@Sendable (Int, Int) -> Void)? = nil, cancellation: CancellationFlag? = nil
     ) throws -> TrainResult {
         let plan = try plan(request)
-        let output = try StagedOutput.prepare(plan.output)
+        let output = try StagedOutput.prepare(plan.output, files: historyFiles)
         do {
             let history = try train(plan, progress: progress, runFinished: runFinished, cancellation: cancellation,
                                     notWritten: historyFiles.map { plan.output.appendingPathComponent($0) })

@@ -41,6 +41,9 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         let request = BenchRequest(specOrPreset: specOrPreset, repeats: repeats, parts: try BenchPart.parseList(only),
                                    historyPath: fromHistory, dpi: dpi)
+        // Ctrl-C, SIGTERM or SIGHUP end the bench at once, its temporary folders removed.
+        let interrupt = Interrupt(stopAtOnce: true)
+        defer { interrupt.uninstall() }
         let report = try Bench.run(request) { status in
             FileHandle.standardError.write(Data("bench: \(status)\n".utf8))
         }
