@@ -55,6 +55,10 @@ extension ExperimentSpec {
         return spec
     }
 
+    /// The largest spec file vanish reads: a spec is a few hundred bytes; parsing a huge one as
+    /// JSON would cost many times its size before the first error.
+    public static let maxSpecBytes = 1 << 20
+
     /// The longest name, in UTF-8 bytes, that a folder may have on common file systems.
     public static let maxNameBytes = 255
 
@@ -92,7 +96,7 @@ extension ExperimentSpec {
     public static func load(contentsOf url: URL) throws -> ExperimentSpec {
         let data: Data
         do {
-            data = try InputFile.read(url)
+            data = try InputFile.read(url, maxBytes: maxSpecBytes)
         } catch {
             throw SpecError(source: url.relativePath, path: "", message: error.message)
         }

@@ -124,9 +124,7 @@ public enum Bench {
     public static func run(_ request: BenchRequest, status: ((String) -> Void)? = nil) throws -> BenchReport {
         guard request.repeats >= 1 else { throw RenderError.badOption("--repeats must be at least 1, found \(request.repeats)") }
         guard !request.parts.isEmpty else { throw RenderError.badOption("--only lists nothing to measure") }
-        guard RenderRequest.dpiRange.contains(request.dpi) else {
-            throw RenderError.badOption("--dpi \(NumberFormat.fixed(request.dpi, digits: 0, typographicMinus: false)) is out of range; use 36 to 1200")
-        }
+        try RenderRequest.checkDPI(request.dpi)
         let (spec, folder) = try TrainExperiment.resolveSpec(request.specOrPreset)
         let cores = ProcessInfo.processInfo.activeProcessorCount
         var rows: [BenchRow] = []

@@ -65,9 +65,7 @@ public enum RunReport {
         cancellation: CancellationFlag? = nil
     ) throws -> RunResult {
         guard !request.formats.isEmpty else { throw RenderError.badOption("--format lists no format; valid: png, svg, pdf") }
-        guard RenderRequest.dpiRange.contains(request.dpi) else {
-            throw RenderError.badOption("--dpi \(NumberFormat.fixed(request.dpi, digits: 0, typographicMinus: false)) is out of range; use 36 to 1200")
-        }
+        try RenderRequest.checkDPI(request.dpi)
         let renderer = try CairoRenderer()
         let history: GradientHistory
         let output: StagedOutput

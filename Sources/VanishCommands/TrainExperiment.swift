@@ -92,6 +92,12 @@ public enum TrainExperiment {
         var dataSource = request.specOrPreset
         if case .csv(let path, _) = spec.dataset { dataSource = path }
         try spec.checkBatches(trainCount: split.train.count, examples: examples, source: dataSource)
+        // One class is nothing to learn: every network would "reach" 100 % by answering it.
+        let labels = Set(split.train.labels).union(split.test.labels)
+        if labels.count < 2 {
+            throw TrainError("\(dataSource): every example has the label \(labels.first.map(String.init) ?? "-"); "
+                + "a classifier needs at least two classes")
+        }
         try spec.checkMemory(
             inputCount: split.train.featureCount, classCount: max(split.train.classCount, split.test.classCount),
             trainCount: split.train.count, threads: threads, source: request.specOrPreset)

@@ -35,4 +35,105 @@ struct HostileInputExecutableTests {
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(VanishExecutable.contents(of: cwd.appendingPathComponent("out")) == ["history.csv", "history.json", "report.pdf"])
     }
+
+    /// A spec that only a signal ends: 50 million steps of a tiny network.
+    static let longSpec = BadInputExecutableTests.spec {
+        $0.replacingOccurrences(of: "\"steps\": 20", with: "\"steps\": 50000000, \"recordEvery\": 100000")
+    }
+
+    /// Starts a long run into `out` (inside `workspace`), waits until training has begun, sends
+    /// `signal` and returns what vanish said.
+    static func interrupt(_ workspace: Workspace, out: String, with signal: Int32) throws -> VanishExecutable.Outcome {
+        let folder = workspace.root.appendingPathComponent(out)
+        let running = try VanishExecutable.start(["run", "long.json", "--out", out, "--quiet"], in: workspace.root)
+        while running.process.isRunning && !VanishExecutable.contents(of: folder).contains(where: { $0.hasPrefix(".vanish-partial-") }) {
+            usleep(20_000)
+        }
+        usleep(200_000)
+        kill(running.process.processIdentifier, signal)
+        return running.finish()
+    }
+
+    @Test(arguments: [(SIGTERM, Int32(143)), (SIGHUP, Int32(129)), (SIGINT, Int32(130))])
+    func signalsStopLikeCtrlC(signal: Int32, status: Int32) throws {
+        let workspace = try Workspace(["long.json": Self.longSpec, "kept/notes.txt": Data("mine".utf8)])
+        // A new folder is not left behind; an existing one keeps exactly what it held.
+        for out in ["new", "kept"] {
+            let outcome = try Self.interrupt(workspace, out: out, with: signal)
+            #expect(outcome.status == status, "\(outcome.stderr)")
+            #expect(outcome.stderr.contains("interrupted: nothing was written to \(out)"), "\(outcome.stderr)")
+            #expect(VanishExecutable.contents(of: workspace.root) == workspace.inputs, "signal \(signal) left files in \(out)")
+        }
+    }
+
+    @Test func staleStagingFoldersOfDeadRunsAreRemovedButNotLiveOnes() throws {
+        let workspace = try Workspace([
+            "out/notes.txt": Data("mine".utf8),
+            "out/.vanish-partial-dead/history.json": Data("{}".utf8),
+            "out/.vanish-partial-1-locked-dead/figures/a.png": Data("x".utf8),
+            "out/.vanish-partial-1-locked-dead.lock": Data(),
+            "out/.vanish-partial-2-live/history.json": Data("{}".utf8),
+            "out/.vanish-partial-2-live.lock": Data(),
+        ])
+        // This process holds the live one's lock, as its own run would.
+        let live = open(workspace.root.appendingPathComponent("out/.vanish-partial-2-live.lock").path, O_RDWR)
+        #expect(live >= 0 && flock(live, LOCK_EX | LOCK_NB) == 0)
+        defer { close(live) }
+        let outcome = try VanishExecutable.run(["run", "--from-history", Self.zooSmall.path, "--out", "out", "--format", "pdf", "--quiet"],
+                                               in: workspace.root)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let left = VanishExecutable.contents(of: workspace.root.appendingPathComponent("out"))
+        #expect(left == [".vanish-files", ".vanish-partial-2-live", ".vanish-partial-2-live.lock", ".vanish-partial-2-live/history.json",
+                         "history.csv", "history.json", "notes.txt", "report.pdf"])
+    }
+
+    @Test func commitIsAllOrNothingAndRemovesOnlyWhatVanishWrote() throws {
+        let workspace = try Workspace(["out/notes.txt": Data("mine".utf8)])
+        let out = workspace.root.appendingPathComponent("out")
+        func run(_ format: String) throws -> VanishExecutable.Outcome {
+            try VanishExecutable.run(["run", "--from-history", Self.zooSmall.path, "--out", "out", "--format", format, "--quiet"],
+                                     in: workspace.root)
+        }
+        #expect(try run("png").status == 0)
+        #expect(VanishExecutable.contents(of: out).contains("figures/heatmap-sigmoid.png"))
+        // A folder where a figure goes: nothing moves, the old history survives.
+        try FileManager.default.removeItem(at: out.appendingPathComponent("figures/summary.png"))
+        try FileManager.default.createDirectory(at: out.appendingPathComponent("figures/summary.png"), withIntermediateDirectories: false)
+        try Data("old".utf8).write(to: out.appendingPathComponent("history.json"))
+        let before = VanishExecutable.contents(of: out)
+        let refused = try run("png,pdf")
+        #expect(refused.status == 2 && refused.stderr.contains("figures/summary.png is a folder, not a file"), "\(refused.stderr)")
+        #expect(VanishExecutable.contents(of: out) == before)
+        #expect(try Data(contentsOf: out.appendingPathComponent("history.json")) == Data("old".utf8))
+        // The figures of the earlier run go when a run no longer writes them; the user's file stays.
+        try FileManager.default.removeItem(at: out.appendingPathComponent("figures/summary.png"))
+        #expect(try run("pdf").status == 0)
+        #expect(VanishExecutable.contents(of: out) == [".vanish-files", "figures", "history.csv", "history.json", "notes.txt", "report.pdf"])
+    }
+
+    @Test func hugeStepsAndOutOfRangeNumbersAreNoCrash() throws {
+        let history = String(decoding: try Data(contentsOf: Self.zooSmall), as: UTF8.self)
+        let firstValue = try #require(history.range(of: "\"weightGradNorm\": [\n          ["))
+        let valueEnd = try #require(history[firstValue.upperBound...].firstIndex(of: ","))
+        func withFirstValue(_ text: String) -> Data {
+            Data((history[..<firstValue.upperBound] + text + history[valueEnd...]).utf8)
+        }
+        let workspace = try Workspace([
+            "steps.csv": Data("network,step,layer,weightGradNorm\nmlp,4611686018427387904,a,1\nmlp,4611686018427387905,a,1\n".utf8),
+            "nul.csv": Data("network,step,layer,weightGradNorm\nmlp,0,a\u{0}b,1\n".utf8),
+            "huge.json": withFirstValue("1e39"),
+            "tiny.json": withFirstValue("1e-50"),
+        ])
+        try workspace.refuses(["run", "--import", "steps.csv", "--out", "out"],
+                              saying: ["steps.csv, line 2: step 4611686018427387904 is larger than 9007199254740992"])
+        try workspace.refuses(["render", "nul.csv", "--out", "out"], saying: ["nul.csv, line 2: column 3 holds a NUL byte"])
+        for name in ["huge.json", "tiny.json"] {
+            let outcome = try VanishExecutable.run(["render", name, "--out", "out-\(name)"], in: workspace.root)
+            #expect(outcome.status == 0, "\(name): \(outcome.stderr)")
+        }
+        let read = try GradientHistory.load(contentsOf: workspace.root.appendingPathComponent("huge.json"))
+        #expect(read.runs[0].stats.weightGradNorm[0][0] == .infinity)
+        let tiny = try GradientHistory.load(contentsOf: workspace.root.appendingPathComponent("tiny.json"))
+        #expect(tiny.runs[0].stats.weightGradNorm[0][0] == 0)
+    }
 }
