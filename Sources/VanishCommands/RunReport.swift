@@ -76,6 +76,12 @@ public enum RunReport {
             let folder = try request.outputFolder.map { URL(fileURLWithPath: $0, isDirectory: true) }
                 ?? history.spec.defaultOutputFolder(source: path)
             output = try StagedOutput.prepare(folder, subfolders: [figureFolder], files: plannedFiles(request.formats, figures: false))
+            do {
+                try checkFigureTargets(output.destination, formats: request.formats)
+            } catch {
+                output.discard()
+                throw error
+            }
             data = dataSummary(history.spec, folder: nil)
         } else {
             let plan = try TrainExperiment.plan(
@@ -83,6 +89,7 @@ public enum RunReport {
             data = dataSummary(plan.spec, split: plan.data.first)
             output = try StagedOutput.prepare(plan.output, subfolders: [figureFolder], files: plannedFiles(request.formats, figures: false))
             do {
+                try checkFigureTargets(output.destination, formats: request.formats)
                 history = try TrainExperiment.train(
                     plan, progress: progress, runFinished: runFinished, cancellation: cancellation,
                     notWritten: plannedFiles(request.formats).map { plan.output.appendingPathComponent($0) })
@@ -112,6 +119,20 @@ public enum RunReport {
     static func plannedFiles(_ formats: [FigureFormat], figures: Bool = true) -> [String] {
         TrainExperiment.historyFiles + (formats.contains(.pdf) ? ["report.pdf"] : [])
             + (figures ? formats.filter { $0 != .pdf }.map { "\(figureFolder)/*.\($0.rawValue)" } : [])
+    }
+
+    /// Refuses, before any work, a folder in `figures/` named like a figure file of `formats`
+    /// (`summary.png/`): vanish writes only files there, and such a folder would stop the final move.
+    static func checkFigureTargets(_ destination: URL, formats: [FigureFormat]) throws {
+        let figures = destination.appendingPathComponent(figureFolder, isDirectory: true)
+        let extensions = Set(formats.filter { $0 != .pdf }.map { "." + $0.rawValue })
+        guard !extensions.isEmpty, let names = try? FileManager.default.contentsOfDirectory(atPath: figures.path) else { return }
+        for name in names.sorted() where extensions.contains(where: { name.hasSuffix($0) }) {
+            let target = figures.appendingPathComponent(name)
+            if StagedOutput.isDirectory(target) {
+                throw OutputError("cannot write into output folder \(destination.relativePath): \(target.relativePath) is a folder, not a file")
+            }
+        }
     }
 
     /// Writes report.pdf and the figure files of `history` into `folder`; returns the files written.
@@ -159,8 +180,15 @@ public enum RunReport {
             if let pdfJob, i < pdf { return Result { try renderer.pdfPart(pdfJob, i) } }
             let (figure, format) = jobs[i - pdf]
             return Result {
-                try AtomicFile.write(format == .png ? try renderer.png(figure.scene, dpi: dpi) : try renderer.svg(figure.scene),
-                                     to: figureURLs[i - pdf])
+                let bytes: Data
+                do {
+                    bytes = format == .png ? try renderer.png(figure.scene, dpi: dpi) : try renderer.svg(figure.scene)
+                } catch let error as CairoError {
+                    // Name the figure and what made it so large, not only the scene's size.
+                    throw RenderError.badOption("cannot draw figure \(figure.name).\(format.rawValue) of \(history.runs.count) runs "
+                        + "(\(history.spec.networks.count) networks × \(history.spec.seeds.count) seeds): \(error)")
+                }
+                try AtomicFile.write(bytes, to: figureURLs[i - pdf])
                 return nil
             }
         }

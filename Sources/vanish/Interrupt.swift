@@ -74,6 +74,7 @@ enum ExitStatus {
           0    success
           1    vanish compare: images differ, or a file is missing or extra
           2    bad input or usage (spec, data, history, output folder, options)
-          130  interrupted (Ctrl-C): nothing was written; 143 after SIGTERM, 129 after SIGHUP
+          130  interrupted (Ctrl-C): nothing was written
+          143  stopped by SIGTERM (129: SIGHUP): nothing was written
         """
 }

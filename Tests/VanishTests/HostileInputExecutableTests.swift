@@ -33,7 +33,7 @@ struct HostileInputExecutableTests {
         // The same history with --out is fine: the name is only data then.
         let outcome = try VanishExecutable.run(["run", "--from-history", "history0.json", "--format", "pdf", "--out", "out", "--quiet"], in: cwd)
         #expect(outcome.status == 0, "\(outcome.stderr)")
-        #expect(VanishExecutable.contents(of: cwd.appendingPathComponent("out")) == ["history.csv", "history.json", "report.pdf"])
+        #expect(VanishExecutable.contents(of: cwd.appendingPathComponent("out")) == [".vanish-files", "history.csv", "history.json", "report.pdf"])
     }
 
     /// A spec that only a signal ends: 50 million steps of a tiny network.
@@ -135,5 +135,43 @@ struct HostileInputExecutableTests {
         #expect(read.runs[0].stats.weightGradNorm[0][0] == .infinity)
         let tiny = try GradientHistory.load(contentsOf: workspace.root.appendingPathComponent("tiny.json"))
         #expect(tiny.runs[0].stats.weightGradNorm[0][0] == 0)
+    }
+
+    @Test func renderPutsBackWhatItMovedWhenATargetIsAFolder() throws {
+        let workspace = try Workspace(["figs/notes.txt": Data("mine".utf8)])
+        let figs = workspace.root.appendingPathComponent("figs")
+        #expect(try VanishExecutable.run(["render", Self.zooSmall.path, "--out", "figs"], in: workspace.root).status == 0)
+        // heatmaps.png is moved before summary.png: it must be put back when summary.png cannot be replaced.
+        try Data("old heatmaps".utf8).write(to: figs.appendingPathComponent("heatmaps.png"))
+        try FileManager.default.removeItem(at: figs.appendingPathComponent("summary.png"))
+        try FileManager.default.createDirectory(at: figs.appendingPathComponent("summary.png"), withIntermediateDirectories: false)
+        let before = VanishExecutable.contents(of: figs)
+        let outcome = try VanishExecutable.run(["render", Self.zooSmall.path, "--out", "figs"], in: workspace.root)
+        #expect(outcome.status == 2 && outcome.stderr.contains("summary.png is a folder, not a file"), "\(outcome.stderr)")
+        #expect(VanishExecutable.contents(of: figs) == before)
+        #expect(try Data(contentsOf: figs.appendingPathComponent("heatmaps.png")) == Data("old heatmaps".utf8))
+    }
+
+    @Test func optionsAndSpecialFilesGetTruthfulMessages() throws {
+        let oneClass = (0..<100).map { "\(Double($0) / 7),\(Double($0 % 5)),0" }
+        let workspace = try Workspace([
+            "small.json": BadInputExecutableTests.spec(),
+            "one.csv": Data((["x,y,label"] + oneClass).joined(separator: "\n").utf8),
+            "one.json": BadInputExecutableTests.spec {
+                $0.replacingOccurrences(of: "\"spirals\"", with: "{\"csv\": \"one.csv\", \"labelColumn\": \"last\"}")
+                    .replacingOccurrences(of: "\"batchSize\": 32", with: "\"batchSize\": 8")
+            },
+            "big.json": Data(repeating: UInt8(ascii: " "), count: 2 << 20),
+        ])
+        try workspace.refuses(["run", "small.json", "--threads", "-5", "--out", "out"], saying: ["--threads must be at least 1, found -5"])
+        try workspace.refuses(["train", "small.json", "--seed", "-3", "--out", "out"], saying: ["--seed must be 0 or more, found -3"])
+        try workspace.refuses(["run", "small.json", "--dpi", "35.9", "--out", "out"], saying: ["--dpi 35.9 is out of range"])
+        try workspace.refuses(["render", "/dev/zero", "--out", "out"], saying: ["/dev/zero: is a device, not a file"])
+        try workspace.refuses(["run", "/dev/null", "--out", "out"], saying: ["/dev/null: is a device, not a file"])
+        try workspace.refuses(["run", "one.json", "--out", "out"], saying: ["one.csv: every example has the label 0"])
+        try workspace.refuses(["run", "big.json", "--out", "out"], saying: ["big.json: is 2097152 bytes"])
+        let fifo = workspace.root.appendingPathComponent("pipe.csv")
+        #expect(mkfifo(fifo.path, 0o600) == 0)
+        try Workspace(folder: workspace.root).refuses(["render", "pipe.csv", "--out", "out"], saying: ["pipe.csv: is a named pipe (FIFO)"])
     }
 }
