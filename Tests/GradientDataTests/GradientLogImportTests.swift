@@ -125,17 +125,29 @@ import TestSupport
         }
     }
 
-    /// Layers and runs are found by hash: 100 000 layers import in moments (a search per row took 21 s).
+    /// Layers and runs are found by hash: four times the layers take about four times as long, not
+    /// sixteen (a search per row made 100 000 layers take 21 s). A ratio, so a busy machine does not fail it.
     @Test func importIsLinearInLayers() throws {
-        var text = "network,step,layer,weightGradNorm\n"
-        for step in 0..<2 {
-            for layer in 0..<100_000 { text += "mlp,\(step),l\(layer),0.5\n" }
+        func log(layers: Int) -> String {
+            var text = "network,step,layer,weightGradNorm\n"
+            for step in 0..<2 {
+                for layer in 0..<layers { text += "mlp,\(step),l\(layer),0.5\n" }
+            }
+            return text
         }
-        let start = Date()
-        let history = try Self.read(text)
-        let seconds = Date().timeIntervalSince(start)
-        #expect(history.runs[0].layers.count == 100_000 && history.runs[0].steps == [0, 1])
-        #expect(seconds < 5, "importing 100 000 layers took \(seconds) s")
+        func seconds(_ text: String) throws -> Double {
+            var best = Double.infinity
+            for _ in 0..<2 {
+                let start = Date()
+                let history = try Self.read(text)
+                best = min(best, Date().timeIntervalSince(start))
+                #expect(history.runs[0].steps == [0, 1])
+            }
+            return best
+        }
+        let small = try seconds(log(layers: 25_000))
+        let large = try seconds(log(layers: 100_000))
+        #expect(large / small < 8, "25 000 layers: \(small) s, 100 000 layers: \(large) s")
     }
 
     @Test func hugeStepsAndNULAreRefusedWithTheirLine() {
