@@ -7,6 +7,8 @@ import Foundation
 public enum AtomicFile {
     /// Writes `data` to `url`, replacing any existing file only once all bytes are on disk.
     public static func write(_ data: Data, to url: URL) throws {
+        guard WriteGate.enter() else { throw CancellationError() }
+        defer { WriteGate.leave() }
         let folder = url.deletingLastPathComponent()
         let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).partial")
         do {
@@ -35,4 +37,37 @@ public struct FileWriteError: Error, CustomStringConvertible, Sendable {
     public var reason: String
 
     public var description: String { "cannot write \(path): \(reason)" }
+}
+
+/// Lets a process about to end at once (a second Ctrl-C) wait for the file writes in progress and
+/// refuse new ones, so that what it removes stays removed.
+public enum WriteGate {
+    private static let condition = NSCondition()
+    nonisolated(unsafe) private static var closed = false
+    nonisolated(unsafe) private static var active = 0
+
+    /// Admits one write; false once the gate is closed (the write must not happen).
+    public static func enter() -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        if closed { return false }
+        active += 1
+        return true
+    }
+
+    /// Ends a write admitted by `enter()`.
+    public static func leave() {
+        condition.lock()
+        active -= 1
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Refuses every later write and waits until the writes in progress have ended.
+    public static func closeAndWait() {
+        condition.lock()
+        closed = true
+        while active > 0 { condition.wait() }
+        condition.unlock()
+    }
 }

@@ -55,11 +55,48 @@ extension ExperimentSpec {
         return spec
     }
 
+    /// The largest spec file vanish reads: a spec is a few hundred bytes; parsing a huge one as
+    /// JSON would cost many times its size before the first error.
+    public static let maxSpecBytes = 1 << 20
+
+    /// The longest name, in UTF-8 bytes, that a folder may have on common file systems.
+    public static let maxNameBytes = 255
+
+    /// Why `name` cannot be a spec's or a network's name, or nil when it can.
+    ///
+    /// A spec's name becomes the folder `Reports/<name>`, so it must be one plain path component:
+    /// not empty, no control character, no '/', no leading '.', at most `maxNameBytes` bytes. Names
+    /// read from histories and imported logs pass the same rule before they name a folder.
+    public static func nameProblem(_ name: String) -> String? {
+        if name.isEmpty { return "must not be empty" }
+        if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            return "'\(name.printable)' holds a control character (names become file names)"
+        }
+        if name.contains("/") || name.hasPrefix(".") {
+            return "'\(name.printable)' cannot name a folder (no '/', no leading '.')"
+        }
+        if name.utf8.count > maxNameBytes {
+            return "is \(name.utf8.count) bytes long; a name becomes a folder name, at most \(maxNameBytes) bytes"
+        }
+        return nil
+    }
+
+    /// `Reports/<name>`, the default output folder of a spec or history; refuses a name that
+    /// would leave `Reports` (`nameProblem`), whatever file it came from.
+    ///
+    /// - Parameter source: names the file the spec came from, in the error.
+    public func defaultOutputFolder(source: String) throws -> URL {
+        if let problem = Self.nameProblem(name) {
+            throw SpecError(source: source, path: "name", message: problem + "; give --out")
+        }
+        return URL(fileURLWithPath: "Reports", isDirectory: true).appendingPathComponent(name, isDirectory: true)
+    }
+
     /// Reads the spec in the file at `url`; errors name the file.
     public static func load(contentsOf url: URL) throws -> ExperimentSpec {
         let data: Data
         do {
-            data = try InputFile.read(url)
+            data = try InputFile.read(url, maxBytes: maxSpecBytes)
         } catch {
             throw SpecError(source: url.relativePath, path: "", message: error.message)
         }
@@ -169,13 +206,7 @@ struct SpecFieldReader {
 
     func name(_ value: JSONValue, _ path: String) throws -> String {
         let text = try string(value, path)
-        if text.isEmpty { throw fail(path, "must not be empty") }
-        if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            throw fail(path, "'\(text.printable)' holds a control character (names become file names)")
-        }
-        if text.contains("/") || text.hasPrefix(".") {
-            throw fail(path, "'\(text.printable)' cannot name a folder (no '/', no leading '.')")
-        }
+        if let problem = ExperimentSpec.nameProblem(text) { throw fail(path, problem) }
         return text
     }
 

@@ -213,7 +213,8 @@ private struct HistoryReader {
     /// A number whose digits and power of ten are exact doubles is computed in `Double` (correctly
     /// rounded there) and then rounded to `Float`; that second rounding is the correct one unless the
     /// double lies exactly halfway between two floats, which is left to `Float(_:)` (as are long
-    /// numbers and large exponents). Like Foundation, a number that overflows or underflows to 0 is refused.
+    /// numbers and large exponents). A number beyond Float's range is data, not an error: it
+    /// overflows to infinity or underflows to zero (1e39 → ∞, 1e-50 → 0), as any float arithmetic would.
     mutating func float() throws -> Float {
         if byte == UInt8(ascii: "\"") {
             switch try parser.string() {
@@ -243,7 +244,7 @@ private struct HistoryReader {
         if value == nil {
             value = Float(String(decoding: parser.bytes[start..<parser.index], as: UTF8.self))
         }
-        guard let value, value.isFinite, value != 0 || number.mantissa == 0 else { throw Unexpected() }
+        guard let value else { throw Unexpected() }
         return value
     }
 

@@ -128,6 +128,20 @@ extension GradientHistory {
                 }
             }
             if run.stepsPerBucket < 1 { throw fail("stepsPerBucket", "must be at least 1, found \(run.stepsPerBucket)") }
+            // Steps become coordinates and labels: they must fit a Double exactly and keep their order.
+            let largest = Self.largestStep
+            if run.stepsPerBucket > largest { throw fail("stepsPerBucket", "is larger than \(largest) (2^53)") }
+            for (i, step) in run.steps.enumerated() {
+                if step < 0 || step > largest {
+                    throw fail("steps[\(i)]", "\(step) is outside 0…\(largest) (2^53), the steps vanish reads")
+                }
+                if i > 0, step < run.steps[i - 1] {
+                    throw fail("steps[\(i)]", "\(step) comes after step \(run.steps[i - 1]); steps must not go backwards")
+                }
+            }
+            if let diverged = run.diverged, diverged < 0 || diverged > largest {
+                throw fail("diverged", "\(diverged) is outside 0…\(largest) (2^53), the steps vanish reads")
+            }
             if !run.loss.isEmpty, run.loss.count != rows { throw fail("loss", "has \(run.loss.count) values, expected \(rows)") }
             if !run.trainAccuracy.isEmpty, run.trainAccuracy.count != rows {
                 throw fail("trainAccuracy", "has \(run.trainAccuracy.count) values, expected \(rows)")

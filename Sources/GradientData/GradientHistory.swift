@@ -56,17 +56,25 @@ public struct LayerStats: Codable, Sendable, Hashable {
     /// Reads the eight statistics; the bucket minima and maxima may be absent (schema 1, or one step per bucket).
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
+        // Read as doubles and rounded to Float here: another tool's 1e-50 or 1e39 is data (0 and
+        // infinity), where Foundation would refuse the whole file as "not valid JSON".
+        func table(_ key: CodingKeys) throws -> [[Float]] {
+            try c.decode([[Double]].self, forKey: key).map { $0.map(Float.init) }
+        }
+        func optionalTable(_ key: CodingKeys) throws -> [[Float]] {
+            try c.decodeIfPresent([[Double]].self, forKey: key)?.map { $0.map(Float.init) } ?? []
+        }
         self.init(
-            weightGradNorm: try c.decode([[Float]].self, forKey: .weightGradNorm),
-            biasGradNorm: try c.decode([[Float]].self, forKey: .biasGradNorm),
-            deltaNorm: try c.decode([[Float]].self, forKey: .deltaNorm),
-            activationMean: try c.decode([[Float]].self, forKey: .activationMean),
-            activationStd: try c.decode([[Float]].self, forKey: .activationStd),
-            saturatedFraction: try c.decode([[Float]].self, forKey: .saturatedFraction),
-            deadFraction: try c.decode([[Float]].self, forKey: .deadFraction),
-            updateRatio: try c.decode([[Float]].self, forKey: .updateRatio),
-            weightGradNormMin: try c.decodeIfPresent([[Float]].self, forKey: .weightGradNormMin) ?? [],
-            weightGradNormMax: try c.decodeIfPresent([[Float]].self, forKey: .weightGradNormMax) ?? [])
+            weightGradNorm: try table(.weightGradNorm),
+            biasGradNorm: try table(.biasGradNorm),
+            deltaNorm: try table(.deltaNorm),
+            activationMean: try table(.activationMean),
+            activationStd: try table(.activationStd),
+            saturatedFraction: try table(.saturatedFraction),
+            deadFraction: try table(.deadFraction),
+            updateRatio: try table(.updateRatio),
+            weightGradNormMin: try optionalTable(.weightGradNormMin),
+            weightGradNormMax: try optionalTable(.weightGradNormMax))
     }
 
     /// The names of the eight statistics, in the order of `history.csv`'s columns.
@@ -145,9 +153,9 @@ public struct RunHistory: Codable, Sendable, Hashable {
             network: try c.decode(String.self, forKey: .network), seed: try c.decode(Int.self, forKey: .seed),
             settings: try c.decode(RunSettings.self, forKey: .settings),
             layers: try c.decode([String].self, forKey: .layers), steps: try c.decode([Int].self, forKey: .steps),
-            stats: try c.decode(LayerStats.self, forKey: .stats), loss: try c.decode([Float].self, forKey: .loss),
-            trainAccuracy: try c.decode([Float].self, forKey: .trainAccuracy),
-            testAccuracy: try c.decode([Float].self, forKey: .testAccuracy),
+            stats: try c.decode(LayerStats.self, forKey: .stats), loss: try c.decode([Double].self, forKey: .loss).map(Float.init),
+            trainAccuracy: try c.decode([Double].self, forKey: .trainAccuracy).map(Float.init),
+            testAccuracy: try c.decode([Double].self, forKey: .testAccuracy).map(Float.init),
             diverged: try c.decodeIfPresent(Int.self, forKey: .diverged),
             stepsPerBucket: try c.decodeIfPresent(Int.self, forKey: .stepsPerBucket) ?? 1)
     }
@@ -163,6 +171,10 @@ public struct GradientHistory: Codable, Sendable, Hashable {
 
     /// 2: runs may be bucketed (`RunHistory.stepsPerBucket`, bucket minima and maxima).
     public static let currentSchema = 2
+
+    /// The largest step number a history may hold: 2^53, the last integer every figure can place
+    /// exactly as a Double (and far beyond any training run).
+    public static let largestStep = 9_007_199_254_740_992
     /// The schemas `decode` reads: 1 (every recorded step a row) and 2.
     public static let readableSchemas = [1, 2]
 

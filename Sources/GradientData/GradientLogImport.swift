@@ -78,6 +78,8 @@ public enum GradientLogImport {
         let lossColumn = column("loss"), accuracyColumn = column("trainAccuracy"), seedColumn = column("seed")
 
         var builders: [RunBuilder] = []
+        // Found by hash, not by search: a log may hold thousands of runs.
+        var builderIndex: [RunKey: Int] = [:]
         for record in records.dropFirst() {
             let line = record.line
             let f = record.fields
@@ -104,11 +106,12 @@ public enum GradientLogImport {
             let accuracy = try accuracyColumn.flatMap { try number(f[$0], "trainAccuracy", line: line, fail: fail) }
 
             let index: Int
-            if let found = builders.firstIndex(where: { $0.network == network && $0.seed == seed }) {
+            if let found = builderIndex[RunKey(network: network, seed: seed)] {
                 index = found
             } else {
                 builders.append(RunBuilder(network: network, seed: seed))
                 index = builders.count - 1
+                builderIndex[RunKey(network: network, seed: seed)] = index
             }
             try builders[index].add(step: step, layer: layer, stats: stats, loss: loss, accuracy: accuracy,
                                     line: line, fail: fail)
@@ -140,9 +143,16 @@ public enum GradientLogImport {
 
     static func integer(_ text: String, _ name: String, line: Int, fail: (Int?, String) -> GradientLogError) throws -> Int {
         let t = text.trimmingCharacters(in: .whitespaces)
-        if let n = Int(t), n >= 0 { return n }
+        let largest = GradientHistory.largestStep
+        if let n = Int(t), n >= 0 {
+            guard n <= largest else { throw fail(line, "\(name) \(t) is larger than \(largest) (2^53), the largest vanish reads") }
+            return n
+        }
         // Some writers (pandas) print integer columns as 12.0.
-        if let d = Double(t), d.isFinite, d >= 0, d.rounded() == d, d < 9e15 { return Int(d) }
+        if let d = Double(t), d.isFinite, d >= 0, d.rounded() == d {
+            guard d <= Double(largest) else { throw fail(line, "\(name) \(t) is larger than \(largest) (2^53), the largest vanish reads") }
+            return Int(d)
+        }
         if t.isEmpty { throw fail(line, "empty \(name)") }
         throw fail(line, "\(name) '\(t)' is not a whole number of 0 or more")
     }
@@ -165,11 +175,19 @@ public enum GradientLogImport {
     }
 }
 
+/// A run of a log: its network and seed.
+private struct RunKey: Hashable {
+    let network: String
+    let seed: Int
+}
+
 /// One run's rows as they arrive, checked as they arrive.
 private struct RunBuilder {
     let network: String
     let seed: Int
     var layers: [String] = []
+    /// The index of each layer name in `layers`.
+    var layerIndices: [String: Int] = [:]
     var steps: [Int] = []
     /// Per step: per layer index, the line and the statistics (nil where a column is absent or empty).
     var cells: [[Int: (line: Int, stats: [Float?])]] = []
@@ -197,11 +215,12 @@ private struct RunBuilder {
             firstLine.append(line)
         }
         let layerIndex: Int
-        if let found = layers.firstIndex(of: layer) {
+        if let found = layerIndices[layer] {
             layerIndex = found
         } else {
             layers.append(layer)
             layerIndex = layers.count - 1
+            layerIndices[layer] = layerIndex
         }
         let row = steps.count - 1
         if let earlier = cells[row][layerIndex] {
@@ -287,6 +306,10 @@ enum CSVRecords {
             wasQuoted = false
         }
         while let c = chars.popFirst() {
+            if c == "\0" {
+                // Nothing a log writes holds NUL; cutting the field there would read something else.
+                throw fail(line, "column \(fields.count + 1) holds a NUL byte (is it a binary file?)")
+            }
             if quoted {
                 if c == "\"" {
                     if chars.first == "\"" {

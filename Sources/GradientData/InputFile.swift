@@ -11,12 +11,28 @@ public enum InputFile {
 
     /// The bytes of the file at `url`, which must exist, be a regular file and (unless
     /// `allowEmpty`, for a reader with its own word for it) hold something.
-    public static func read(_ url: URL, allowEmpty: Bool = false) throws(Problem) -> Data {
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
-            throw Problem(message: "no such file")
+    ///
+    /// A device (`/dev/zero`, `/dev/null`), a named pipe or a socket is refused by name before it
+    /// is opened: reading one could block or never end.
+    ///
+    /// - Parameter maxBytes: a larger file is refused before it is read (a spec is a few hundred bytes).
+    public static func read(_ url: URL, allowEmpty: Bool = false, maxBytes: Int? = nil) throws(Problem) -> Data {
+        var info = stat()
+        guard stat(url.path, &info) == 0 else {
+            if errno == ENOENT || errno == ENOTDIR { throw Problem(message: "no such file") }
+            throw Problem(message: "cannot read the file (\(String(cString: strerror(errno))))")
         }
-        if isFolder.boolValue { throw Problem(message: "is a folder, not a file") }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw Problem(message: "is a folder, not a file")
+        case S_IFCHR, S_IFBLK: throw Problem(message: "is a device, not a file")
+        case S_IFIFO: throw Problem(message: "is a named pipe (FIFO), not a file; vanish reads regular files")
+        case S_IFSOCK: throw Problem(message: "is a socket, not a file")
+        default: throw Problem(message: "is not a regular file")
+        }
+        if let maxBytes, Int(info.st_size) > maxBytes {
+            throw Problem(message: "is \(info.st_size) bytes, more than the \(maxBytes) bytes vanish reads from a file of this kind")
+        }
         let data: Data
         do {
             data = try Data(contentsOf: url)

@@ -124,9 +124,7 @@ public enum Bench {
     public static func run(_ request: BenchRequest, status: ((String) -> Void)? = nil) throws -> BenchReport {
         guard request.repeats >= 1 else { throw RenderError.badOption("--repeats must be at least 1, found \(request.repeats)") }
         guard !request.parts.isEmpty else { throw RenderError.badOption("--only lists nothing to measure") }
-        guard RenderRequest.dpiRange.contains(request.dpi) else {
-            throw RenderError.badOption("--dpi \(NumberFormat.fixed(request.dpi, digits: 0, typographicMinus: false)) is out of range; use 36 to 1200")
-        }
+        try RenderRequest.checkDPI(request.dpi)
         let (spec, folder) = try TrainExperiment.resolveSpec(request.specOrPreset)
         let cores = ProcessInfo.processInfo.activeProcessorCount
         var rows: [BenchRow] = []
@@ -313,7 +311,12 @@ public enum Bench {
                              note: "\(pages.count) pages, one thread", cpuSamples: pdfCPU))
 
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vanish-bench-\(UUID().uuidString)", isDirectory: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
+        // Removed at the end, or by the signal handler if the bench is stopped.
+        StagedOutput.registerScratch(folder)
+        defer {
+            try? FileManager.default.removeItem(at: folder)
+            StagedOutput.unregisterScratch(folder)
+        }
         let (report, reportCPU) = try samples(repeats, scale: 1000) {
             _ = try RunReport.writeReport(history, data: data, to: folder, formats: [.pdf, .png], dpi: dpi, renderer: renderer)
         }

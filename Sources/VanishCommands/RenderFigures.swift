@@ -61,6 +61,13 @@ public struct RenderRequest: Sendable {
     }
 
     public static let dpiRange: ClosedRange<Double> = 36...1200
+
+    /// Refuses a resolution outside `dpiRange`, quoting the value as it was given (35.9, not 36).
+    public static func checkDPI(_ dpi: Double) throws {
+        guard !dpiRange.contains(dpi) else { return }
+        let given = dpi.isFinite && dpi.rounded() == dpi && abs(dpi) < 1e15 ? String(Int64(dpi)) : String(dpi)
+        throw RenderError.badOption("--dpi \(given) is out of range; use 36 to 1200")
+    }
 }
 
 /// Reads a history written by `vanish train` (`history.json`).
@@ -115,9 +122,7 @@ public enum RenderFigures {
     public static func run(_ request: RenderRequest, measurer: TextMeasurer, cancellation: CancellationFlag? = nil,
                            encode: Encoder) throws -> [String] {
         guard !request.formats.isEmpty else { throw RenderError.badOption("--format lists no format; valid: png, svg, pdf") }
-        guard RenderRequest.dpiRange.contains(request.dpi) else {
-            throw RenderError.badOption("--dpi \(NumberFormat.fixed(request.dpi, digits: 0, typographicMinus: false)) is out of range; use 36 to 1200")
-        }
+        try RenderRequest.checkDPI(request.dpi)
         let history = try HistoryInput.read(request.historyPath, tensorBoard: request.tensorBoard)
         // Staged, so that a failure halfway leaves no new file in the folder.
         let output = try StagedOutput.prepare(URL(fileURLWithPath: request.outputFolder, isDirectory: true))

@@ -70,25 +70,31 @@ public enum RunReport {
         cancellation: CancellationFlag? = nil
     ) throws -> RunResult {
         guard !request.formats.isEmpty else { throw RenderError.badOption("--format lists no format; valid: png, svg, pdf") }
-        guard RenderRequest.dpiRange.contains(request.dpi) else {
-            throw RenderError.badOption("--dpi \(NumberFormat.fixed(request.dpi, digits: 0, typographicMinus: false)) is out of range; use 36 to 1200")
-        }
+        try RenderRequest.checkDPI(request.dpi)
         let renderer = try CairoRenderer()
         let history: GradientHistory
         let output: StagedOutput
         var data: DataSummary?
         if let path = request.historyPath {
             history = try HistoryInput.read(path, tensorBoard: request.tensorBoard)
-            output = try StagedOutput.prepare(
-                URL(fileURLWithPath: request.outputFolder ?? "Reports/\(history.spec.name)", isDirectory: true),
-                subfolders: [figureFolder])
+            // The name inside a history or log is data: it names a folder only if it is one plain name.
+            let folder = try request.outputFolder.map { URL(fileURLWithPath: $0, isDirectory: true) }
+                ?? history.spec.defaultOutputFolder(source: path)
+            output = try StagedOutput.prepare(folder, subfolders: [figureFolder], files: plannedFiles(request.formats, figures: false))
+            do {
+                try checkFigureTargets(output.destination, formats: request.formats)
+            } catch {
+                output.discard()
+                throw error
+            }
             data = dataSummary(history.spec, folder: nil)
         } else {
             let plan = try TrainExperiment.plan(
                 TrainRequest(specOrPreset: request.specOrPreset, outputFolder: request.outputFolder, threads: request.threads))
             data = dataSummary(plan.spec, split: plan.data.first)
-            output = try StagedOutput.prepare(plan.output, subfolders: [figureFolder])
+            output = try StagedOutput.prepare(plan.output, subfolders: [figureFolder], files: plannedFiles(request.formats, figures: false))
             do {
+                try checkFigureTargets(output.destination, formats: request.formats)
                 history = try TrainExperiment.train(
                     plan, progress: progress, runFinished: runFinished, cancellation: cancellation,
                     notWritten: plannedFiles(request.formats).map { plan.output.appendingPathComponent($0) })
@@ -115,9 +121,23 @@ public enum RunReport {
     }
 
     /// What a run writes, relative to its folder, for the message when it is interrupted.
-    static func plannedFiles(_ formats: [FigureFormat]) -> [String] {
+    static func plannedFiles(_ formats: [FigureFormat], figures: Bool = true) -> [String] {
         TrainExperiment.historyFiles + (formats.contains(.pdf) ? ["report.pdf"] : [])
-            + formats.filter { $0 != .pdf }.map { "\(figureFolder)/*.\($0.rawValue)" }
+            + (figures ? formats.filter { $0 != .pdf }.map { "\(figureFolder)/*.\($0.rawValue)" } : [])
+    }
+
+    /// Refuses, before any work, a folder in `figures/` named like a figure file of `formats`
+    /// (`summary.png/`): vanish writes only files there, and such a folder would stop the final move.
+    static func checkFigureTargets(_ destination: URL, formats: [FigureFormat]) throws {
+        let figures = destination.appendingPathComponent(figureFolder, isDirectory: true)
+        let extensions = Set(formats.filter { $0 != .pdf }.map { "." + $0.rawValue })
+        guard !extensions.isEmpty, let names = try? FileManager.default.contentsOfDirectory(atPath: figures.path) else { return }
+        for name in names.sorted() where extensions.contains(where: { name.hasSuffix($0) }) {
+            let target = figures.appendingPathComponent(name)
+            if StagedOutput.isDirectory(target) {
+                throw OutputError("cannot write into output folder \(destination.relativePath): \(target.relativePath) is a folder, not a file")
+            }
+        }
     }
 
     /// Writes report.pdf and the figure files of `history` into `folder`; returns the files written.
@@ -167,8 +187,15 @@ public enum RunReport {
             }
             let (figure, format) = jobs[i - pdf]
             return Result {
-                try AtomicFile.write(format == .png ? try renderer.png(figure.scene, dpi: dpi) : try renderer.svg(figure.scene),
-                                     to: figureURLs[i - pdf])
+                let bytes: Data
+                do {
+                    bytes = format == .png ? try renderer.png(figure.scene, dpi: dpi) : try renderer.svg(figure.scene)
+                } catch let error as CairoError {
+                    // Name the figure and what made it so large, not only the scene's size.
+                    throw RenderError.badOption("cannot draw figure \(figure.name).\(format.rawValue) of \(history.runs.count) runs "
+                        + "(\(history.spec.networks.count) networks × \(history.spec.seeds.count) seeds): \(error)")
+                }
+                try AtomicFile.write(bytes, to: figureURLs[i - pdf])
             }
         }
         // Back in job order: the PDF, then figures in catalog order.
@@ -207,6 +234,9 @@ public enum RunReport {
     }
 
     static func createFolder(_ folder: URL) throws {
+        // Not once the process is ending at once: the folder would outlive it.
+        guard WriteGate.enter() else { throw CancellationError() }
+        defer { WriteGate.leave() }
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         } catch {

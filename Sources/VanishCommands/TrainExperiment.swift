@@ -92,10 +92,17 @@ public enum TrainExperiment {
         var dataSource = request.specOrPreset
         if case .csv(let path, _) = spec.dataset { dataSource = path }
         try spec.checkBatches(trainCount: split.train.count, examples: examples, source: dataSource)
+        // One class is nothing to learn: every network would "reach" 100 % by answering it.
+        let labels = Set(split.train.labels).union(split.test.labels)
+        if labels.count < 2 {
+            throw TrainError("\(dataSource): every example has the label \(labels.first.map(String.init) ?? "-"); "
+                + "a classifier needs at least two classes")
+        }
         try spec.checkMemory(
             inputCount: split.train.featureCount, classCount: max(split.train.classCount, split.test.classCount),
             trainCount: split.train.count, threads: threads, source: request.specOrPreset)
-        let output = URL(fileURLWithPath: request.outputFolder ?? "Reports/\(spec.name)", isDirectory: true)
+        let output = try request.outputFolder.map { URL(fileURLWithPath: $0, isDirectory: true) }
+            ?? spec.defaultOutputFolder(source: request.specOrPreset)
         return Plan(spec: spec, dataFolder: folder, threads: threads, output: output, data: data)
     }
 
@@ -123,7 +130,7 @@ public enum TrainExperiment {
         runFinished: (@Sendable (Int, Int) -> Void)? = nil, cancellation: CancellationFlag? = nil
     ) throws -> TrainResult {
         let plan = try plan(request)
-        let output = try StagedOutput.prepare(plan.output)
+        let output = try StagedOutput.prepare(plan.output, files: historyFiles)
         do {
             let history = try train(plan, progress: progress, runFinished: runFinished, cancellation: cancellation,
                                     notWritten: historyFiles.map { plan.output.appendingPathComponent($0) })

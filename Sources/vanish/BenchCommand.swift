@@ -17,7 +17,7 @@ struct BenchCommand: ParsableCommand {
     @Argument(help: "The spec to train and render: a spec file or a built-in name (default: zoo).")
     var specOrPreset: String = "zoo"
 
-    @Option(name: .long, help: "How many times to repeat each measurement (the table shows the median).")
+    @Option(name: .long, parsing: .unconditional, help: "How many times to repeat each measurement (the table shows the median).")
     var repeats: Int = 3
 
     @Option(name: .long, help: "What to measure, comma-separated: training, gemm, render, memory (default: all).")
@@ -26,7 +26,7 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "Render this history.json instead of training one.")
     var fromHistory: String?
 
-    @Option(name: .long, help: "Resolution of the figure PNGs in dots per inch.")
+    @Option(name: .long, parsing: .unconditional, help: "Resolution of the figure PNGs in dots per inch.")
     var dpi: Double = 144
 
     func validate() throws {
@@ -41,6 +41,9 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         let request = BenchRequest(specOrPreset: specOrPreset, repeats: repeats, parts: try BenchPart.parseList(only),
                                    historyPath: fromHistory, dpi: dpi)
+        // Ctrl-C, SIGTERM or SIGHUP end the bench at once, its temporary folders removed.
+        let interrupt = Interrupt(stopAtOnce: true)
+        defer { interrupt.uninstall() }
         let report = try Bench.run(request) { status in
             FileHandle.standardError.write(Data("bench: \(status)\n".utf8))
         }

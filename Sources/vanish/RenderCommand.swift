@@ -36,7 +36,7 @@ struct RenderCommand: ParsableCommand {
     @Option(name: .long, help: "Comma-separated formats: png, svg, pdf.")
     var format: String = "png"
 
-    @Option(name: .long, help: "Resolution of PNG files in dots per inch (36–1200).")
+    @Option(name: .long, parsing: .unconditional, help: "Resolution of PNG files in dots per inch (36–1200).")
     var dpi: Double = 144
 
     func run() throws {

@@ -26,10 +26,10 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "What to write, comma-separated: pdf (report.pdf), png, svg (one file per figure).")
     var format: String = "pdf,png"
 
-    @Option(name: .long, help: "How many runs train at once (default: one per core).")
+    @Option(name: .long, parsing: .unconditional, help: "How many runs train at once (default: one per core).")
     var threads: Int?
 
-    @Option(name: .long, help: "Resolution of the figure PNGs in dots per inch (72 = one pixel per point).")
+    @Option(name: .long, parsing: .unconditional, help: "Resolution of the figure PNGs in dots per inch (72 = one pixel per point).")
     var dpi: Double = 144
 
     @Option(name: .long, help: "Re-render this history.json instead of training.")

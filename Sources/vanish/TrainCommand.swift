@@ -17,10 +17,10 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .long, help: "Output folder (default: Reports/<spec name>).")
     var out: String?
 
-    @Option(name: .long, help: "How many runs train at once (default: one per core).")
+    @Option(name: .long, parsing: .unconditional, help: "How many runs train at once (default: one per core).")
     var threads: Int?
 
-    @Option(name: .long, help: "Train with this seed instead of the spec's seeds.")
+    @Option(name: .long, parsing: .unconditional, help: "Train with this seed instead of the spec's seeds.")
     var seed: Int?
 
     func run() throws {

@@ -31,7 +31,7 @@ struct Vanish: ParsableCommand {
             try command.run()
         } catch let interrupted as Interrupted {
             FileHandle.standardError.write(Data((interrupted.description + "\n").utf8))
-            Foundation.exit(130)
+            Foundation.exit(Interrupt.exitStatus)
         } catch {
             // Help, version and explicit exit statuses (compare's 1) keep ArgumentParser's handling.
             if error is ExitCode || exitCode(for: error) == .success { exit(withError: error) }

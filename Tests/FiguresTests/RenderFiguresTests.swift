@@ -16,7 +16,7 @@ import VanishCommands
         let written = try RenderFigures.run(
             RenderRequest(historyPath: history, outputFolder: out.path, formats: [.png, .svg], dpi: 144),
             measurer: EstimatedTextMeasurer(), encode: Self.fakeEncoder)
-        let names = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
+        let names = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0 != ".vanish-files" }.sorted()
         #expect(written.count == names.count)
         #expect(names.count == 2 * (7 + 3 * 4))
         for expected in ["heatmaps.png", "heatmaps.svg", "heatmap-zeros-nan-inf.png", "heatmap-deep-300.svg",

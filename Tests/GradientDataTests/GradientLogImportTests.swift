@@ -124,4 +124,36 @@ import TestSupport
             #expect(!message.contains("\n"))
         }
     }
+
+    /// Layers and runs are found by hash: four times the layers take about four times as long, not
+    /// sixteen (a search per row made 100 000 layers take 21 s). A ratio, so a busy machine does not fail it.
+    @Test func importIsLinearInLayers() throws {
+        func log(layers: Int) -> String {
+            var text = "network,step,layer,weightGradNorm\n"
+            for step in 0..<2 {
+                for layer in 0..<layers { text += "mlp,\(step),l\(layer),0.5\n" }
+            }
+            return text
+        }
+        func seconds(_ text: String) throws -> Double {
+            var best = Double.infinity
+            for _ in 0..<2 {
+                let start = Date()
+                let history = try Self.read(text)
+                best = min(best, Date().timeIntervalSince(start))
+                #expect(history.runs[0].steps == [0, 1])
+            }
+            return best
+        }
+        let small = try seconds(log(layers: 25_000))
+        let large = try seconds(log(layers: 100_000))
+        #expect(large / small < 8, "25 000 layers: \(small) s, 100 000 layers: \(large) s")
+    }
+
+    @Test func hugeStepsAndNULAreRefusedWithTheirLine() {
+        #expect(Self.error("network,step,layer,weightGradNorm\nmlp,9007199254740993,a,1\n")
+            == "logs/runs.csv, line 2: step 9007199254740993 is larger than 9007199254740992 (2^53), the largest vanish reads")
+        #expect(Self.error("network,step,layer,weightGradNorm\nmlp,0,\"a\u{0}\",1\n")
+            == "logs/runs.csv, line 2: column 3 holds a NUL byte (is it a binary file?)")
+    }
 }

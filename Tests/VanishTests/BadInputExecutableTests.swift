@@ -219,7 +219,7 @@ struct BadInputExecutableTests {
         #expect(tanh.diverged == nil && tanh.steps.last == 19)
         let pdf = try Data(contentsOf: workspace.root.appendingPathComponent("out/report.pdf"))
         #expect(pdf.starts(with: Data("%PDF".utf8)))
-        #expect(VanishExecutable.contents(of: workspace.root.appendingPathComponent("out")) == ["history.csv", "history.json", "report.pdf"])
+        #expect(VanishExecutable.contents(of: workspace.root.appendingPathComponent("out")) == [".vanish-files", "history.csv", "history.json", "report.pdf"])
     }
 
     @Test func helpListsTheExitStatuses() throws {
@@ -227,6 +227,7 @@ struct BadInputExecutableTests {
             let help = try VanishExecutable.run(command + ["--help"])
             #expect(help.status == 0)
             #expect(help.stdout.contains("130  interrupted (Ctrl-C): nothing was written"), "\(command)")
+            #expect(help.stdout.contains("143  stopped by SIGTERM (129: SIGHUP): nothing was written"), "\(command)")
             #expect(help.stdout.contains("2    bad input or usage"), "\(command)")
         }
     }

@@ -26,21 +26,30 @@ public struct FigureRun: Hashable, Sendable {
     public static func all(in history: GradientHistory) -> [FigureRun] {
         var names = history.spec.networks.map(\.name)
         for run in history.runs where !names.contains(run.network) { names.append(run.network) }
-        let seedsPerNetwork = { (name: String) in history.runs.filter { $0.network == name }.count }
-        var used: [String] = []
+        // Counted and looked up by hash: a history may hold tens of thousands of runs.
+        var runsPerNetwork: [String: Int] = [:]
+        for run in history.runs { runsPerNetwork[run.network, default: 0] += 1 }
+        var colorIndex: [String: Int] = [:]
+        for (i, name) in names.enumerated() where colorIndex[name] == nil { colorIndex[name] = i }
+        var used: Set<String> = []
         return history.runs.map { run in
-            let several = seedsPerNetwork(run.network) > 1
+            let several = (runsPerNetwork[run.network] ?? 0) > 1
             let label = several ? "\(run.network) (seed \(run.seed))" : run.network
-            var file = sanitizedFileName(several ? "\(run.network)-seed\(run.seed)" : run.network)
+            let base = String(sanitizedFileName(run.network).prefix(maxFileNameLength))
+            var file = several ? sanitizedFileName("\(base)-seed\(run.seed)") : base
             if used.contains(file) {
                 var n = 2
                 while used.contains("\(file)-\(n)") { n += 1 }
                 file = "\(file)-\(n)"
             }
-            used.append(file)
-            return FigureRun(run: run, label: label, fileName: file, colorIndex: names.firstIndex(of: run.network) ?? 0)
+            used.insert(file)
+            return FigureRun(run: run, label: label, fileName: file, colorIndex: colorIndex[run.network] ?? 0)
         }
     }
+
+    /// The longest network part of a figure's file name: with its prefix (`filmstrip-`), seed and
+    /// extension it stays far below the 255 bytes a file name may have, whatever a history holds.
+    public static let maxFileNameLength = 100
 
     /// `name` lower-cased with every run of characters other than `a-z 0-9 . _` replaced by `-`
     /// (`"sigmoid+BatchNorm"` → `"sigmoid-batchnorm"`); `"network"` if nothing is left.

@@ -30,11 +30,16 @@ public enum Ticks {
         }
         let step = niceSpacing(span: hi - lo, maxCount: maxCount)
         var out: [Tick] = []
-        var k = (lo / step).rounded(.up)
-        while k * step <= hi + step * 1e-9 {
-            let v = k * step
+        // Counted, not stepped until past `hi`: far from 0 (a step near 2^53) adding 1 to a Double
+        // can leave it unchanged, and such a loop would never end.
+        let first = (lo / step).rounded(.up)
+        let last = ((hi + step * 1e-9) / step).rounded(.down)
+        guard last >= first else { return [Tick(fraction: 0.5, label: label(lo, 1))] }
+        let count = Int(min(last - first, Double(2 * max(1, maxCount) + 2))) + 1
+        for i in 0..<count {
+            let v = (first + Double(i)) * step
+            if let previous = out.last, v - lo <= previous.fraction * (hi - lo) { continue }
             out.append(Tick(fraction: (v - lo) / (hi - lo), label: label(v == 0 ? 0 : v, step)))
-            k += 1
         }
         return out
     }
