@@ -5,9 +5,9 @@ import MLPTraining
 /// Trains one recurrent network with one seed and records its history.
 public enum RecurrentRun {
     /// How many times the test metric is computed over a run (plus at initialisation and at the end).
-    public static let evaluations = 50
+    public static let evaluations = 25
 
-    /// The steps before which the test metric is computed: every `max(1, steps / 50)` steps from 0,
+    /// The steps before which the test metric is computed: every `max(1, steps / 25)` steps from 0,
     /// and `steps` (after the last update).
     public static func evaluationSteps(steps: Int) -> [Int] {
         let every = max(1, steps / evaluations)
