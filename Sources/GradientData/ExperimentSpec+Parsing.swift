@@ -71,6 +71,8 @@ extension ExperimentSpec {
 
     /// Reads a recurrent spec's fields (`top` has a `task`), refusing the keys only an MLP spec takes.
     static func parseRecurrent(_ top: SpecFieldReader.Fields, reader: SpecFieldReader, source: String) throws -> ExperimentSpec {
+        // The task decides that this is a recurrent spec: a bad one is reported before the keys it rules out.
+        let task = try reader.required(top, "task", reader.task)
         for key in mlpOnlyKeys.sorted() where top[key] != nil {
             let hint = key == "epochs" ? "; a recurrent spec counts its length in \"steps\"" : ""
             throw SpecError(source: source, path: key, message: "\"\(key)\" belongs to an MLP spec, not a recurrent one "
@@ -80,7 +82,7 @@ extension ExperimentSpec {
         let spec = ExperimentSpec.recurrent(
             name: name,
             title: try reader.optional(top, "title", reader.string) ?? name,
-            task: try reader.required(top, "task", reader.task),
+            task: task,
             batchSize: try reader.required(top, "batchSize", reader.positiveInt),
             steps: try reader.required(top, "steps", reader.positiveInt),
             optimizer: try reader.required(top, "optimizer", reader.optimizer),

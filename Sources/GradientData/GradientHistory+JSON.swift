@@ -59,7 +59,7 @@ extension GradientHistory {
         guard readableSchemas.contains(schema) else {
             throw HistoryReadError(
                 source: source,
-                message: "history schema \(schema) is not supported (this vanish reads \(readableSchemas.map(String.init).joined(separator: " and ")))")
+                message: "history schema \(schema) is not supported (this vanish reads \(readableSchemas.dropLast().map(String.init).joined(separator: ", ")) and \(readableSchemas.last ?? currentSchema))")
         }
         let history: GradientHistory
         do {

@@ -63,6 +63,8 @@ public enum ReportBuilder {
                 builders.append(("\(run.label)", { RecurrentPages.network(run, scale: scale, design: design, measurer: measurer) }))
             }
             builders.append(("What it means", { RecurrentPages.explanation(runs, design: design, measurer: measurer) }))
+            headline = [TextSpan(RecurrentStory.headline(runs.compactMap(RecurrentFinding.init)))]
+            subtitle = "\(Phrases.count(history.spec.networks.count, "network")) trained on the same sequences, the gradient reaching every time step recorded at every step"
         } else if DepthSweep.isSweep(history) {
             // Hundreds of runs that differ in depth: the sweep's own pages replace the per-network ones.
             let spec = history.spec

@@ -127,6 +127,24 @@ enum RecurrentPages {
 
 /// The plain-language story of a recurrent run, written from its own numbers.
 enum RecurrentStory {
+    /// One sentence: which networks learned the task and which did not, with the gradient share that explains it.
+    static func headline(_ findings: [RecurrentFinding]) -> String {
+        guard let length = findings.first?.length else { return "" }
+        let solved = findings.filter(\.solved).map { $0.run.label }
+        let failed = findings.filter { !$0.solved }
+        var text = "Over \(length) time steps, "
+        if solved.isEmpty {
+            text += "no network learned the task. "
+        } else {
+            text += "\(solved.joined(separator: " and ")) learned the task. "
+        }
+        if let worst = failed.min(by: { $0.firstStepShareAtStart < $1.firstStepShareAtStart }) {
+            text += "\(worst.run.label) did not (\(worst.metricText)): at initialisation its first time step received "
+                + "\(RecurrentFinding.amount(worst.firstStepShareAtStart)) of the last step's gradient."
+        }
+        return text
+    }
+
     static func explanation(_ findings: [RecurrentFinding]) -> [String] {
         var out = [
             "A recurrent network applies the same cell at every time step. Backpropagation through time carries the gradient "
