@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "vanish", targets: ["vanish"]),
         .library(name: "GradientData", targets: ["GradientData"]),
         .library(name: "MLPTraining", targets: ["MLPTraining"]),
+        .library(name: "RecurrentTraining", targets: ["RecurrentTraining"]),
         .library(name: "Graphics", targets: ["Graphics"]),
         .library(name: "Figures", targets: ["Figures"]),
         .library(name: "CairoBackend", targets: ["CairoBackend"]),
@@ -57,6 +58,10 @@ let package = Package(
         .target(
             name: "MLPTraining",
             dependencies: ["GradientData", "COpenBLAS", "CKernels"]),
+        // Recurrent networks (tanh, relu, LSTM, GRU) trained through time; MLPTraining lends its optimisers.
+        .target(
+            name: "RecurrentTraining",
+            dependencies: ["GradientData", "MLPTraining", "COpenBLAS", "CKernels"]),
         .target(name: "Graphics"),
         .target(
             name: "Figures",
@@ -79,7 +84,7 @@ let package = Package(
         .target(
             name: "VanishCommands",
             dependencies: [
-                "GradientData", "MLPTraining", "Graphics", "Figures",
+                "GradientData", "MLPTraining", "RecurrentTraining", "Graphics", "Figures",
                 "CairoBackend", "Reporting", "GoldenImage", "TensorBoardImport",
             ]),
         .executableTarget(
@@ -101,6 +106,7 @@ let package = Package(
             dependencies: ["TensorBoardImport", "GradientData", "TestSupport",
                            .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .testTarget(name: "MLPTrainingTests", dependencies: ["MLPTraining", "CKernels", "GradientData", "TestSupport"]),
+        .testTarget(name: "RecurrentTrainingTests", dependencies: ["RecurrentTraining", "GradientData", "TestSupport"]),
         .testTarget(name: "GraphicsTests", dependencies: ["Graphics", "TestSupport"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "Graphics", "CairoBackend", "GoldenImage", "TestSupport", "VanishCommands"]),
         .testTarget(name: "CairoBackendTests", dependencies: ["CairoBackend", "Graphics", "TestSupport", "CZlib", "CCairo", "CPNG"]),

@@ -25,6 +25,7 @@ public enum FigureCatalog {
     public enum Kind: String, CaseIterable, Sendable {
         case heatmaps, heatmap, fading, fadingRun, filmStrip, profile, profileDelta, curves, saturation, summary
         case depthSweep, deltaBars, deltaCurves
+        case timeHeatmaps, timeHeatmap, timeProfile, memory
     }
 
     /// The kinds `history` has data for: an imported log may lack the loss, ‖δ‖ or saturation.
@@ -66,6 +67,25 @@ public enum FigureCatalog {
         var out: [Job] = []
         func add(_ kind: Kind, _ name: String, _ caption: String, _ make: @escaping @Sendable () -> Scene) {
             if kinds.contains(kind) { out.append(Job(name: name, caption: caption, scene: make)) }
+        }
+        // Recurrent runs fade through time, not through layers: their own figures tell it.
+        if history.spec.isRecurrent {
+            add(.timeHeatmaps, "time-heatmaps", "‖∂L/∂h_t‖ relative to the last step, per time step and training step, one colour scale") {
+                TimeHeatmap.smallMultiples(runs, style: style, measurer: measurer)
+            }
+            add(.timeProfile, "time-profile", "gradient against time lag at the start and the end, with the Elman bound") {
+                TimeProfile.scene(runs, style: style, measurer: measurer)
+            }
+            add(.memory, "memory", "memory gate over training and the test metric") {
+                MemoryAndLearning.scene(runs, style: style, measurer: measurer)
+            }
+            let timeScale = TimeHeatmap.sharedScale(runs.map(\.run))
+            for run in runs {
+                add(.timeHeatmap, "time-heatmap-\(run.fileName)", "‖∂L/∂h_t‖ relative to the last step: \(run.label)") {
+                    TimeHeatmap.scene(run, scale: timeScale, style: style, measurer: measurer)
+                }
+            }
+            return out
         }
         // A sweep's runs differ in depth only: one figure tells its story, not one set per run.
         if DepthSweep.isSweep(history) {

@@ -34,14 +34,16 @@ public struct Dataset: Sendable, Hashable {
     ///
     /// The test set takes `ceil(testFraction × count)` examples (digits: 360 of 1797, leaving 1437).
     /// Each feature is shifted by the training mean and divided by the training standard deviation
-    /// (population); a feature constant over the training set (std 0) is only shifted.
-    public func split(testFraction: Double = 0.2, seed: Int) -> DataSplit {
+    /// (population); a feature constant over the training set (std 0) is only shifted. With
+    /// `standardised` false the features are kept as they are (digits-sequence reads pixels / 16).
+    public func split(testFraction: Double = 0.2, seed: Int, standardised: Bool = true) -> DataSplit {
         var order = Array(0..<count)
         var generator = SeededGenerator(seed: seed, stream: DataSplit.splitStream)
         generator.shuffle(&order)
         let testCount = min(count - 1, max(1, Int((testFraction * Double(count)).rounded(.up))))
         var train = subset(Array(order[testCount...]))
         var test = subset(Array(order[..<testCount]))
+        guard standardised else { return DataSplit(train: train, test: test) }
         let (mean, std) = train.featureMeanAndStd()
         train.standardise(mean: mean, std: std)
         test.standardise(mean: mean, std: std)

@@ -5,7 +5,17 @@ extension ExperimentSpec {
     public static let keys = [
         "name", "title", "dataset", "depth", "width", "batchSize", "epochs", "steps", "optimizer", "init",
         "clipNorm", "seeds", "recordEvery", "networks", "initGain", "maxRecordedSteps", "depths", "trainExamples",
+        "task", "forgetBias", "maxRecordedTimeSteps",
     ]
+
+    /// The keys a recurrent spec's top level may hold (one with a `task`).
+    public static let recurrentKeys = [
+        "name", "title", "task", "batchSize", "steps", "optimizer", "init", "forgetBias", "clipNorm", "seeds",
+        "recordEvery", "networks", "maxRecordedSteps", "maxRecordedTimeSteps",
+    ]
+
+    /// The keys only an MLP spec's top level may hold.
+    static let mlpOnlyKeys = keys.filter { !recurrentKeys.contains($0) }
 
     /// The keys a network of a spec may hold.
     public static var networkKeys: [String] { SpecFieldReader.networkKeys }
@@ -28,6 +38,10 @@ extension ExperimentSpec {
         }
         let reader = SpecFieldReader(source: source)
         let top = try reader.object(root, path: "", allowed: keys)
+        if top["task"] != nil { return try parseRecurrent(top, reader: reader, source: source) }
+        for key in ["forgetBias", "maxRecordedTimeSteps"] where top[key] != nil {
+            throw SpecError(source: source, path: key, message: "only a recurrent spec (one with a \"task\") takes \(key)")
+        }
         let name = try reader.required(top, "name", reader.name)
         // A depth sweep sets every network's depth, so its own "depth" may be left out (the deepest is kept).
         let depths = try reader.optional(top, "depths", reader.depths)
@@ -90,6 +104,35 @@ extension ExperimentSpec {
             throw SpecError(source: source, path: "name", message: problem + "; give --out")
         }
         return URL(fileURLWithPath: "Reports", isDirectory: true).appendingPathComponent(name, isDirectory: true)
+    }
+
+    /// Reads a recurrent spec's fields (`top` has a `task`), refusing the keys only an MLP spec takes.
+    static func parseRecurrent(_ top: SpecFieldReader.Fields, reader: SpecFieldReader, source: String) throws -> ExperimentSpec {
+        // The task decides that this is a recurrent spec: a bad one is reported before the keys it rules out.
+        let task = try reader.required(top, "task", reader.task)
+        for key in mlpOnlyKeys.sorted() where top[key] != nil {
+            let hint = key == "epochs" ? "; a recurrent spec counts its length in \"steps\"" : ""
+            throw SpecError(source: source, path: key, message: "\"\(key)\" belongs to an MLP spec, not a recurrent one "
+                + "(this spec has a \"task\")\(hint)")
+        }
+        let name = try reader.required(top, "name", reader.name)
+        let spec = ExperimentSpec.recurrent(
+            name: name,
+            title: try reader.optional(top, "title", reader.string) ?? name,
+            task: task,
+            batchSize: try reader.required(top, "batchSize", reader.positiveInt),
+            steps: try reader.required(top, "steps", reader.positiveInt),
+            optimizer: try reader.required(top, "optimizer", reader.optimizer),
+            init: try reader.optional(top, "init", reader.recurrentInitialization),
+            forgetBias: try reader.optional(top, "forgetBias", reader.double),
+            clipNorm: try reader.optional(top, "clipNorm", reader.positiveDouble),
+            seeds: try reader.required(top, "seeds", reader.seeds),
+            recordEvery: try reader.optional(top, "recordEvery", reader.positiveInt) ?? 1,
+            networks: try reader.required(top, "networks", reader.recurrentNetworks),
+            maxRecordedSteps: try reader.optional(top, "maxRecordedSteps", reader.positiveInt),
+            maxRecordedTimeSteps: try reader.optional(top, "maxRecordedTimeSteps", reader.positiveInt))
+        try spec.validate(source: source)
+        return spec
     }
 
     /// Reads the spec in the file at `url`; errors name the file.
@@ -337,7 +380,74 @@ struct SpecFieldReader {
         "optimizer", "init", "clipNorm", "recordEvery", "initGain", "maxRecordedSteps",
     ]
 
+    /// The keys a network of a recurrent spec may hold.
+    static let recurrentNetworkKeys = [
+        "name", "cell", "hidden", "init", "forgetBias", "batchSize", "steps", "optimizer", "clipNorm", "recordEvery",
+        "maxRecordedSteps",
+    ]
+
+    /// The keys only a recurrent network takes.
+    static let recurrentOnlyNetworkKeys = ["cell", "hidden", "forgetBias"]
+
+    func task(_ value: JSONValue, _ path: String) throws -> SequenceTask {
+        let fields = try object(value, path: path, allowed: ["kind", "length"])
+        let kind: SequenceTask.Kind = try required(fields, "kind", { try choice($0, $1, "task") }, path: path)
+        switch kind {
+        case .adding:
+            let length = try required(fields, "length", positiveInt, path: path)
+            if length < 2 {
+                throw fail(Self.join(path, "length"), "the adding task marks one value in each half of the sequence: "
+                    + "the length must be at least 2, found \(length)")
+            }
+            return SequenceTask(kind: kind, length: length)
+        case .digitsSequence:
+            let length = try optional(fields, "length", int, path: path) ?? 64
+            if length != 64 {
+                throw fail(Self.join(path, "length"), "digits-sequence reads the 64 pixels of an 8×8 digit: the length is 64, found \(length)")
+            }
+            return SequenceTask(kind: kind, length: 64)
+        }
+    }
+
+    func recurrentInitialization(_ value: JSONValue, _ path: String) throws -> RecurrentInitialization {
+        try choice(value, path, "recurrent init")
+    }
+
+    func recurrentNetwork(_ value: JSONValue, _ path: String) throws -> NetworkSpec {
+        if case .object(let raw) = value {
+            for key in raw.keys.sorted() where Self.networkKeys.contains(key) && !Self.recurrentNetworkKeys.contains(key) {
+                throw fail(Self.join(path, key), "\"\(key)\" belongs to an MLP network; a recurrent network takes \"cell\" and \"hidden\"")
+            }
+        }
+        let fields = try object(value, path: path, allowed: Self.recurrentNetworkKeys)
+        return NetworkSpec.recurrent(
+            name: try required(fields, "name", name, path: path),
+            cell: try required(fields, "cell", { try choice($0, $1, "cell") }, path: path),
+            hidden: try required(fields, "hidden", positiveInt, path: path),
+            init: try optional(fields, "init", recurrentInitialization, path: path),
+            forgetBias: try optional(fields, "forgetBias", double, path: path),
+            batchSize: try optional(fields, "batchSize", positiveInt, path: path),
+            steps: try optional(fields, "steps", positiveInt, path: path),
+            optimizer: try optional(fields, "optimizer", optimizer, path: path),
+            clipNorm: try optional(fields, "clipNorm", positiveDouble, path: path),
+            recordEvery: try optional(fields, "recordEvery", positiveInt, path: path),
+            maxRecordedSteps: try optional(fields, "maxRecordedSteps", positiveInt, path: path))
+    }
+
+    func recurrentNetworks(_ value: JSONValue, _ path: String) throws -> [NetworkSpec] {
+        guard case .array(let items) = value else {
+            throw fail(path, "expected an array of networks, found \(value.kindDescription)")
+        }
+        return try items.enumerated().map { try recurrentNetwork($0.element, "\(path)[\($0.offset)]") }
+    }
+
     func network(_ value: JSONValue, _ path: String) throws -> NetworkSpec {
+        if case .object(let raw) = value {
+            for key in Self.recurrentOnlyNetworkKeys where raw[key] != nil {
+                throw fail(Self.join(path, key), "\"\(key)\" belongs to a recurrent network; give the spec a \"task\" "
+                    + "(adding or digits-sequence) to train recurrent networks")
+            }
+        }
         let fields = try object(value, path: path, allowed: Self.networkKeys)
         return NetworkSpec(
             name: try required(fields, "name", name, path: path),

@@ -70,8 +70,32 @@ extension ExperimentSpec {
         ],
         trainExamples: 1000)
 
+    /// The gradient through time: a tanh RNN, an LSTM and a GRU on the adding task with 100 steps.
+    /// The RNN stays at MSE ≈ 0.17 (predicting the mean); the LSTM and the GRU solve it (test MSE ≤ 0.01).
+    public static let throughTime = ExperimentSpec.recurrent(
+        name: "through-time", title: "Through time: tanh RNN, LSTM and GRU on the adding task",
+        task: SequenceTask(kind: .adding, length: 100), batchSize: 64, steps: 2000,
+        optimizer: OptimizerSpec(kind: .adam, learningRate: 0.003), forgetBias: 1, clipNorm: 1, seeds: [0],
+        networks: [
+            .recurrent(name: "rnn", cell: .tanh, hidden: 64),
+            .recurrent(name: "lstm", cell: .lstm, hidden: 64),
+            .recurrent(name: "gru", cell: .gru, hidden: 64),
+        ])
+
+    /// A small recurrent spec for tests: every cell on a short adding task, a few steps.
+    public static let throughTimeQuick = ExperimentSpec.recurrent(
+        name: "through-time-quick", title: "Through time, quick", task: SequenceTask(kind: .adding, length: 12),
+        batchSize: 16, steps: 30, optimizer: OptimizerSpec(kind: .adam, learningRate: 0.01), forgetBias: 1, clipNorm: 1,
+        seeds: [0],
+        networks: [
+            .recurrent(name: "rnn", cell: .tanh, hidden: 8),
+            .recurrent(name: "irnn", cell: .relu, hidden: 8, init: .identity),
+            .recurrent(name: "lstm", cell: .lstm, hidden: 8),
+            .recurrent(name: "gru", cell: .gru, hidden: 8, init: .orthogonal),
+        ])
+
     /// The specs built into the binary, so `vanish train zoo` works from any folder.
-    public static let presets: [ExperimentSpec] = [quick, zoo, exploding, depthSweep, initStory]
+    public static let presets: [ExperimentSpec] = [quick, zoo, exploding, depthSweep, initStory, throughTime, throughTimeQuick]
 
     /// The built-in spec called `name`, if there is one.
     public static func preset(named name: String) -> ExperimentSpec? {

@@ -86,13 +86,23 @@ extension ExperimentSpec {
             let epochs = epochs ?? 1
             (epochCount, stepCount) = (epochs, Self.saturatingProduct(epochs, Self.stepsPerEpoch(trainCount: trainCount, batchSize: batch)))
         }
-        return RunSettings(
+        var settings = RunSettings(
             network: network.name, activation: network.activation, batchNorm: network.batchNorm ?? false,
             residual: network.residual ?? false, depth: network.depth ?? depth, width: network.width ?? width,
             batchSize: batch, epochs: epochCount, steps: stepCount, optimizer: network.optimizer ?? optimizer,
             init: network.`init` ?? `init`, clipNorm: network.clipNorm ?? clipNorm,
             recordEvery: network.recordEvery ?? recordEvery, seed: seed, initGain: network.initGain ?? initGain,
             maxRecordedSteps: network.maxRecordedSteps ?? maxRecordedSteps ?? Self.defaultMaxRecordedSteps)
+        if let task, let cell = network.cell {
+            let hidden = network.hidden ?? width
+            settings.depth = 1
+            settings.width = hidden
+            settings.recurrent = RecurrentSettings(
+                task: task, cell: cell, hidden: hidden, init: network.recurrentInit ?? recurrentInit ?? .pytorch,
+                forgetBias: cell == .lstm ? network.forgetBias ?? forgetBias : nil,
+                maxRecordedTimeSteps: maxRecordedTimeSteps ?? Self.defaultMaxRecordedTimeSteps)
+        }
+        return settings
     }
 
     /// `a × b`, or `Int.max` where that overflows: a huge epoch count is refused by the memory check, not trapped.

@@ -73,6 +73,14 @@ public struct NetworkSpec: Codable, Sendable, Hashable {
     public var initGain: Double?
     /// At most this many time buckets per layer in the history; nil: the experiment's.
     public var maxRecordedSteps: Int?
+    /// The cell of a recurrent network (then `activation` is a placeholder: the cell's squashing); nil for an MLP.
+    public var cell: RecurrentCell?
+    /// The size of a recurrent network's hidden state.
+    public var hidden: Int?
+    /// A recurrent network's initialisation (JSON key `init`); nil: the experiment's.
+    public var recurrentInit: RecurrentInitialization?
+    /// Added to the LSTM forget gate's part of `b_ih`; nil: the experiment's, else 0.
+    public var forgetBias: Double?
 
     public init(
         name: String, activation: Activation, batchNorm: Bool? = nil, residual: Bool? = nil,
@@ -95,6 +103,22 @@ public struct NetworkSpec: Codable, Sendable, Hashable {
         self.recordEvery = recordEvery
         self.initGain = initGain
         self.maxRecordedSteps = maxRecordedSteps
+    }
+
+    /// A recurrent network: a `cell` of `hidden` units; the training fields override the experiment's as for an MLP.
+    public static func recurrent(
+        name: String, cell: RecurrentCell, hidden: Int, init: RecurrentInitialization? = nil, forgetBias: Double? = nil,
+        batchSize: Int? = nil, steps: Int? = nil, optimizer: OptimizerSpec? = nil, clipNorm: Double? = nil,
+        recordEvery: Int? = nil, maxRecordedSteps: Int? = nil
+    ) -> NetworkSpec {
+        var network = NetworkSpec(
+            name: name, activation: cell.activation, batchSize: batchSize, steps: steps, optimizer: optimizer,
+            clipNorm: clipNorm, recordEvery: recordEvery, maxRecordedSteps: maxRecordedSteps)
+        network.cell = cell
+        network.hidden = hidden
+        network.recurrentInit = `init`
+        network.forgetBias = forgetBias
+        return network
     }
 }
 
@@ -134,6 +158,41 @@ public struct ExperimentSpec: Codable, Sendable, Hashable {
     /// Train on the first this-many training examples only (after the split), e.g. so that
     /// one epoch at `batchSize` ≥ this is one full batch; nil: all of them.
     public var trainExamples: Int?
+    /// The sequence task of a recurrent spec; nil for an MLP spec.
+    ///
+    /// A recurrent spec's `dataset`, `depth`, `width` and `init` hold placeholders (digits, 1, the
+    /// largest `hidden`, xavier-normal) that its JSON never writes.
+    public var task: SequenceTask?
+    /// A recurrent spec's initialisation for every network that sets none; nil: `pytorch`.
+    public var recurrentInit: RecurrentInitialization?
+    /// A recurrent spec's LSTM forget-gate bias for every network that sets none; nil: 0.
+    public var forgetBias: Double?
+    /// At most this many time buckets per recorded step of a recurrent run; nil: `defaultMaxRecordedTimeSteps`.
+    public var maxRecordedTimeSteps: Int?
+
+    /// The bound on recorded time buckets when a recurrent spec sets none.
+    public static let defaultMaxRecordedTimeSteps = 200
+
+    /// True for a spec of recurrent networks (it has a `task`).
+    public var isRecurrent: Bool { task != nil }
+
+    /// A recurrent spec: `networks` built with `NetworkSpec.recurrent`; the MLP fields get their placeholders.
+    public static func recurrent(
+        name: String, title: String, task: SequenceTask, batchSize: Int, steps: Int, optimizer: OptimizerSpec,
+        init: RecurrentInitialization? = nil, forgetBias: Double? = nil, clipNorm: Double? = nil, seeds: [Int],
+        recordEvery: Int = 1, networks: [NetworkSpec], maxRecordedSteps: Int? = nil, maxRecordedTimeSteps: Int? = nil
+    ) -> ExperimentSpec {
+        var spec = ExperimentSpec(
+            name: name, title: title, dataset: .digits, depth: 1, width: networks.compactMap(\.hidden).max() ?? 1,
+            batchSize: batchSize, epochs: nil, steps: steps, optimizer: optimizer, init: .xavierNormal,
+            clipNorm: clipNorm, seeds: seeds, recordEvery: recordEvery, networks: networks,
+            maxRecordedSteps: maxRecordedSteps)
+        spec.task = task
+        spec.recurrentInit = `init`
+        spec.forgetBias = forgetBias
+        spec.maxRecordedTimeSteps = maxRecordedTimeSteps
+        return spec
+    }
 
     public init(
         name: String, title: String, dataset: DatasetSpec, depth: Int, width: Int, batchSize: Int,
@@ -190,6 +249,9 @@ public struct RunSettings: Codable, Sendable, Hashable {
     /// At most this many time buckets per layer; nil (histories written before the key existed):
     /// no bound was applied.
     public var maxRecordedSteps: Int?
+    /// The task, cell and hidden size of a recurrent run; nil for an MLP run (then `activation`,
+    /// `depth` and `width` are facts; for a recurrent run they are the cell's squashing, 1 and `hidden`).
+    public var recurrent: RecurrentSettings?
 
     public init(
         network: String, activation: Activation, batchNorm: Bool, residual: Bool, depth: Int, width: Int,
@@ -214,5 +276,61 @@ public struct RunSettings: Codable, Sendable, Hashable {
         self.initGain = initGain
         self.importedFrom = importedFrom
         self.maxRecordedSteps = maxRecordedSteps
+    }
+}
+
+extension NetworkSpec {
+    /// Reads a network as history.json holds it; a recurrent network (with `cell`) has no `activation`.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let cell = try c.decodeIfPresent(RecurrentCell.self, forKey: .cell)
+        self.init(
+            name: try c.decode(String.self, forKey: .name),
+            activation: try cell.map(\.activation) ?? c.decode(Activation.self, forKey: .activation),
+            batchNorm: try c.decodeIfPresent(Bool.self, forKey: .batchNorm),
+            residual: try c.decodeIfPresent(Bool.self, forKey: .residual),
+            depth: try c.decodeIfPresent(Int.self, forKey: .depth), width: try c.decodeIfPresent(Int.self, forKey: .width),
+            batchSize: try c.decodeIfPresent(Int.self, forKey: .batchSize),
+            epochs: try c.decodeIfPresent(Int.self, forKey: .epochs), steps: try c.decodeIfPresent(Int.self, forKey: .steps),
+            optimizer: try c.decodeIfPresent(OptimizerSpec.self, forKey: .optimizer),
+            init: cell == nil ? try c.decodeIfPresent(Initialization.self, forKey: .`init`) : nil,
+            clipNorm: try c.decodeIfPresent(Double.self, forKey: .clipNorm),
+            recordEvery: try c.decodeIfPresent(Int.self, forKey: .recordEvery),
+            initGain: try c.decodeIfPresent(Double.self, forKey: .initGain),
+            maxRecordedSteps: try c.decodeIfPresent(Int.self, forKey: .maxRecordedSteps))
+        self.cell = cell
+        hidden = try c.decodeIfPresent(Int.self, forKey: .hidden)
+        if cell != nil { recurrentInit = try c.decodeIfPresent(RecurrentInitialization.self, forKey: .`init`) }
+        forgetBias = try c.decodeIfPresent(Double.self, forKey: .forgetBias)
+    }
+}
+
+extension ExperimentSpec {
+    /// Reads a spec as history.json holds it; a recurrent spec (with `task`) has no `dataset`, `depth` or `width`.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let task = try c.decodeIfPresent(SequenceTask.self, forKey: .task)
+        let networks = try c.decode([NetworkSpec].self, forKey: .networks)
+        let recurrent = task != nil
+        self.init(
+            name: try c.decode(String.self, forKey: .name), title: try c.decode(String.self, forKey: .title),
+            dataset: recurrent ? .digits : try c.decode(DatasetSpec.self, forKey: .dataset),
+            depth: recurrent ? 1 : try c.decode(Int.self, forKey: .depth),
+            width: recurrent ? networks.compactMap(\.hidden).max() ?? 1 : try c.decode(Int.self, forKey: .width),
+            batchSize: try c.decode(Int.self, forKey: .batchSize),
+            epochs: try c.decodeIfPresent(Int.self, forKey: .epochs), steps: try c.decodeIfPresent(Int.self, forKey: .steps),
+            optimizer: try c.decode(OptimizerSpec.self, forKey: .optimizer),
+            init: recurrent ? .xavierNormal : try c.decode(Initialization.self, forKey: .`init`),
+            clipNorm: try c.decodeIfPresent(Double.self, forKey: .clipNorm), seeds: try c.decode([Int].self, forKey: .seeds),
+            recordEvery: try c.decode(Int.self, forKey: .recordEvery), networks: networks,
+            initGain: try c.decodeIfPresent(Double.self, forKey: .initGain),
+            importedFrom: try c.decodeIfPresent(String.self, forKey: .importedFrom),
+            maxRecordedSteps: try c.decodeIfPresent(Int.self, forKey: .maxRecordedSteps),
+            depths: try c.decodeIfPresent([Int].self, forKey: .depths),
+            trainExamples: try c.decodeIfPresent(Int.self, forKey: .trainExamples))
+        self.task = task
+        if recurrent { recurrentInit = try c.decodeIfPresent(RecurrentInitialization.self, forKey: .`init`) }
+        forgetBias = try c.decodeIfPresent(Double.self, forKey: .forgetBias)
+        maxRecordedTimeSteps = try c.decodeIfPresent(Int.self, forKey: .maxRecordedTimeSteps)
     }
 }

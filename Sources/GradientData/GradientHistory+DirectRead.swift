@@ -52,7 +52,7 @@ private struct HistoryReader {
     mutating func run() throws -> RunHistory {
         var network: String?, seed: Int?, settings: RunSettings?, layers: [String]?, steps: [Int]?
         var stepsPerBucket: Int?, stats: LayerStats?, loss: [Float]?, trainAccuracy: [Float]?, testAccuracy: [Float]?
-        var diverged: Int?
+        var diverged: Int?, time: TimeStepRecord?
         var keys = KeyList()
         while let key = try nextKey(&keys) {
             switch key {
@@ -67,6 +67,7 @@ private struct HistoryReader {
             case "trainAccuracy": trainAccuracy = try floats()
             case "testAccuracy": testAccuracy = try floats()
             case "diverged": diverged = try null() ? nil : int()
+            case "time": time = try decoded(TimeStepRecord.self)
             default: throw Unexpected()
             }
         }
@@ -74,7 +75,7 @@ private struct HistoryReader {
               let testAccuracy else { throw Unexpected() }
         return RunHistory(network: network, seed: seed, settings: settings, layers: layers, steps: steps, stats: stats,
                           loss: loss, trainAccuracy: trainAccuracy, testAccuracy: testAccuracy, diverged: diverged,
-                          stepsPerBucket: stepsPerBucket ?? 1)
+                          stepsPerBucket: stepsPerBucket ?? 1, time: time)
     }
 
     mutating func layerStats() throws -> LayerStats {

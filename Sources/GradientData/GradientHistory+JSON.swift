@@ -59,7 +59,7 @@ extension GradientHistory {
         guard readableSchemas.contains(schema) else {
             throw HistoryReadError(
                 source: source,
-                message: "history schema \(schema) is not supported (this vanish reads \(readableSchemas.map(String.init).joined(separator: " and ")))")
+                message: "history schema \(schema) is not supported (this vanish reads \(readableSchemas.dropLast().map(String.init).joined(separator: ", ")) and \(readableSchemas.last ?? currentSchema))")
         }
         let history: GradientHistory
         do {
@@ -146,6 +146,22 @@ extension GradientHistory {
             if !run.trainAccuracy.isEmpty, run.trainAccuracy.count != rows {
                 throw fail("trainAccuracy", "has \(run.trainAccuracy.count) values, expected \(rows)")
             }
+            if let time = run.time {
+                let buckets = time.timeSteps.count
+                if time.timeStepsPerBucket < 1 {
+                    throw fail("time.timeStepsPerBucket", "must be at least 1, found \(time.timeStepsPerBucket)")
+                }
+                for name in TimeStepRecord.names {
+                    guard let table = time[name], !(table.isEmpty && name != "hiddenGradNorm") else { continue }
+                    if table.count != rows { throw fail("time.\(name)", "has \(table.count) rows, expected one per step (\(rows))") }
+                    if let bad = table.firstIndex(where: { $0.count != buckets }) {
+                        throw fail("time.\(name)[\(bad)]", "has \(table[bad].count) values, expected one per time bucket (\(buckets))")
+                    }
+                }
+                if time.testMetric.count != time.evaluationSteps.count {
+                    throw fail("time.testMetric", "has \(time.testMetric.count) values, expected one per evaluation step (\(time.evaluationSteps.count))")
+                }
+            }
         }
     }
 
@@ -200,7 +216,15 @@ extension DatasetSpec {
 
 extension NetworkSpec {
     var orderedJSON: OrderedJSON {
-        var fields: [(String, OrderedJSON)] = [("name", .string(name)), ("activation", .string(activation.rawValue))]
+        var fields: [(String, OrderedJSON)] = [("name", .string(name))]
+        if let cell {
+            fields.append(("cell", .string(cell.rawValue)))
+            if let hidden { fields.append(("hidden", .int(hidden))) }
+            if let recurrentInit { fields.append(("init", .string(recurrentInit.rawValue))) }
+            if let forgetBias { fields.append(("forgetBias", .double(forgetBias))) }
+        } else {
+            fields.append(("activation", .string(activation.rawValue)))
+        }
         if let batchNorm { fields.append(("batchNorm", .bool(batchNorm))) }
         if let residual { fields.append(("residual", .bool(residual))) }
         if let depth { fields.append(("depth", .int(depth))) }
@@ -220,14 +244,23 @@ extension NetworkSpec {
 
 extension ExperimentSpec {
     var orderedJSON: OrderedJSON {
-        var fields: [(String, OrderedJSON)] = [
-            ("name", .string(name)), ("title", .string(title)), ("dataset", dataset.orderedJSON),
-            ("depth", .int(depth)), ("width", .int(width)), ("batchSize", .int(batchSize)),
-        ]
+        var fields: [(String, OrderedJSON)] = [("name", .string(name)), ("title", .string(title))]
+        if let task {
+            fields.append(("task", .object([("kind", .string(task.kind.rawValue)), ("length", .int(task.length))])))
+        } else {
+            fields += [("dataset", dataset.orderedJSON), ("depth", .int(depth)), ("width", .int(width))]
+        }
+        fields.append(("batchSize", .int(batchSize)))
         if let epochs { fields.append(("epochs", .int(epochs))) }
         if let steps { fields.append(("steps", .int(steps))) }
         fields.append(("optimizer", optimizer.orderedJSON))
-        fields.append(("init", .string(`init`.rawValue)))
+        if task == nil {
+            fields.append(("init", .string(`init`.rawValue)))
+        } else if let recurrentInit {
+            fields.append(("init", .string(recurrentInit.rawValue)))
+        }
+        if let forgetBias { fields.append(("forgetBias", .double(forgetBias))) }
+        if let maxRecordedTimeSteps { fields.append(("maxRecordedTimeSteps", .int(maxRecordedTimeSteps))) }
         if let initGain { fields.append(("initGain", .double(initGain))) }
         if let clipNorm { fields.append(("clipNorm", .double(clipNorm))) }
         fields.append(("seeds", .array(seeds.map { .int($0) })))
@@ -258,6 +291,16 @@ extension RunSettings {
         if let initGain { fields.append(("initGain", .double(initGain))) }
         if let importedFrom { fields.append(("importedFrom", .string(importedFrom))) }
         if let maxRecordedSteps { fields.append(("maxRecordedSteps", .int(maxRecordedSteps))) }
+        if let recurrent {
+            var part: [(String, OrderedJSON)] = [
+                ("task", .object([("kind", .string(recurrent.task.kind.rawValue)), ("length", .int(recurrent.task.length))])),
+                ("cell", .string(recurrent.cell.rawValue)), ("hidden", .int(recurrent.hidden)),
+                ("init", .string(recurrent.`init`.rawValue)),
+            ]
+            if let forgetBias = recurrent.forgetBias { part.append(("forgetBias", .double(forgetBias))) }
+            part.append(("maxRecordedTimeSteps", .int(recurrent.maxRecordedTimeSteps)))
+            fields.append(("recurrent", .object(part)))
+        }
         return .object(fields)
     }
 }
@@ -284,6 +327,17 @@ extension RunHistory {
             ("loss", .floats(loss)), ("trainAccuracy", .floats(trainAccuracy)),
             ("testAccuracy", .floats(testAccuracy)), ("diverged", diverged.map { .int($0) } ?? .null),
         ]
+        if let time {
+            var timeFields: [(String, OrderedJSON)] = [
+                ("timeSteps", .array(time.timeSteps.map { .int($0) })), ("timeStepsPerBucket", .int(time.timeStepsPerBucket)),
+            ]
+            timeFields += TimeStepRecord.names.map { ($0, .floatRows(time[$0] ?? [])) }
+            timeFields += [
+                ("evaluationSteps", .array(time.evaluationSteps.map { .int($0) })), ("testMetric", .floats(time.testMetric)),
+                ("recurrentSpectralNorm", .floats(time.recurrentSpectralNorm)),
+            ]
+            fields.append(("time", .object(timeFields)))
+        }
         return .object(fields)
     }
 }

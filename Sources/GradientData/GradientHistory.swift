@@ -124,10 +124,15 @@ public struct RunHistory: Codable, Sendable, Hashable {
     public var testAccuracy: [Float]
     /// The step at which a loss or gradient stopped being finite, else nil.
     public var diverged: Int?
+    /// What a recurrent run recorded per time step; nil for an MLP run.
+    ///
+    /// A recurrent run's `layers` are `input` (W_ih, b_ih), `recurrent` (W_hh, b_hh) and `readout`.
+    public var time: TimeStepRecord?
 
     public init(
         network: String, seed: Int, settings: RunSettings, layers: [String], steps: [Int], stats: LayerStats,
-        loss: [Float], trainAccuracy: [Float], testAccuracy: [Float], diverged: Int?, stepsPerBucket: Int = 1
+        loss: [Float], trainAccuracy: [Float], testAccuracy: [Float], diverged: Int?, stepsPerBucket: Int = 1,
+        time: TimeStepRecord? = nil
     ) {
         self.network = network
         self.seed = seed
@@ -140,10 +145,11 @@ public struct RunHistory: Codable, Sendable, Hashable {
         self.testAccuracy = testAccuracy
         self.diverged = diverged
         self.stepsPerBucket = stepsPerBucket
+        self.time = time
     }
 
     private enum CodingKeys: String, CodingKey {
-        case network, seed, settings, layers, steps, stepsPerBucket, stats, loss, trainAccuracy, testAccuracy, diverged
+        case network, seed, settings, layers, steps, stepsPerBucket, stats, loss, trainAccuracy, testAccuracy, diverged, time
     }
 
     /// Reads a run; `stepsPerBucket` is absent in schema 1 files, which recorded every step: 1.
@@ -157,7 +163,8 @@ public struct RunHistory: Codable, Sendable, Hashable {
             trainAccuracy: try c.decode([Double].self, forKey: .trainAccuracy).map(Float.init),
             testAccuracy: try c.decode([Double].self, forKey: .testAccuracy).map(Float.init),
             diverged: try c.decodeIfPresent(Int.self, forKey: .diverged),
-            stepsPerBucket: try c.decodeIfPresent(Int.self, forKey: .stepsPerBucket) ?? 1)
+            stepsPerBucket: try c.decodeIfPresent(Int.self, forKey: .stepsPerBucket) ?? 1,
+            time: try c.decodeIfPresent(TimeStepRecord.self, forKey: .time))
     }
 }
 
@@ -170,17 +177,74 @@ public struct GradientHistory: Codable, Sendable, Hashable {
     public var runs: [RunHistory]
 
     /// 2: runs may be bucketed (`RunHistory.stepsPerBucket`, bucket minima and maxima).
-    public static let currentSchema = 2
+    /// 3: recurrent runs (`RunHistory.time`, `RunSettings.recurrent`, a spec's `task`).
+    public static let currentSchema = 3
 
     /// The largest step number a history may hold: 2^53, the last integer every figure can place
     /// exactly as a Double (and far beyond any training run).
     public static let largestStep = 9_007_199_254_740_992
-    /// The schemas `decode` reads: 1 (every recorded step a row) and 2.
-    public static let readableSchemas = [1, 2]
+    /// The schemas `decode` reads: 1 (every recorded step a row), 2 and 3.
+    public static let readableSchemas = [1, 2, 3]
 
     public init(spec: ExperimentSpec, runs: [RunHistory], schema: Int = GradientHistory.currentSchema) {
         self.schema = schema
         self.spec = spec
         self.runs = runs
+    }
+}
+
+/// What a recurrent run recorded along the time axis: `values[row][timeBucket]`, rows as `RunHistory.steps`.
+///
+/// Time bucket j covers time steps `timeSteps[j] ..< timeSteps[j] + timeStepsPerBucket` (1 = the
+/// first input; the last bucket may hold fewer). A norm over a bucket is the geometric mean of its
+/// time steps' norms, a gate mean or share the arithmetic mean; over a bucket of training steps, likewise.
+public struct TimeStepRecord: Codable, Sendable, Hashable {
+    /// The first time step (1-based) of each time bucket.
+    public var timeSteps: [Int]
+    /// How many consecutive time steps each bucket holds.
+    public var timeStepsPerBucket: Int
+    /// ‖∂L/∂h_t‖: Frobenius norm over batch × hidden of the total derivative of the batch-mean loss.
+    public var hiddenGradNorm: [[Float]]
+    /// ‖∂L/∂c_t‖ of the LSTM cell state (total derivative); empty for other cells.
+    public var cellGradNorm: [[Float]]
+    /// Mean of the LSTM forget gate f or the GRU update gate z at t (the share of memory kept); empty for Elman cells.
+    public var gateMean: [[Float]]
+    /// Share of the tanh units at t with |value| > 0.97 (Elman tanh: h_t; LSTM: tanh(c_t); GRU: n_t); relu: 0.
+    public var saturatedFraction: [[Float]]
+    /// The training steps at which the test metric was computed (step 0 first, the end last).
+    public var evaluationSteps: [Int]
+    /// The test metric at each evaluation step: MSE on the fixed test set (adding) or test accuracy.
+    public var testMetric: [Float]
+    /// σ_max(W_hh), the largest singular value of the whole recurrent weight matrix, at initialisation and at the end.
+    public var recurrentSpectralNorm: [Float]
+
+    public init(
+        timeSteps: [Int], timeStepsPerBucket: Int, hiddenGradNorm: [[Float]], cellGradNorm: [[Float]],
+        gateMean: [[Float]], saturatedFraction: [[Float]], evaluationSteps: [Int], testMetric: [Float],
+        recurrentSpectralNorm: [Float]
+    ) {
+        self.timeSteps = timeSteps
+        self.timeStepsPerBucket = timeStepsPerBucket
+        self.hiddenGradNorm = hiddenGradNorm
+        self.cellGradNorm = cellGradNorm
+        self.gateMean = gateMean
+        self.saturatedFraction = saturatedFraction
+        self.evaluationSteps = evaluationSteps
+        self.testMetric = testMetric
+        self.recurrentSpectralNorm = recurrentSpectralNorm
+    }
+
+    /// The names of the per-time-step tables, in the order of a recurrent history.csv's columns.
+    public static let names = ["hiddenGradNorm", "cellGradNorm", "gateMean", "saturatedFraction"]
+
+    /// The per-time-step table called `name` (one of `names`).
+    public subscript(name: String) -> [[Float]]? {
+        switch name {
+        case "hiddenGradNorm": return hiddenGradNorm
+        case "cellGradNorm": return cellGradNorm
+        case "gateMean": return gateMean
+        case "saturatedFraction": return saturatedFraction
+        default: return nil
+        }
     }
 }

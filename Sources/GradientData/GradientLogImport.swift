@@ -62,6 +62,8 @@ public enum GradientLogImport {
             throw fail(nil, "empty file (expected a header: \(requiredColumns.joined(separator: ",")), …)")
         }
         let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces) }
+        // A log with a time-step column is a recurrent network's (vanish's own recurrent history.csv).
+        if names.contains("timeStep") { return try readRecurrent(records, names: names, source: source, fail: fail) }
         let valid = requiredColumns + optionalColumns
         for (i, name) in names.enumerated() {
             if !valid.contains(name) {

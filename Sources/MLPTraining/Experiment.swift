@@ -51,7 +51,9 @@ public enum Experiment {
 }
 
 /// The shared state of a parallel experiment: the next job, the finished runs by index, progress.
-private final class RunBoard: @unchecked Sendable {
+///
+/// Results are stored by job index, so the history does not depend on which thread finished first.
+public final class RunBoard: @unchecked Sendable {
     // Every field is read and written under `lock`.
     private let lock = NSLock()
     private var next = 0
@@ -62,14 +64,14 @@ private final class RunBoard: @unchecked Sendable {
     private var finished = 0
     private let runFinished: (@Sendable (Int, Int) -> Void)?
 
-    init(count: Int, totalSteps: Int, progress: (@Sendable (Int, Int) -> Void)?, runFinished: (@Sendable (Int, Int) -> Void)?) {
+    public init(count: Int, totalSteps: Int, progress: (@Sendable (Int, Int) -> Void)?, runFinished: (@Sendable (Int, Int) -> Void)?) {
         slots = Array(repeating: nil, count: count)
         self.totalSteps = totalSteps
         self.progress = progress
         self.runFinished = runFinished
     }
 
-    func nextJob() -> Int? {
+    public func nextJob() -> Int? {
         lock.lock()
         defer { lock.unlock() }
         guard next < slots.count else { return nil }
@@ -77,7 +79,7 @@ private final class RunBoard: @unchecked Sendable {
         return next - 1
     }
 
-    func store(_ history: RunHistory, at index: Int) {
+    public func store(_ history: RunHistory, at index: Int) {
         lock.lock()
         slots[index] = history
         finished += 1
@@ -86,7 +88,7 @@ private final class RunBoard: @unchecked Sendable {
         runFinished?(done, slots.count)
     }
 
-    func advance(by steps: Int) {
+    public func advance(by steps: Int) {
         lock.lock()
         done += steps
         let now = done
@@ -94,7 +96,7 @@ private final class RunBoard: @unchecked Sendable {
         progress?(now, totalSteps)
     }
 
-    func results() -> [RunHistory] {
+    public func results() -> [RunHistory] {
         lock.lock()
         defer { lock.unlock() }
         return slots.compactMap { $0 }

@@ -5,13 +5,13 @@ import GradientData
 ///
 /// SGD follows PyTorch's convention: `v = μ v + g`, `w -= lr · v`. Adam: `m = β1 m + (1 − β1) g`,
 /// `v = β2 v + (1 − β2) g²`, `w -= lr · m̂ / (sqrt(v̂) + ε)` with bias-corrected m̂, v̂.
-struct Optimizer {
+public struct Optimizer {
     let spec: OptimizerSpec
     let first: FloatBuffer
     let second: FloatBuffer?
     var stepCount = 0
 
-    init(_ spec: OptimizerSpec, parameterCount: Int) {
+    public init(_ spec: OptimizerSpec, parameterCount: Int) {
         self.spec = spec
         first = FloatBuffer(parameterCount)
         second = spec.kind == .adam ? FloatBuffer(parameterCount) : nil
@@ -43,7 +43,7 @@ struct Optimizer {
         return true
     }
 
-    mutating func update(parameters: UnsafeMutablePointer<Float>, gradients: UnsafePointer<Float>, count: Int) {
+    public mutating func update(parameters: UnsafeMutablePointer<Float>, gradients: UnsafePointer<Float>, count: Int) {
         stepCount += 1
         let lr = Float(spec.learningRate)
         let m = first.pointer

@@ -55,7 +55,17 @@ public enum ReportBuilder {
         var builders: [(title: String, pages: @Sendable () -> [Page])] = []
         var headline: [TextSpan]?
         var subtitle: String?
-        if DepthSweep.isSweep(history) {
+        if history.spec.isRecurrent {
+            // Recurrent runs fade through time: their own comparison, network and explanation pages.
+            let scale = TimeHeatmap.sharedScale(runs.map(\.run))
+            builders.append(("All networks compared", { RecurrentPages.comparison(runs, design: design, measurer: measurer) }))
+            for run in runs {
+                builders.append(("\(run.label)", { RecurrentPages.network(run, scale: scale, design: design, measurer: measurer) }))
+            }
+            builders.append(("What it means", { RecurrentPages.explanation(runs, design: design, measurer: measurer) }))
+            headline = [TextSpan(RecurrentStory.headline(runs.compactMap(RecurrentFinding.init)))]
+            subtitle = "\(Phrases.count(history.spec.networks.count, "network")) trained on the same sequences, the gradient reaching every time step recorded at every step"
+        } else if DepthSweep.isSweep(history) {
             // Hundreds of runs that differ in depth: the sweep's own pages replace the per-network ones.
             let spec = history.spec
             builders.append(("Gradient against depth", { DepthSweepPages.pages(history, design: design, measurer: measurer) }))

@@ -63,8 +63,10 @@ public enum SettingsDescription {
     public static func shared(_ history: GradientHistory, data: DataSummary?) -> [(String, String)] {
         let spec = history.spec
         if let file = spec.importedFrom { return imported(history, file: file) }
-        var out: [(String, String)] = [("Data", dataset(spec.dataset, data))]
-        if let depths = spec.depths {
+        var out: [(String, String)] = [("Data", spec.task.map(task) ?? dataset(spec.dataset, data))]
+        if spec.isRecurrent {
+            out.append(("Networks", "one recurrent layer (cell below), h₀ = 0, then a linear readout of the last hidden state"))
+        } else if let depths = spec.depths {
             out.append(("Networks", "\(depths.map(String.init).joined(separator: ", ")) hidden layers of \(spec.width) units (each network at every depth), then a softmax output layer"))
         } else {
             out.append(("Networks", "\(spec.depth) hidden layers of \(spec.width) units, then a softmax output layer"))
@@ -78,8 +80,36 @@ public enum SettingsDescription {
         }
         out.append(("Gradient clipping", spec.clipNorm.map { "by norm, at \(decimal($0))" } ?? "none"))
         out.append(("Seeds", spec.seeds.map(String.init).joined(separator: ", ") + (spec.seeds.count > 1 ? " (one run per network and seed)" : "")))
-        out.append(("Recorded", spec.recordEvery == 1 ? "every layer at every step" : "every layer at every \(spec.recordEvery)th step"))
+        if spec.isRecurrent {
+            out.append(("Recorded", (spec.recordEvery == 1 ? "every step" : "every \(spec.recordEvery)th step")
+                + ": ‖∂L/∂hₜ‖ at every time step, gates, saturation; the test metric 26 times"))
+        } else {
+            out.append(("Recorded", spec.recordEvery == 1 ? "every layer at every step" : "every layer at every \(spec.recordEvery)th step"))
+        }
         return out
+    }
+
+    /// A sequence task in words.
+    public static func task(_ task: SequenceTask) -> String {
+        switch task.kind {
+        case .adding:
+            return "adding task: \(task.length) steps of (value ~ U(0, 1), marker), one marked value in each half; target: their sum (MSE); "
+                + "fresh training sequences every step, 1000 fixed test sequences"
+        case .digitsSequence:
+            return "digits read as sequences: 64 pixels, one per step (value / 16); 10 classes, the digits' 80/20 split"
+        }
+    }
+
+    /// The rows of a recurrent history's network table: name, cell, hidden, initialisation, forget bias.
+    public static func recurrentRows(_ history: GradientHistory) -> [(network: String, colorIndex: Int, cells: [String], diverged: [Int])] {
+        FigureRun.all(in: history).compactMap { r in
+            guard let recurrent = r.run.settings.recurrent else { return nil }
+            let cell = ["tanh": "tanh (Elman)", "relu": "relu (Elman)", "lstm": "LSTM", "gru": "GRU"][recurrent.cell.rawValue] ?? recurrent.cell.rawValue
+            return (r.run.network, r.colorIndex,
+                    [r.label, cell, "\(recurrent.hidden)", recurrent.`init`.rawValue,
+                     recurrent.forgetBias.map(decimal) ?? (recurrent.cell == .lstm ? "0" : "—")],
+                    r.run.diverged.map { [$0] } ?? [])
+        }
     }
 
     /// The statistics a run's log holds, in `history.csv`'s column order, then `loss` and `trainAccuracy`.
@@ -159,6 +189,9 @@ public enum SettingsDescription {
 
     /// One line describing a run's architecture: "sigmoid, batch norm, Xavier normal init, 20 × 64".
     public static func architecture(_ s: RunSettings) -> String {
+        if let recurrent = s.recurrent {
+            return "\(recurrent.cell.rawValue) cell · \(recurrent.hidden) hidden units · \(recurrent.`init`.rawValue) initialisation · seed \(s.seed)"
+        }
         if let file = s.importedFrom {
             return "imported from \(file) · \(Phrases.count(s.depth + 1, "weight layer")) · seed \(s.seed)"
         }

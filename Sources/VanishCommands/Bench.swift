@@ -4,11 +4,12 @@ import Foundation
 import GradientData
 import Graphics
 import MLPTraining
+import RecurrentTraining
 import Reporting
 
 /// A part of `vanish bench`, selectable with `--only`.
 public enum BenchPart: String, CaseIterable, Sendable {
-    case training, gemm, render, memory
+    case training, gemm, render, memory, recurrent
 
     /// Parts from a comma-separated list (`training,render`), in the order given, without repeats.
     public static func parseList(_ text: String) throws -> [BenchPart] {
@@ -153,6 +154,9 @@ public enum Bench {
                 status?("rendering \(history.spec.name) \(request.repeats) times")
                 rows += try renderRows(history, data: RunReport.dataSummary(history.spec, folder: folder),
                                        dpi: request.dpi, repeats: request.repeats)
+            case .recurrent:
+                status?("training the through-time networks for \(recurrentBenchSteps) steps \(request.repeats) times")
+                rows.append(try recurrentRow(threads: cores, repeats: request.repeats))
             case .memory:
                 rows.append(BenchRow(part: "memory", name: "peak resident", samples: [peakResidentMiB()], unit: "MiB",
                                      digits: 1, note: "getrusage ru_maxrss, whole process so far"))
@@ -183,6 +187,20 @@ public enum Bench {
             rows.append(try parallelSpeedUp(spec, folder: folder, threads: threads, repeats: repeats))
         }
         return (history, rows)
+    }
+
+    /// The steps of the recurrent bench: `tools/pytorch_through_time.py --steps 40` does the same work.
+    public static let recurrentBenchSteps = 40
+
+    /// The through-time preset (tanh RNN, LSTM, GRU; adding, T = 100, hidden 64) cut to
+    /// `recurrentBenchSteps` steps, recording everything, with the test MSE at every step.
+    static func recurrentRow(threads: Int, repeats: Int) throws -> BenchRow {
+        var spec = ExperimentSpec.throughTime
+        spec.steps = recurrentBenchSteps
+        let (seconds, cpu) = try samples(repeats) { _ = try RecurrentExperiment.run(spec, threads: threads) }
+        return BenchRow(part: "recurrent", name: "through-time training, \(recurrentBenchSteps) steps", samples: seconds, unit: "s",
+                        digits: 3, note: "3 cells, T = 100, hidden 64, \(threads) threads; PyTorch: tools/pytorch_through_time.py --steps \(recurrentBenchSteps)",
+                        cpuSamples: cpu)
     }
 
     /// The spec reduced to `count` runs of equal work: its first network (first depth of a sweep)

@@ -2,6 +2,7 @@ import Foundation
 import GradientData
 import Graphics
 import MLPTraining
+import RecurrentTraining
 
 /// What `vanish train` is asked to do.
 public struct TrainRequest: Sendable {
@@ -72,6 +73,8 @@ public enum TrainExperiment {
         public var output: URL
         /// The data of every seed, in `spec.seeds` order, loaded once for checking, training and the report.
         public var data: [DataSplit]
+        /// A recurrent spec's task data of every seed, in `spec.seeds` order (empty for an MLP spec).
+        public var sequenceData: [SequenceData] = []
     }
 
     /// Reads and checks everything `request` names, so that no bad input is found after training.
@@ -86,6 +89,13 @@ public enum TrainExperiment {
         }
         let threads = request.threads ?? ProcessInfo.processInfo.activeProcessorCount
         guard threads >= 1 else { throw TrainError("--threads must be at least 1, found \(threads)") }
+        let output = try request.outputFolder.map { URL(fileURLWithPath: $0, isDirectory: true) }
+            ?? spec.defaultOutputFolder(source: request.specOrPreset)
+        if let task = spec.task {
+            let sequences = try spec.seeds.map { try SequenceData.load(task, seed: $0) }
+            try spec.checkRecurrentMemory(threads: threads, source: request.specOrPreset)
+            return Plan(spec: spec, dataFolder: folder, threads: threads, output: output, data: [], sequenceData: sequences)
+        }
         let data = try spec.loadAllData(relativeTo: folder)
         let split = try data.first ?? spec.loadData(seed: 0, relativeTo: folder)
         let examples = split.train.count + split.test.count
@@ -101,8 +111,6 @@ public enum TrainExperiment {
         try spec.checkMemory(
             inputCount: split.train.featureCount, classCount: max(split.train.classCount, split.test.classCount),
             trainCount: split.train.count, threads: threads, source: request.specOrPreset)
-        let output = try request.outputFolder.map { URL(fileURLWithPath: $0, isDirectory: true) }
-            ?? spec.defaultOutputFolder(source: request.specOrPreset)
         return Plan(spec: spec, dataFolder: folder, threads: threads, output: output, data: data)
     }
 
@@ -112,6 +120,10 @@ public enum TrainExperiment {
         cancellation: CancellationFlag? = nil, notWritten: [URL]
     ) throws -> GradientHistory {
         do {
+            if plan.spec.isRecurrent {
+                return try RecurrentExperiment.run(plan.spec, threads: plan.threads, data: plan.sequenceData, progress: progress,
+                                                   runFinished: runFinished, cancellation: cancellation)
+            }
             return try Experiment.run(plan.spec, threads: plan.threads, dataFolder: plan.dataFolder, data: plan.data, progress: progress,
                                       runFinished: runFinished, cancellation: cancellation)
         } catch is CancellationError {

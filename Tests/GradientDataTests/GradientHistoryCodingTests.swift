@@ -80,11 +80,11 @@ import TestSupport
 
     @Test func unknownSchemaIsRefused() throws {
         var history = Self.sample()
-        history.schema = 3
+        history.schema = 4
         #expect {
             try GradientHistory.decode(history.jsonData(), source: "h.json")
         } throws: { error in
-            "\(error)" == "h.json: history schema 3 is not supported (this vanish reads 1 and 2)"
+            "\(error)" == "h.json: history schema 4 is not supported (this vanish reads 1, 2 and 3)"
         }
         #expect(throws: HistoryReadError.self) { try GradientHistory.decode(Data("{}".utf8), source: "h.json") }
     }

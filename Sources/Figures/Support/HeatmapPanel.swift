@@ -12,6 +12,8 @@ struct HeatmapPanel {
     var coloring: HeatmapColoring
     var xTitle: String? = "training step"
     var yTitle: String? = "layer (1 = input side)"
+    /// The label of row i when rows are not layers (time buckets); nil: the run's layer labels.
+    var rowLabel: (@Sendable (Int) -> String)? = nil
 
     var stepCount: Int { min(run.steps.count, values.count) }
     var layerCount: Int { max(run.layers.count, values.first?.count ?? 0) }
@@ -48,7 +50,12 @@ struct HeatmapPanel {
         }
         let bottom = area.maxY - Axes.bottomMargin(style: style, hasTitle: xTitle != nil)
         let height = max(10, bottom - top)
-        let yTicks = Self.layerTicks(run, count: layerCount, height: height, style: style)
+        var yTicks = Self.layerTicks(run, count: layerCount, height: height, style: style)
+        if let rowLabel {
+            yTicks = Ticks.layerIndices(count: layerCount, maxLabels: min(11, Int(height / (style.tickSize * 2.4)))).map {
+                Tick(fraction: (Double($0) + 0.5) / Double(layerCount), label: rowLabel($0))
+            }
+        }
         let left = area.minX + Axes.leftMargin(labels: yTicks.map(\.label), style: style, measurer: measurer, hasTitle: yTitle != nil)
         // Leave room for half of the last step label, which is centred on the right edge.
         let lastLabel = String(run.steps.last ?? 0) + "0"

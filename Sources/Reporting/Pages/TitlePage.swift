@@ -62,7 +62,10 @@ enum TitlePage {
         var rows = SettingsDescription.networkRows(history)
         var columns = [Table.Column("network"), Table.Column("activation"), Table.Column("batch norm"),
                        Table.Column("residual"), Table.Column("initialisation"), Table.Column("differs from the settings above")]
-        if history.spec.importedFrom != nil {
+        if history.spec.isRecurrent {
+            rows = SettingsDescription.recurrentRows(history)
+            columns = ["network", "cell", "hidden", "initialisation", "forget bias"].map { Table.Column($0) }
+        } else if history.spec.importedFrom != nil {
             // A log knows no architecture: its table says what was logged.
             let imported = SettingsDescription.importedRows(history)
             let names = ["network", "weight layers", "logged", "statistics"]
