@@ -61,11 +61,17 @@ public enum FigureCatalog {
         for history: GradientHistory, kinds: Set<Kind> = Set(Kind.allCases),
         style: FigureStyle = .standard, measurer: TextMeasurer
     ) -> [Job] {
-        let runs = FigureRun.all(in: history)
+        let allRuns = FigureRun.all(in: history)
         let kinds = kinds.intersection(available(in: history))
         var out: [Job] = []
         func add(_ kind: Kind, _ name: String, _ caption: String, _ make: @escaping @Sendable () -> Scene) {
             if kinds.contains(kind) { out.append(Job(name: name, caption: caption, scene: make)) }
+        }
+        // Thousands of runs cannot be drawn legibly (nor within a page): a capped selection is, and says so.
+        let selection = RunSelection(allRuns)
+        let runs = selection.shown
+        func addComparison(_ kind: Kind, _ name: String, _ caption: String, _ make: @escaping @Sendable () -> Scene) {
+            add(kind, name, caption) { selection.annotate(make(), style: style, measurer: measurer) }
         }
         // A sweep's runs differ in depth only: one figure tells its story, not one set per run.
         if DepthSweep.isSweep(history) {
@@ -75,32 +81,32 @@ public enum FigureCatalog {
             return out
         }
         if LayerDeltaBars.comparesInitialisations(runs) {
-            add(.deltaBars, "delta-bars", "‖δ‖ of each hidden layer at initialisation") {
+            addComparison(.deltaBars, "delta-bars", "‖δ‖ of each hidden layer at initialisation") {
                 LayerDeltaBars.scene(runs, reference: LayerDeltaReference.matching(runs), style: style, measurer: measurer)
             }
-            add(.deltaCurves, "delta-curves", "‖δ‖ of each hidden layer over training") {
+            addComparison(.deltaCurves, "delta-curves", "‖δ‖ of each hidden layer over training") {
                 LayerDeltaCurves.scene(runs, style: style, measurer: measurer)
             }
         }
-        add(.heatmaps, "heatmaps", "‖dL/dW‖ per layer and step, all networks on one colour scale") {
+        addComparison(.heatmaps, "heatmaps", "‖dL/dW‖ per layer and step, all networks on one colour scale") {
             GradientHeatmap.smallMultiples(runs, style: style, measurer: measurer)
         }
-        add(.fading, "fading", "gradient reaching each layer at the end of training, all networks") {
+        addComparison(.fading, "fading", "gradient reaching each layer at the end of training, all networks") {
             FadingLayerDiagram.smallMultiples(runs, style: style, measurer: measurer)
         }
-        add(.profile, "profile", "‖dL/dW‖ against layer at the start and the end, with the sigmoid bound") {
+        addComparison(.profile, "profile", "‖dL/dW‖ against layer at the start and the end, with the sigmoid bound") {
             GradientProfile.scene(runs, quantity: .weightGradient, style: style, measurer: measurer)
         }
-        add(.profileDelta, "profile-delta", "‖δ‖ against layer at the start and the end, with the sigmoid bound") {
+        addComparison(.profileDelta, "profile-delta", "‖δ‖ against layer at the start and the end, with the sigmoid bound") {
             GradientProfile.scene(runs, quantity: .delta, style: style, measurer: measurer)
         }
-        add(.curves, "curves", "training loss and test accuracy") {
+        addComparison(.curves, "curves", "training loss and test accuracy") {
             TrainingCurves.scene(runs, style: style, measurer: measurer)
         }
-        add(.saturation, "saturation", "saturated or dead units per layer and step") {
+        addComparison(.saturation, "saturation", "saturated or dead units per layer and step") {
             SaturationStrip.scene(runs, style: style, measurer: measurer)
         }
-        add(.summary, "summary", "final loss, accuracy, gradient ratio and divergence per network") {
+        addComparison(.summary, "summary", "final loss, accuracy, gradient ratio and divergence per network") {
             SummaryTable.scene(runs, style: style, measurer: measurer)
         }
         // Per-run figures share the comparison's colour scale, so panels stay comparable.
