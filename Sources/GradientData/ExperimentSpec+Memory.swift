@@ -63,8 +63,8 @@ extension ExperimentSpec {
         let index = estimate.largestNetwork
         let name = networks.indices.contains(index) ? "'\(networks[index].name)' " : ""
         let runCount = expandedNetworks.count * seeds.count
-        // Many runs of small networks: the count, not one network, is what to lower.
-        if runCount > 1 && estimate.data + estimate.history + estimate.files > max(estimate.training, estimate.total / 2) {
+        // Many runs of small networks (one run alone would fit): the count, not one network, is what to lower.
+        if runCount > 1 && estimate.total / Double(runCount) * Double(min(runCount, max(threads, 1))) <= available {
             throw SpecError(
                 source: source, path: "seeds",
                 message: "\(expandedNetworks.count) network(s) × \(seeds.count) seed(s) = \(runCount) runs need about "
