@@ -62,21 +62,27 @@ public enum FigureCatalog {
         for history: GradientHistory, kinds: Set<Kind> = Set(Kind.allCases),
         style: FigureStyle = .standard, measurer: TextMeasurer
     ) -> [Job] {
-        let runs = FigureRun.all(in: history)
+        let allRuns = FigureRun.all(in: history)
         let kinds = kinds.intersection(available(in: history))
         var out: [Job] = []
         func add(_ kind: Kind, _ name: String, _ caption: String, _ make: @escaping @Sendable () -> Scene) {
             if kinds.contains(kind) { out.append(Job(name: name, caption: caption, scene: make)) }
         }
+        // Thousands of runs cannot be drawn legibly (nor within a page): a capped selection is, and says so.
+        let selection = RunSelection(allRuns)
+        let runs = selection.shown
+        func addComparison(_ kind: Kind, _ name: String, _ caption: String, _ make: @escaping @Sendable () -> Scene) {
+            add(kind, name, caption) { selection.annotate(make(), style: style, measurer: measurer) }
+        }
         // Recurrent runs fade through time, not through layers: their own figures tell it.
         if history.spec.isRecurrent {
-            add(.timeHeatmaps, "time-heatmaps", "‖∂L/∂h_t‖ relative to the last step, per time step and training step, one colour scale") {
+            addComparison(.timeHeatmaps, "time-heatmaps", "‖∂L/∂h_t‖ relative to the last step, per time step and training step, one colour scale") {
                 TimeHeatmap.smallMultiples(runs, style: style, measurer: measurer)
             }
-            add(.timeProfile, "time-profile", "gradient against time lag at the start and the end, with the Elman bound") {
+            addComparison(.timeProfile, "time-profile", "gradient against time lag at the start and the end, with the Elman bound") {
                 TimeProfile.scene(runs, style: style, measurer: measurer)
             }
-            add(.memory, "memory", "memory gate over training and the test metric") {
+            addComparison(.memory, "memory", "memory gate over training and the test metric") {
                 MemoryAndLearning.scene(runs, style: style, measurer: measurer)
             }
             let timeScale = TimeHeatmap.sharedScale(runs.map(\.run))
@@ -95,32 +101,32 @@ public enum FigureCatalog {
             return out
         }
         if LayerDeltaBars.comparesInitialisations(runs) {
-            add(.deltaBars, "delta-bars", "‖δ‖ of each hidden layer at initialisation") {
+            addComparison(.deltaBars, "delta-bars", "‖δ‖ of each hidden layer at initialisation") {
                 LayerDeltaBars.scene(runs, reference: LayerDeltaReference.matching(runs), style: style, measurer: measurer)
             }
-            add(.deltaCurves, "delta-curves", "‖δ‖ of each hidden layer over training") {
+            addComparison(.deltaCurves, "delta-curves", "‖δ‖ of each hidden layer over training") {
                 LayerDeltaCurves.scene(runs, style: style, measurer: measurer)
             }
         }
-        add(.heatmaps, "heatmaps", "‖dL/dW‖ per layer and step, all networks on one colour scale") {
+        addComparison(.heatmaps, "heatmaps", "‖dL/dW‖ per layer and step, all networks on one colour scale") {
             GradientHeatmap.smallMultiples(runs, style: style, measurer: measurer)
         }
-        add(.fading, "fading", "gradient reaching each layer at the end of training, all networks") {
+        addComparison(.fading, "fading", "gradient reaching each layer at the end of training, all networks") {
             FadingLayerDiagram.smallMultiples(runs, style: style, measurer: measurer)
         }
-        add(.profile, "profile", "‖dL/dW‖ against layer at the start and the end, with the sigmoid bound") {
+        addComparison(.profile, "profile", "‖dL/dW‖ against layer at the start and the end, with the sigmoid bound") {
             GradientProfile.scene(runs, quantity: .weightGradient, style: style, measurer: measurer)
         }
-        add(.profileDelta, "profile-delta", "‖δ‖ against layer at the start and the end, with the sigmoid bound") {
+        addComparison(.profileDelta, "profile-delta", "‖δ‖ against layer at the start and the end, with the sigmoid bound") {
             GradientProfile.scene(runs, quantity: .delta, style: style, measurer: measurer)
         }
-        add(.curves, "curves", "training loss and test accuracy") {
+        addComparison(.curves, "curves", "training loss and test accuracy") {
             TrainingCurves.scene(runs, style: style, measurer: measurer)
         }
-        add(.saturation, "saturation", "saturated or dead units per layer and step") {
+        addComparison(.saturation, "saturation", "saturated or dead units per layer and step") {
             SaturationStrip.scene(runs, style: style, measurer: measurer)
         }
-        add(.summary, "summary", "final loss, accuracy, gradient ratio and divergence per network") {
+        addComparison(.summary, "summary", "final loss, accuracy, gradient ratio and divergence per network") {
             SummaryTable.scene(runs, style: style, measurer: measurer)
         }
         // Per-run figures share the comparison's colour scale, so panels stay comparable.

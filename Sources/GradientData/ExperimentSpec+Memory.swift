@@ -62,6 +62,16 @@ extension ExperimentSpec {
         guard estimate.total > available else { return }
         let index = estimate.largestNetwork
         let name = networks.indices.contains(index) ? "'\(networks[index].name)' " : ""
+        let runCount = expandedNetworks.count * seeds.count
+        // Many runs of small networks (one run alone would fit): the count, not one network, is what to lower.
+        if runCount > 1 && estimate.total / Double(runCount) * Double(min(runCount, max(threads, 1))) <= available {
+            throw SpecError(
+                source: source, path: "seeds",
+                message: "\(expandedNetworks.count) network(s) × \(seeds.count) seed(s) = \(runCount) runs need about "
+                    + "\(Self.byteText(estimate.total)) of memory (data \(Self.byteText(estimate.data)), recorded history "
+                    + "\(Self.byteText(estimate.history)), writing files \(Self.byteText(estimate.files))), more than this "
+                    + "machine's \(Self.byteText(available)); use fewer seeds or networks, or record fewer steps (maxRecordedSteps)")
+        }
         throw SpecError(
             source: source, path: networks.indices.contains(index) ? "networks[\(index)]" : "",
             message: "\(name)needs about \(Self.byteText(estimate.total)) of memory "

@@ -90,6 +90,9 @@ extension Explanation {
 }
 
 extension Explanation {
+    /// The most runs the exploding headline names one by one.
+    static let headlineRunLimit = 8
+
     /// The exploding story in two or three sentences (title page and "In short"), or nil when the report tells another.
     static func explodingInShort(_ f: Findings) -> [TextSpan]? {
         let grows = growing(f)
@@ -100,7 +103,8 @@ extension Explanation {
         let factor = NumberFormat.fixed(kLo, digits: 2) == NumberFormat.fixed(kHi, digits: 2)
             ? NumberFormat.fixed(kLo, digits: 2) : "\(NumberFormat.fixed(kLo, digits: 2)) to \(NumberFormat.fixed(kHi, digits: 2))"
         var p = [TextSpan("The gradient explodes: at initialisation it grows by a factor of \(factor) per layer on its way back, and the first layer receives up to \(Phrases.share(rHi, of: "the output layer's gradient")).")]
-        for r in f.runs {
+        // One sentence a run: more than a few would crowd out the title page, so it names the first few.
+        for r in f.runs.prefix(headlineRunLimit) {
             guard let a = r.finalTestAccuracy, a.isFinite else {
                 if let d = r.diverged { p += [TextSpan(" "), name(r), TextSpan(" diverged at step \(d).", .warning)] }
                 continue
@@ -112,6 +116,9 @@ extension Explanation {
                 p.append(TextSpan(r.diverged.map { " diverged at step \($0)." }
                                   ?? " reaches \(Phrases.accuracy(a)) test accuracy" + (f.outcome(r) == .chance ? ", no better than guessing." : ".")))
             }
+        }
+        if f.runs.count > headlineRunLimit {
+            p.append(TextSpan(" (The first \(headlineRunLimit) of \(Phrases.count(f.runs.count, "run")); history.json holds them all.)"))
         }
         return p
     }

@@ -34,6 +34,9 @@ public struct ReportLayout: Sendable {
 
 /// Builds a report document from a history: title page, comparison, pages per network, explanation.
 public enum ReportBuilder {
+    /// How many runs have pages of their own when a history has more runs than the figures draw.
+    static let cappedRunPages = 8
+
     /// The report of `history`; `data` adds the data set's size and split to the title page.
     ///
     /// A pure function of its arguments: the same history gives the same scenes.
@@ -76,12 +79,23 @@ public enum ReportBuilder {
                 builders.append(("How fast each layer learns", { InitStoryPages.pages(runs, findings: findings, design: design, measurer: measurer) }))
                 headline = InitStory.headline(runs, reference: LayerDeltaReference.matching(runs)) + [TextSpan(" ")] + Explanation.headline(findings)
             }
-            let scale = GradientHeatmap.sharedScale(runs.map(\.run))
-            builders.append(("All networks compared", { ComparisonPage.pages(history, runs: runs, findings: findings, design: design, measurer: measurer) }))
-            for (i, run) in runs.enumerated() {
+            // Thousands of runs: the figures' capped selection, and the contents say how many are left out.
+            let selection = RunSelection(runs)
+            let shown = selection.shown
+            let scale = GradientHeatmap.sharedScale(shown.map(\.run))
+            let comparisonTitle = selection.note == nil ? "All networks compared" : "Networks compared (\(shown.count) of \(selection.total) runs)"
+            builders.append((comparisonTitle, {
+                ComparisonPage.pages(history, runs: shown, note: selection.note, findings: findings, design: design, measurer: measurer)
+            }))
+            // A capped report gives pages of their own to fewer runs still, so its contents fit the title page.
+            let paged = selection.note == nil ? shown.count : min(shown.count, Self.cappedRunPages)
+            for (i, run) in zip(selection.shownIndices, shown).prefix(paged) {
                 builders.append(("\(run.label)", {
                     NetworkPages.pages(run, finding: findings.runs[i], findings: findings, scale: scale, design: design, measurer: measurer)
                 }))
+            }
+            if selection.total > paged {
+                builders.append(("\(Phrases.count(selection.total - paged, "run")) without pages of their own (all are in history.json)", { [] }))
             }
             builders.append(("What it means", { ExplanationPages.pages(findings, design: design, measurer: measurer) }))
         }

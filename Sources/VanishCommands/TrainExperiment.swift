@@ -92,12 +92,12 @@ public enum TrainExperiment {
         let output = try request.outputFolder.map { URL(fileURLWithPath: $0, isDirectory: true) }
             ?? spec.defaultOutputFolder(source: request.specOrPreset)
         if let task = spec.task {
-            let sequences = try spec.seeds.map { try SequenceData.load(task, seed: $0) }
             try spec.checkRecurrentMemory(threads: threads, source: request.specOrPreset)
+            let sequences = try spec.seeds.map { try SequenceData.load(task, seed: $0) }
             return Plan(spec: spec, dataFolder: folder, threads: threads, output: output, data: [], sequenceData: sequences)
         }
-        let data = try spec.loadAllData(relativeTo: folder)
-        let split = try data.first ?? spec.loadData(seed: 0, relativeTo: folder)
+        // One seed's data first: the memory check must come before every seed's copy is loaded.
+        let split = try spec.loadData(seed: spec.seeds.first ?? 0, relativeTo: folder)
         let examples = split.train.count + split.test.count
         var dataSource = request.specOrPreset
         if case .csv(let path, _) = spec.dataset { dataSource = path }
@@ -111,6 +111,7 @@ public enum TrainExperiment {
         try spec.checkMemory(
             inputCount: split.train.featureCount, classCount: max(split.train.classCount, split.test.classCount),
             trainCount: split.train.count, threads: threads, source: request.specOrPreset)
+        let data = try spec.seeds.count == 1 ? [split] : spec.loadAllData(relativeTo: folder)
         return Plan(spec: spec, dataFolder: folder, threads: threads, output: output, data: data)
     }
 

@@ -37,6 +37,36 @@ import TestSupport
         }
     }
 
+    /// 20 networks × 2 seeds: comparisons draw the first seed of the first 12 networks and say so under the figure.
+    @Test func manyRunsAreCappedAndSaySo() throws {
+        let history = try FigureFixtures.load("many-runs")
+        #expect(history.runs.count == 40)
+        let renderer = try CairoRenderer()
+        var style = FigureStyle.standard
+        style.pixelsPerPoint = Self.dpi / 72
+        let figures = FigureCatalog.figures(for: history, style: style, measurer: renderer.measurer)
+        #expect(figures.count == 7 + 3 * RunSelection.limit)
+        #expect(figures.last?.name == "filmstrip-net11-seed0")
+        let note = "showing the first seed of each network, the first 12 of 20 networks: 12 of 40 runs"
+        for figure in figures where !figure.name.contains("-net") {
+            let texts = figure.scene.items.compactMap { item -> String? in
+                if case .text(let string, _, _, _) = item { return string }
+                return nil
+            }
+            #expect(texts.last == note, "\(figure.name)")
+        }
+        for figure in figures where ["heatmaps", "summary", "curves"].contains(figure.name) {
+            expectMatchesGolden(try renderer.image(figure.scene, dpi: Self.dpi), named: "many-runs-\(figure.name)")
+        }
+        // Every run is drawn while they fit: no note below the cap.
+        let few = RunSelection(FigureRun.all(in: try FigureFixtures.load("zoo-small")))
+        #expect(few.note == nil && few.leftOut == 0 && few.shown.count == 5)
+        // One seed each but too many networks: the first ones, and the count.
+        let single = RunSelection(Array(FigureRun.all(in: history).prefix(40)), limit: 3)
+        #expect(single.shownIndices == [0, 2, 4])
+        #expect(single.note == "showing the first seed of each network, the first 3 of 20 networks: 3 of 40 runs")
+    }
+
     @Test func renderingTwiceGivesTheSameBytes() throws {
         let history = try FigureFixtures.load("zoo-small")
         let renderer = try CairoRenderer()

@@ -36,6 +36,43 @@ struct HostileInputExecutableTests {
         #expect(VanishExecutable.contents(of: cwd.appendingPathComponent("out")) == [".vanish-files", "history.csv", "history.json", "report.pdf"])
     }
 
+    /// A spec of `networks` tiny networks (depth 2, width 4) trained for `steps` steps with `seeds` seeds each.
+    static func manyRunsSpec(networks: Int, seeds: Int, steps: Int) -> Data {
+        let list = (0..<networks).map { #"{"name": "net\#($0)", "activation": "\#(["relu", "sigmoid", "tanh"][$0 % 3])"}"# }
+        return Data(("""
+            {"name": "many", "dataset": "digits", "depth": 2, "width": 4, "steps": \(steps), "batchSize": 16,
+             "optimizer": {"kind": "sgd", "learningRate": 0.1}, "seeds": [\((0..<seeds).map(String.init).joined(separator: ", "))],
+             "networks": [\(list.joined(separator: ", "))]}
+            """).utf8)
+    }
+
+    @Test func hundredThousandSeedsAreRefusedBeforeTraining() throws {
+        let workspace = try Workspace(["seeds.json": Self.manyRunsSpec(networks: 1, seeds: 100_000, steps: 5)])
+        let started = Date()
+        let outcome = try VanishExecutable.run(["run", "seeds.json", "--out", "out"], in: workspace.root)
+        #expect(outcome.status == 2, "\(outcome.stderr)")
+        let lines = outcome.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("seeds.json: seeds: 1 network(s) × 100000 seed(s) = 100000 runs need about "), "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("more than this machine's"), "\(outcome.stderr)")
+        // Refused from the sizes alone: no seed's data beyond the first was loaded, nothing trained.
+        #expect(Date().timeIntervalSince(started) < 20)
+        #expect(VanishExecutable.contents(of: workspace.root) == workspace.inputs)
+    }
+
+    @Test func thousandsOfRunsAreDrawnCappedAndSaySo() throws {
+        // 120 networks × 25 seeds = 3000 runs of one step: trained, then drawn within the cap.
+        let workspace = try Workspace(["many.json": Self.manyRunsSpec(networks: 120, seeds: 25, steps: 1)])
+        let outcome = try VanishExecutable.run(["run", "many.json", "--out", "out", "--format", "svg", "--quiet"], in: workspace.root)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let figures = workspace.root.appendingPathComponent("out/figures")
+        let written = VanishExecutable.contents(of: figures)
+        // Seven comparisons and three figures for each of the 12 runs drawn.
+        #expect(written.count == 7 + 3 * 12, "\(written.count) figures")
+        #expect(written.contains("heatmaps.svg") && written.contains("heatmap-net11-seed0.svg") && !written.contains("heatmap-net12-seed0.svg"))
+        #expect(VanishExecutable.contents(of: workspace.root.appendingPathComponent("out")).contains("history.json"))
+    }
+
     /// A spec that only a signal ends: 50 million steps of a tiny network.
     static let longSpec = BadInputExecutableTests.spec {
         $0.replacingOccurrences(of: "\"steps\": 20", with: "\"steps\": 50000000, \"recordEvery\": 100000")

@@ -5,10 +5,13 @@ import Graphics
 /// The comparison: every network's heatmap on one colour scale with the summary table;
 /// then the fading diagrams; then the profile and the curves of all networks together.
 enum ComparisonPage {
-    static func pages(_ history: GradientHistory, runs: [FigureRun], findings: Findings, design: ReportDesign, measurer: TextMeasurer) -> [Page] {
+    static func pages(_ history: GradientHistory, runs: [FigureRun], note: String? = nil, findings: Findings, design: ReportDesign,
+                      measurer: TextMeasurer) -> [Page] {
         let style = design.figureStyle
         var first = Page(design: design, measurer: measurer)
         header(&first, "All networks compared", findings: findings)
+        // A capped comparison says what it leaves out before it shows anything.
+        if let note { first.text(note.prefix(1).uppercased() + note.dropFirst() + "; history.json holds every run.", .caption) }
         let table = summaryTable(runs, design: design)
         let tableSize = table.items(at: Point(0, 0), maxWidth: first.column.width, design: design, measurer: measurer)
                 // The caption sits beside the table, where the page has room.

@@ -74,6 +74,9 @@ enum TitlePage {
             rows = imported.map { r in (r.cells[0], r.colorIndex, shown.map { r.cells[$0] }, r.diverged.map { [$0] } ?? []) }
             columns = shown.map { Table.Column(names[$0]) }
         }
+        // Hundreds of networks: the first ones, as many as the figures show, and how many more there are.
+        let allRowCount = rows.count
+        rows = Array(rows.prefix(RunSelection.limit))
         let anyDiverged = rows.contains { !$0.diverged.isEmpty }
         if anyDiverged { columns.append(Table.Column("diverged")) }
         var table = Table(columns: columns, rows: rows.map { row in
@@ -103,6 +106,9 @@ enum TitlePage {
         }
         page.text("The networks", .subheading, gapAfter: 4)
         page.table(table)
+        if allRowCount > rows.count {
+            page.text("The first \(rows.count) of \(allRowCount) networks; history.json lists every one.", .caption)
+        }
         out.append(page)
         return out
     }
