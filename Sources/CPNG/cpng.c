@@ -189,12 +189,13 @@ void vanish_png_encode(const uint8_t *pixels, size_t stride, uint32_t width, uin
                  PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     if (pixels_per_metre > 0) png_set_pHYs(png, info, pixels_per_metre, pixels_per_metre, PNG_RESOLUTION_METER);
     // Figures are flat colour with sharp edges: the Up filter alone (no per-row choice) turns a
-    // row that repeats the one above into zeros, and zlib's fastest level codes the runs. Measured
-    // on a zoo report's figures, this is as fast as the run-length strategy (Z_RLE) and its files
-    // are a quarter smaller. Fixed settings and no time chunk: the same pixels give the same bytes.
+    // row that repeats the one above into zeros, and zlib's run-length strategy at its fastest level
+    // codes those runs. Measured on a zoo report's 22 figures: about 5-10 % less drawing time than
+    // the default strategy, files 9.3 MB instead of 7.2 MB. Fixed settings and no time chunk: the
+    // same pixels give the same bytes.
     png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_UP);
     png_set_compression_level(png, 1);
-    png_set_compression_strategy(png, Z_DEFAULT_STRATEGY);
+    png_set_compression_strategy(png, Z_RLE);
     png_set_compression_buffer_size(png, 1 << 16);
     png_write_info(png, info);
     if (layout == VANISH_PNG_ROWS_CAIRO_OPAQUE) {

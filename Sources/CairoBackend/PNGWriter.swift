@@ -3,7 +3,7 @@ import CPNG
 import Foundation
 
 /// Writes Cairo image surfaces as PNG files through libpng (`vanish_png_encode`: the Up filter and
-/// zlib's fastest level, which suit figures of flat colour and sharp edges).
+/// zlib's run-length strategy at its fastest level, which suit figures of flat colour and sharp edges).
 enum PNGWriter {
     /// PNG bytes for an ARGB32 surface: 8-bit RGB when every pixel is opaque, else 8-bit RGBA,
     /// with a pHYs chunk recording `dpi`. Colour is divided by alpha again (PNG is straight alpha).
