@@ -49,14 +49,31 @@ extension ExperimentSpec {
     ///
     /// A file (or the digits) is read once for all seeds; an error is the first failing seed's.
     public func loadAllData(relativeTo folder: URL?) throws -> [DataSplit] {
-        let shared = dataset.isSeedIndependent ? try dataset.examples(seed: seeds.first ?? 0, relativeTo: folder) : nil
-        return try seeds.map { seed in
-            try cut((shared ?? dataset.examples(seed: seed, relativeTo: folder)).split(seed: seed))
+        let source = try ExperimentSpec.SeedData(self, relativeTo: folder)
+        return try seeds.map { try source.split(seed: $0) }
+    }
+
+    /// Each seed's data set, made when a run needs it: a spec with many seeds never holds every
+    /// seed's copy at once. A file (or the digits) is read once, when this is made.
+    public struct SeedData: Sendable {
+        private let spec: ExperimentSpec
+        private let folder: URL?
+        private let shared: Dataset?
+
+        public init(_ spec: ExperimentSpec, relativeTo folder: URL?) throws {
+            self.spec = spec
+            self.folder = folder
+            shared = spec.dataset.isSeedIndependent ? try spec.dataset.examples(seed: spec.seeds.first ?? 0, relativeTo: folder) : nil
+        }
+
+        /// The data set of the run with `seed`, as `loadData` gives it.
+        public func split(seed: Int) throws -> DataSplit {
+            try spec.cut((shared ?? spec.dataset.examples(seed: seed, relativeTo: folder)).split(seed: seed))
         }
     }
 
     /// `split` with its training set cut to `trainExamples`.
-    private func cut(_ split: DataSplit) throws -> DataSplit {
+    fileprivate func cut(_ split: DataSplit) throws -> DataSplit {
         var split = split
         if let n = trainExamples {
             guard n <= split.train.count else {

@@ -21,13 +21,15 @@ public enum Experiment {
     ) throws -> GradientHistory {
         try spec.validate(source: spec.name)
         configureBLAS()
-        let splits = try data ?? spec.loadAllData(relativeTo: dataFolder)
-        precondition(splits.count == spec.seeds.count, "data must hold one split per seed")
+        // Each run makes its seed's data when it starts, so many seeds never hold every copy at once.
+        let source = try ExperimentSpec.SeedData(spec, relativeTo: dataFolder)
+        precondition(data == nil || data?.count == spec.seeds.count, "data must hold one split per seed")
+        let first = try data?.first ?? source.split(seed: spec.seeds.first ?? 0)
         var jobs: [(networkIndex: Int, seedIndex: Int, settings: RunSettings)] = []
         for networkIndex in spec.expandedNetworks.indices {
             for (seedIndex, seed) in spec.seeds.enumerated() {
-                let settings = spec.settings(networkIndex: networkIndex, seed: seed,
-                                             trainCount: splits[seedIndex].train.count)
+                // Every seed's split has the same size: the first one's sets every run's steps.
+                let settings = spec.settings(networkIndex: networkIndex, seed: seed, trainCount: first.train.count)
                 jobs.append((networkIndex, seedIndex, settings))
             }
         }
@@ -35,18 +37,46 @@ public enum Experiment {
         let board = RunBoard(count: jobs.count, totalSteps: total, progress: progress, runFinished: runFinished)
         let workers = max(1, min(threads, jobs.count))
         let frozenJobs = jobs
-        let frozenSplits = splits
+        let failure = FirstError()
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            while cancellation?.isCancelled != true, let index = board.nextJob() {
+            while cancellation?.isCancelled != true, !failure.isSet, let index = board.nextJob() {
                 let job = frozenJobs[index]
+                let split: DataSplit
+                do {
+                    split = try data?[job.seedIndex] ?? source.split(seed: spec.seeds[job.seedIndex])
+                } catch {
+                    failure.set(error)
+                    return
+                }
                 let history = TrainingRun.train(
-                    settings: job.settings, networkIndex: job.networkIndex, data: frozenSplits[job.seedIndex],
+                    settings: job.settings, networkIndex: job.networkIndex, data: split,
                     progress: { board.advance(by: $0) }, cancellation: cancellation)
                 board.store(history, at: index)
             }
         }
+        if let error = failure.error { throw error }
         if cancellation?.isCancelled == true { throw CancellationError() }
         return GradientHistory(spec: spec, runs: board.results())
+    }
+}
+
+/// The first error any worker met; later ones are dropped.
+final class FirstError: @unchecked Sendable {
+    // Read and written under `lock`.
+    private let lock = NSLock()
+    private var stored: Error?
+
+    var isSet: Bool { error != nil }
+    var error: Error? {
+        lock.lock()
+        defer { lock.unlock() }
+        return stored
+    }
+
+    func set(_ error: Error) {
+        lock.lock()
+        defer { lock.unlock() }
+        if stored == nil { stored = error }
     }
 }
 

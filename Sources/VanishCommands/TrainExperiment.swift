@@ -71,7 +71,8 @@ public enum TrainExperiment {
         public var threads: Int
         /// The output folder (not created yet).
         public var output: URL
-        /// The data of every seed, in `spec.seeds` order, loaded once for checking, training and the report.
+        /// The first seed's data, loaded for checking and the report (training makes each seed's
+        /// own when its run starts, so many seeds never hold every copy at once).
         public var data: [DataSplit]
         /// A recurrent spec's task data of every seed, in `spec.seeds` order (empty for an MLP spec).
         public var sequenceData: [SequenceData] = []
@@ -111,8 +112,7 @@ public enum TrainExperiment {
         try spec.checkMemory(
             inputCount: split.train.featureCount, classCount: max(split.train.classCount, split.test.classCount),
             trainCount: split.train.count, threads: threads, source: request.specOrPreset)
-        let data = try spec.seeds.count == 1 ? [split] : spec.loadAllData(relativeTo: folder)
-        return Plan(spec: spec, dataFolder: folder, threads: threads, output: output, data: data)
+        return Plan(spec: spec, dataFolder: folder, threads: threads, output: output, data: [split])
     }
 
     /// Trains every run of `plan`; Ctrl-C (`cancellation`) becomes `Interrupted` naming `notWritten`.
@@ -125,7 +125,7 @@ public enum TrainExperiment {
                 return try RecurrentExperiment.run(plan.spec, threads: plan.threads, data: plan.sequenceData, progress: progress,
                                                    runFinished: runFinished, cancellation: cancellation)
             }
-            return try Experiment.run(plan.spec, threads: plan.threads, dataFolder: plan.dataFolder, data: plan.data, progress: progress,
+            return try Experiment.run(plan.spec, threads: plan.threads, dataFolder: plan.dataFolder, data: plan.data.count == plan.spec.seeds.count ? plan.data : nil, progress: progress,
                                       runFinished: runFinished, cancellation: cancellation)
         } catch is CancellationError {
             throw Interrupted(folder: plan.output.relativePath, notWritten: notWritten)
