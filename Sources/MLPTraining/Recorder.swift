@@ -3,9 +3,10 @@ import GradientData
 
 /// Collects DESIGN.md's per-layer statistics for recorded steps into buffers sized up front.
 ///
-/// At most `maxRecordedSteps` rows are kept: when a run records more steps than that, consecutive
-/// recorded steps are folded, as they come, into buckets of `stepsPerBucket` (see `LayerStats`
-/// for how values combine), so memory stays bounded however long the run is.
+/// At most `maxRecordedSteps` rows are kept: when a run records more steps than that, step 0
+/// (initialisation) keeps a row of its own, exactly, and the later recorded steps are folded, as
+/// they come, into buckets of `stepsPerBucket` (see `LayerStats` for how values combine), so
+/// memory stays bounded however long the run is.
 struct Recorder {
     let network: MLPNetwork
     let layerCount: Int
@@ -35,6 +36,7 @@ struct Recorder {
     private var pendingLoss: Float = 0
     private var pendingAccuracy: Float = 0
     private var bucketFill = 0
+    private var foldedCount = 0
     private var lossSum = 0.0
     private var accuracySum = 0.0
 
@@ -52,18 +54,13 @@ struct Recorder {
         (stepCount + recordEvery - 1) / recordEvery + (recordEvery > 1 ? 1 : 0)
     }
 
-    /// How many recorded steps a bucket holds so that at most `bound` buckets are needed.
-    static func stepsPerBucket(rows: Int, bound: Int) -> Int {
-        let limit = max(1, bound)
-        return rows <= limit ? 1 : (rows + limit - 1) / limit
-    }
-
     init(network: MLPNetwork, steps stepCount: Int, recordEvery: Int, maxRecordedSteps: Int) {
         self.network = network
         let layers = network.shape.weightLayerCount
         let rows = Self.recordedRows(steps: stepCount, recordEvery: recordEvery)
-        let perBucket = Self.stepsPerBucket(rows: rows, bound: maxRecordedSteps)
-        let buckets = (rows + perBucket - 1) / perBucket
+        let layout = StepBuckets(recordedSteps: rows, maxRows: maxRecordedSteps)
+        let perBucket = layout.stepsPerBucket
+        let buckets = layout.rows
         layerCount = layers
         stepsPerBucket = perBucket
         capacity = buckets
@@ -133,14 +130,19 @@ struct Recorder {
         guard let step = pendingStep else { return }
         pendingStep = nil
         let statCount = LayerStats.names.count
-        if stepsPerBucket == 1 {
-            // One step per row: the values themselves, bit for bit.
+        foldedCount += 1
+        if stepsPerBucket == 1 || foldedCount == 1 {
+            // One step per row (and step 0 always alone): the values themselves, bit for bit.
             steps.append(step)
             losses.append(pendingLoss)
             trainAccuracies.append(pendingAccuracy)
             let rowIndex = steps.count - 1
             for stat in 0..<statCount {
                 (tables[stat].pointer + rowIndex * layerCount).update(from: row(stat), count: layerCount)
+            }
+            if let minimumTable, let maximumTable {
+                (minimumTable.pointer + rowIndex * layerCount).update(from: row(0), count: layerCount)
+                (maximumTable.pointer + rowIndex * layerCount).update(from: row(0), count: layerCount)
             }
             return
         }

@@ -80,24 +80,3 @@ struct BucketTable {
         (0..<rows).map { Array(UnsafeBufferPointer(start: values.pointer + $0 * width, count: width)) }
     }
 }
-
-/// Which recorded steps share a bucket: step 0 (initialisation) always alone, the rest in runs of
-/// `stepsPerBucket` so that at most `maxRows` rows are kept.
-struct StepBuckets {
-    let recordedSteps: Int
-    let stepsPerBucket: Int
-    let rows: Int
-
-    init(recordedSteps: Int, maxRows: Int) {
-        self.recordedSteps = recordedSteps
-        let rest = max(recordedSteps - 1, 0)
-        let restRows = max(maxRows - 1, 1)
-        stepsPerBucket = max(1, (rest + restRows - 1) / restRows)
-        rows = 1 + (rest + stepsPerBucket - 1) / stepsPerBucket
-    }
-
-    /// True when the recorded step with this index (0-based among recorded steps) closes its bucket.
-    func closesBucket(_ index: Int) -> Bool {
-        index == 0 || index % stepsPerBucket == 0 || index == recordedSteps - 1
-    }
-}
