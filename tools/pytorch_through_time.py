@@ -13,6 +13,9 @@ and torch, so the numbers differ from vanish's; the work is the same.
 
     python3 tools/pytorch_through_time.py                    # the through-time preset, timed
     python3 tools/pytorch_through_time.py --steps 200 --repeats 3
+
+With --steps 40 this is the work of `vanish bench --only recurrent`; pass the median it prints
+as `vanish bench --only recurrent --pytorch-seconds S` and the bench row shows the ratio.
 """
 import argparse
 import statistics
@@ -131,6 +134,8 @@ def main():
         times.append(time.perf_counter() - start)
     print(f"pytorch through-time: {args.steps} steps x 3 cells, T={args.length}, hidden {args.hidden}: "
           f"median {statistics.median(times):.2f} s of {len(times)}")
+    if args.steps == 40 and args.length == 100 and args.hidden == 64:
+        print(f"vanish bench --only recurrent --pytorch-seconds {statistics.median(times):.1f}")
 
 
 if __name__ == "__main__":

@@ -38,16 +38,20 @@ public struct BenchRequest: Sendable {
     public var historyPath: String?
     /// Resolution of the figure PNGs.
     public var dpi: Double
+    /// What `tools/pytorch_through_time.py --steps 40` took for the recurrent part's work (seconds,
+    /// measured on this machine); the recurrent row then says how many times faster vanish was.
+    public var pytorchRecurrentSeconds: Double?
 
     public init(
         specOrPreset: String = "zoo", repeats: Int = 3, parts: [BenchPart] = BenchPart.allCases,
-        historyPath: String? = nil, dpi: Double = CairoRenderer.defaultDPI
+        historyPath: String? = nil, dpi: Double = CairoRenderer.defaultDPI, pytorchRecurrentSeconds: Double? = nil
     ) {
         self.specOrPreset = specOrPreset
         self.repeats = repeats
         self.parts = parts
         self.historyPath = historyPath
         self.dpi = dpi
+        self.pytorchRecurrentSeconds = pytorchRecurrentSeconds
     }
 }
 
@@ -126,6 +130,9 @@ public enum Bench {
         guard request.repeats >= 1 else { throw RenderError.badOption("--repeats must be at least 1, found \(request.repeats)") }
         guard !request.parts.isEmpty else { throw RenderError.badOption("--only lists nothing to measure") }
         try RenderRequest.checkDPI(request.dpi)
+        if let seconds = request.pytorchRecurrentSeconds, !(seconds > 0 && seconds.isFinite) {
+            throw RenderError.badOption("--pytorch-seconds must be a positive number of seconds, found \(seconds)")
+        }
         let (spec, folder) = try TrainExperiment.resolveSpec(request.specOrPreset)
         let cores = ProcessInfo.processInfo.activeProcessorCount
         var rows: [BenchRow] = []
@@ -156,7 +163,8 @@ public enum Bench {
                                        dpi: request.dpi, repeats: request.repeats)
             case .recurrent:
                 status?("training the through-time networks for \(recurrentBenchSteps) steps \(request.repeats) times")
-                rows.append(try recurrentRow(threads: cores, repeats: request.repeats))
+                rows.append(try recurrentRow(threads: cores, repeats: request.repeats,
+                                             pytorchSeconds: request.pytorchRecurrentSeconds))
             case .memory:
                 rows.append(BenchRow(part: "memory", name: "peak resident", samples: [peakResidentMiB()], unit: "MiB",
                                      digits: 1, note: "getrusage ru_maxrss, whole process so far"))
@@ -194,13 +202,25 @@ public enum Bench {
 
     /// The through-time preset (tanh RNN, LSTM, GRU; adding, T = 100, hidden 64) cut to
     /// `recurrentBenchSteps` steps, recording everything, with the test MSE at every step.
-    static func recurrentRow(threads: Int, repeats: Int) throws -> BenchRow {
+    static func recurrentRow(threads: Int, repeats: Int, pytorchSeconds: Double?) throws -> BenchRow {
         var spec = ExperimentSpec.throughTime
         spec.steps = recurrentBenchSteps
         let (seconds, cpu) = try samples(repeats) { _ = try RecurrentExperiment.run(spec, threads: threads) }
         return BenchRow(part: "recurrent", name: "through-time training, \(recurrentBenchSteps) steps", samples: seconds, unit: "s",
-                        digits: 3, note: "3 cells, T = 100, hidden 64, \(threads) threads; PyTorch: tools/pytorch_through_time.py --steps \(recurrentBenchSteps)",
+                        digits: 3, note: recurrentNote(threads: threads, seconds: median(seconds), pytorchSeconds: pytorchSeconds),
                         cpuSamples: cpu)
+    }
+
+    /// What the recurrent row says beside its time: the work, and against PyTorch's time for it when
+    /// one is given (`3 cells, …; PyTorch 85.7 s: 8.7× faster`).
+    public static func recurrentNote(threads: Int, seconds: Double, pytorchSeconds: Double?) -> String {
+        let work = "3 cells, T = 100, hidden 64, \(threads) threads"
+        guard let pytorchSeconds else {
+            return work + "; PyTorch: tools/pytorch_through_time.py --steps \(recurrentBenchSteps), then --pytorch-seconds"
+        }
+        let ratio = pytorchSeconds / seconds
+        let comparison = ratio >= 1 ? "\(number(ratio, 1))× faster" : "\(number(1 / ratio, 1))× slower"
+        return work + "; PyTorch \(number(pytorchSeconds, 1)) s: \(comparison)"
     }
 
     /// The spec reduced to `count` runs of equal work: its first network (first depth of a sweep)

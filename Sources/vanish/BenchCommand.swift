@@ -20,7 +20,7 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: "How many times to repeat each measurement (the table shows the median).")
     var repeats: Int = 3
 
-    @Option(name: .long, help: "What to measure, comma-separated: training, gemm, render, memory (default: all).")
+    @Option(name: .long, help: "What to measure, comma-separated: training, gemm, render, memory, recurrent (default: all).")
     var only: String = BenchPart.allCases.map(\.rawValue).joined(separator: ",")
 
     @Option(name: .long, help: "Render this history.json instead of training one.")
@@ -28,6 +28,10 @@ struct BenchCommand: ParsableCommand {
 
     @Option(name: .long, parsing: .unconditional, help: "Resolution of the figure PNGs in dots per inch.")
     var dpi: Double = 144
+
+    @Option(name: .long, parsing: .unconditional,
+            help: "Seconds tools/pytorch_through_time.py --steps 40 took here: the recurrent row shows the ratio.")
+    var pytorchSeconds: Double?
 
     func validate() throws {
         guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1, found \(repeats)") }
@@ -40,7 +44,7 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         let request = BenchRequest(specOrPreset: specOrPreset, repeats: repeats, parts: try BenchPart.parseList(only),
-                                   historyPath: fromHistory, dpi: dpi)
+                                   historyPath: fromHistory, dpi: dpi, pytorchRecurrentSeconds: pytorchSeconds)
         // Ctrl-C, SIGTERM or SIGHUP end the bench at once, its temporary folders removed.
         let interrupt = Interrupt(stopAtOnce: true)
         defer { interrupt.uninstall() }

@@ -88,4 +88,20 @@ import VanishCommands
         #expect(Bench.median([4, 1, 3, 2]) == 2.5)
         #expect(Bench.median([]).isNaN)
     }
+
+    @Test func theRecurrentRowSaysHowItComparesWithAGivenPyTorchTime() {
+        #expect(Bench.recurrentNote(threads: 2, seconds: 9.8, pytorchSeconds: 85.7)
+                == "3 cells, T = 100, hidden 64, 2 threads; PyTorch 85.7 s: 8.7× faster")
+        #expect(Bench.recurrentNote(threads: 2, seconds: 4, pytorchSeconds: 2).hasSuffix("PyTorch 2.0 s: 2.0× slower"))
+        let unmeasured = Bench.recurrentNote(threads: 2, seconds: 9.8, pytorchSeconds: nil)
+        #expect(unmeasured.contains("tools/pytorch_through_time.py --steps 40") && unmeasured.hasSuffix("--pytorch-seconds"))
+    }
+
+    @Test func aPyTorchTimeThatIsNotPositiveIsRefusedBeforeMeasuring() {
+        for seconds in [0, -3, Double.nan] {
+            #expect(throws: RenderError.self) {
+                _ = try Bench.run(BenchRequest(specOrPreset: "zoo", parts: [.recurrent], pytorchRecurrentSeconds: seconds))
+            }
+        }
+    }
 }
