@@ -94,6 +94,30 @@ struct BadInputExecutableTests {
         try workspace.refuses(["run", "zo"], saying: ["no spec file 'zo'", "did you mean \"zoo\"?"])
     }
 
+    @Test func badRecurrentSpecs() throws {
+        let good = """
+            {"name": "t", "task": {"kind": "adding", "length": 10}, "batchSize": 8, "steps": 2,
+             "optimizer": {"kind": "adam", "learningRate": 0.01}, "seeds": [0],
+             "networks": [{"name": "rnn", "cell": "tanh", "hidden": 8}, {"name": "lstm", "cell": "lstm", "hidden": 8}]}
+            """
+        func edit(_ old: String, _ new: String) -> Data { Data(good.replacingOccurrences(of: old, with: new).utf8) }
+        let workspace = try Workspace([
+            "length.json": edit("\"length\": 10", "\"length\": 0"),
+            "cell.json": edit("\"cell\": \"lstm\"", "\"cell\": \"lstmm\""),
+            "mlp.json": edit("\"cell\": \"lstm\", \"hidden\": 8", "\"activation\": \"relu\", \"depth\": 3"),
+            "both.json": edit("\"batchSize\"", "\"dataset\": \"digits\", \"batchSize\""),
+        ])
+        for command in ["run", "train"] {
+            try workspace.refuses([command, "length.json", "--out", "out"], saying: ["length.json: task.length: must be at least 1, found 0"])
+            try workspace.refuses([command, "cell.json", "--out", "out"],
+                                  saying: ["cell.json: networks[1].cell: unknown cell 'lstmm'", "did you mean \"lstm\"?"])
+            try workspace.refuses([command, "mlp.json", "--out", "out"],
+                                  saying: ["mlp.json: networks[1].activation:", "belongs to an MLP network"])
+            try workspace.refuses([command, "both.json", "--out", "out"],
+                                  saying: ["both.json: dataset:", "belongs to an MLP spec"])
+        }
+    }
+
     @Test func badCSVData() throws {
         func spec(_ csv: String, batch: Int = 4) -> Data {
             Self.spec {
