@@ -34,17 +34,10 @@ public enum MemoryAndLearning {
 
         // Left: the memory gate, on a linear axis from 0 (forgets everything) to 1 (keeps everything).
         let left = Rect(x: FigureLayout.margin, y: top, width: half - 12, height: legendTop - 12 - top)
-        let titleStyle = style.text(style.panelTitleSize, weight: .bold, baseline: .top)
-        scene.append(.text(TextWrap.truncated("memory gate (LSTM f, GRU z), mean over time", width: left.width, style: titleStyle, measurer: measurer),
-                           at: Point(left.minX, left.minY), style: titleStyle, rotation: 0))
         let yTicks = Ticks.linear(from: 0, to: 1, maxCount: 6) { v, _ in NumberFormat.fixed(v, digits: 1) }
-        let frameTop = left.minY + style.panelTitleSize * 1.2 + 10
-        let frameLeft = left.minX + Axes.leftMargin(labels: yTicks.map(\.label), style: style, measurer: measurer)
-        let frame = Rect(x: frameLeft, y: frameTop, width: left.maxX - frameLeft - 12,
-                         height: left.maxY - Axes.bottomMargin(style: style) - frameTop)
-        var axes = Axes(frame: frame, xTicks: xTicks, yTicks: yTicks, xTitle: "training step", yTitle: "share of memory kept")
-        axes.horizontalGrid = true
-        scene.append(contentsOf: axes.items(style: style, measurer: measurer))
+        let (gateAxes, frame) = unitPanel("memory gate (LSTM f, GRU z), mean over time", in: left, xTicks: xTicks, yTicks: yTicks,
+                                          yTitle: "share of memory kept", style: style, measurer: measurer)
+        scene.append(contentsOf: gateAxes)
         var data: [SceneItem] = []
         for run in runs {
             data += LinePlot.line(gatePoints(run.run), x: x, y: .linear(0, 1), frame: frame,
@@ -67,6 +60,23 @@ public enum MemoryAndLearning {
         let lastStep = max(Double(runs.map { $0.run.settings.steps }.max() ?? 1), 1)
         return (PlotScale.linear(0, lastStep), Ticks.linear(from: 0, to: lastStep, maxCount: 6) { v, _ in NumberFormat.fixed(v, digits: 0) },
                 lastStep)
+    }
+
+    /// A panel titled `title` in `area` with a linear 0…1 y axis against training steps: its title
+    /// and axes, and the frame the data goes in.
+    static func unitPanel(_ title: String, in area: Rect, xTicks: [Tick], yTicks: [Tick], yTitle: String,
+                          style: FigureStyle, measurer: TextMeasurer) -> (items: [SceneItem], frame: Rect) {
+        let titleStyle = style.text(style.panelTitleSize, weight: .bold, baseline: .top)
+        var out: [SceneItem] = [.text(TextWrap.truncated(title, width: area.width, style: titleStyle, measurer: measurer),
+                                      at: Point(area.minX, area.minY), style: titleStyle, rotation: 0)]
+        let frameTop = area.minY + style.panelTitleSize * 1.2 + 10
+        let frameLeft = area.minX + Axes.leftMargin(labels: yTicks.map(\.label), style: style, measurer: measurer)
+        let frame = Rect(x: frameLeft, y: frameTop, width: area.maxX - frameLeft - 12,
+                         height: area.maxY - Axes.bottomMargin(style: style) - frameTop)
+        var axes = Axes(frame: frame, xTicks: xTicks, yTicks: yTicks, xTitle: "training step", yTitle: yTitle)
+        axes.horizontalGrid = true
+        out += axes.items(style: style, measurer: measurer)
+        return (out, frame)
     }
 
     /// The legend entries the metric panel adds: the adding task's mean-predictor line.
@@ -98,16 +108,10 @@ public enum MemoryAndLearning {
             out.append(.group(metric, clip: panel.frame.insetBy(dx: -6, dy: -6), opacity: 1))
             return out
         }
-        out.append(.text("test accuracy", at: Point(area.minX, area.minY),
-                         style: style.text(style.panelTitleSize, weight: .bold, baseline: .top), rotation: 0))
         let yTicks = Ticks.linear(from: 0, to: 1, maxCount: 6) { v, _ in NumberFormat.percent(v, digits: 0) }
-        let frameTop = area.minY + style.panelTitleSize * 1.2 + 10
-        let frameLeft = area.minX + Axes.leftMargin(labels: yTicks.map(\.label), style: style, measurer: measurer)
-        let frame = Rect(x: frameLeft, y: frameTop, width: area.maxX - frameLeft - 12,
-                         height: area.maxY - Axes.bottomMargin(style: style) - frameTop)
-        var axes = Axes(frame: frame, xTicks: xTicks, yTicks: yTicks, xTitle: "training step", yTitle: "test accuracy")
-        axes.horizontalGrid = true
-        out += axes.items(style: style, measurer: measurer)
+        let (accuracyAxes, frame) = unitPanel("test accuracy", in: area, xTicks: xTicks, yTicks: yTicks, yTitle: "test accuracy",
+                                              style: style, measurer: measurer)
+        out += accuracyAxes
         for run in runs {
             metric += LinePlot.line(metricPoints(run.run), x: x, y: .linear(0, 1), frame: frame,
                                     color: style.networkColor(run.colorIndex), width: style.lineWidth, markers: true)

@@ -33,7 +33,7 @@ public enum TimeProfile {
 
     /// `scale` with its upper end raised to the next labelled decade, when the ticks `probe` gives
     /// for it leave the top of the axis unlabelled.
-    static func labelledAtTop(_ scale: LogScale, probe: (LogScale) -> [Tick]) -> LogScale {
+    public static func labelledAtTop(_ scale: LogScale, probe: (LogScale) -> [Tick]) -> LogScale {
         let ticks = probe(scale)
         let span = Double(scale.decades)
         guard ticks.count >= 2, let last = ticks.last, last.fraction < 1 - 1e-9 else { return scale }
