@@ -73,10 +73,15 @@ public enum FadingLayerDiagram {
         let values = quantity.values(run)
         let count = layerCount(run)
         guard count > 0 else { return nil }
-        let out = run.value(values, index, count - 1)
-        if out.isFinite && out > 0 { return Reference(value: out, isOutputLayer: true) }
-        let best = (0..<count).map { run.value(values, index, $0) }.filter { $0.isFinite && $0 > 0 }.max()
-        return best.map { Reference(value: $0, isOutputLayer: false) }
+        return reference(among: (0..<count).map { run.value(values, index, $0) })
+    }
+
+    /// The last of `values` (the output layer, or the last time step) if it is finite and positive,
+    /// else the largest finite positive one (nil if there is none).
+    public static func reference(among values: [Double]) -> Reference? {
+        guard let last = values.last else { return nil }
+        if last.isFinite && last > 0 { return Reference(value: last, isOutputLayer: true) }
+        return values.filter { $0.isFinite && $0 > 0 }.max().map { Reference(value: $0, isOutputLayer: false) }
     }
 
     /// How every layer of `run` is drawn at recorded row `index`.
@@ -86,18 +91,28 @@ public enum FadingLayerDiagram {
         let values = quantity.values(run)
         let ref = reference(run, index: index, quantity: quantity)
         return (0..<layerCount(run)).map { l in
-            let v = run.value(values, index, l)
             let label = l < run.layers.count ? run.layerLabel(l) : String(l + 1)
-            if !v.isFinite || ref == nil && v > 0 {
-                return LayerAppearance(layer: l, label: label, ratio: .nan, kind: .nonFinite, opacity: 1, color: map.nonFiniteColor)
-            }
-            guard v > 0, let ref else {
-                return LayerAppearance(layer: l, label: label, ratio: 0, kind: .underflow, opacity: 1, color: map.underflowColor)
-            }
-            let ratio = v / ref.value
-            return LayerAppearance(layer: l, label: label, ratio: ratio, kind: .value,
-                                   opacity: opacity(ratio: ratio), color: map.color(at: position(ratio: ratio)))
+            return appearance(of: run.value(values, index, l), reference: ref, layer: l, label: label, map: map)
         }
+    }
+
+    /// How a gradient `value` is drawn against `reference`: its ratio's opacity and colour, or the
+    /// marked looks of no gradient at all and of NaN/Inf (or of any gradient when nothing is a reference).
+    public static func appearance(of value: Double, reference: Reference?, layer: Int, label: String, map: ColorMap) -> LayerAppearance {
+        if !value.isFinite || reference == nil && value > 0 {
+            return LayerAppearance(layer: layer, label: label, ratio: .nan, kind: .nonFinite, opacity: 1, color: map.nonFiniteColor)
+        }
+        guard value > 0, let reference else {
+            return LayerAppearance(layer: layer, label: label, ratio: 0, kind: .underflow, opacity: 1, color: map.underflowColor)
+        }
+        let ratio = value / reference.value
+        return LayerAppearance(layer: layer, label: label, ratio: ratio, kind: .value,
+                               opacity: opacity(ratio: ratio), color: map.color(at: position(ratio: ratio)))
+    }
+
+    /// The darker edge drawn around a shape filled with `color`.
+    static func outlineColor(_ color: Color) -> Color {
+        Color(red: color.red * 0.55, green: color.green * 0.55, blue: color.blue * 0.55)
     }
 
     /// How closely (device pixels) raster output follows the neurons' ellipses.
@@ -252,7 +267,7 @@ public enum FadingLayerDiagram {
             var items: [SceneItem] = []
             let corners = [Point(x, baseY), Point(x, baseY - planeHeight),
                            Point(x + depth.dx, baseY - planeHeight + depth.dy), Point(x + depth.dx, baseY + depth.dy)]
-            let outline = Color(red: layer.color.red * 0.55, green: layer.color.green * 0.55, blue: layer.color.blue * 0.55)
+            let outline = outlineColor(layer.color)
             if layer.kind == .underflow {
                 items.append(.stroke(.polygon(corners), FadingLayerDiagram.emptyOutline))
             } else {
@@ -351,19 +366,21 @@ public enum FadingLayerDiagram {
             .reduce(0, +) - 14
     }
 
-    static func legendSize(style: FigureStyle, measurer: TextMeasurer, maxWidth: Double) -> (width: Double, height: Double) {
-        let title = measurer.measure(legendTitle, style: style.text(style.legendSize)).width
+    static func legendSize(style: FigureStyle, measurer: TextMeasurer, maxWidth: Double,
+                           title: String = legendTitle) -> (width: Double, height: Double) {
+        let title = measurer.measure(title, style: style.text(style.legendSize)).width
         return (max(title, entriesWidth(style: style, measurer: measurer)), style.legendSize * 3.4)
     }
 
     static let legendTitle = "gradient relative to the output layer"
 
     /// The legend row, centred on `centerX`, bottom at `bottom`; returns its items and top y.
-    static func legendItems(style: FigureStyle, measurer: TextMeasurer, centerX: Double, bottom: Double) -> (items: [SceneItem], top: Double) {
-        let size = legendSize(style: style, measurer: measurer, maxWidth: .infinity)
+    static func legendItems(style: FigureStyle, measurer: TextMeasurer, centerX: Double, bottom: Double,
+                            title: String = legendTitle) -> (items: [SceneItem], top: Double) {
+        let size = legendSize(style: style, measurer: measurer, maxWidth: .infinity, title: title)
         let y = bottom - style.legendSize * 0.9
         var x = centerX - entriesWidth(style: style, measurer: measurer) / 2
-        var out: [SceneItem] = [.text(legendTitle, at: Point(centerX, bottom - size.height),
+        var out: [SceneItem] = [.text(title, at: Point(centerX, bottom - size.height),
                                       style: style.text(style.legendSize, anchor: .middle, baseline: .top), rotation: 0)]
         for (label, a) in legendEntries(style: style) {
             let h = style.legendSize * 1.5
@@ -372,7 +389,7 @@ public enum FadingLayerDiagram {
             if a.kind == .underflow {
                 items.append(.stroke(.polygon(corners), FadingLayerDiagram.emptyOutline))
             } else {
-                let outline = Color(red: a.color.red * 0.55, green: a.color.green * 0.55, blue: a.color.blue * 0.55)
+                let outline = outlineColor(a.color)
                 items.append(.fill(.polygon(corners), a.color))
                 items.append(.stroke(.polygon(corners), StrokeStyle(color: outline, width: 1)))
             }

@@ -26,6 +26,7 @@ public enum FigureCatalog {
         case heatmaps, heatmap, fading, fadingRun, filmStrip, profile, profileDelta, curves, saturation, summary
         case depthSweep, deltaBars, deltaCurves
         case timeHeatmaps, timeHeatmap, timeProfile, memory
+        case fadingTime, fadingTimeRun, filmStripTime
     }
 
     /// The kinds `history` has data for: an imported log may lack the loss, ‖δ‖ or saturation.
@@ -79,16 +80,28 @@ public enum FigureCatalog {
             addComparison(.timeHeatmaps, "time-heatmaps", "‖∂L/∂h_t‖ relative to the last step, per time step and training step, one colour scale") {
                 TimeHeatmap.smallMultiples(runs, style: style, measurer: measurer)
             }
+            addComparison(.fadingTime, "fading-time", "gradient reaching each time step at initialisation and at the end, all networks") {
+                FadingTimeDiagram.smallMultiples(runs, style: style, measurer: measurer)
+            }
             addComparison(.timeProfile, "time-profile", "gradient against time lag at the start and the end, with the Elman bound") {
                 TimeProfile.scene(runs, style: style, measurer: measurer)
             }
             addComparison(.memory, "memory", "memory gate over training and the test metric") {
                 MemoryAndLearning.scene(runs, style: style, measurer: measurer)
             }
+            addComparison(.curves, "curves", "training loss and test metric") {
+                TrainingCurves.scene(runs, style: style, measurer: measurer)
+            }
             let timeScale = TimeHeatmap.sharedScale(runs.map(\.run))
             for run in runs {
                 add(.timeHeatmap, "time-heatmap-\(run.fileName)", "‖∂L/∂h_t‖ relative to the last step: \(run.label)") {
                     TimeHeatmap.scene(run, scale: timeScale, style: style, measurer: measurer)
+                }
+                add(.fadingTimeRun, "fading-time-\(run.fileName)", "gradient reaching each time step at the end of training: \(run.label)") {
+                    FadingTimeDiagram.scene(run, style: style, measurer: measurer)
+                }
+                add(.filmStripTime, "filmstrip-time-\(run.fileName)", "gradient reaching each time step over training: \(run.label)") {
+                    FadingTimeDiagram.filmStrip(run, style: style, measurer: measurer)
                 }
             }
             return out

@@ -58,23 +58,10 @@ public enum GradientHeatmap {
         style: FigureStyle = .standard, measurer: TextMeasurer
     ) -> Scene {
         let scale = sharedScale(runs.map(\.run), quantity: quantity)
-        let grid = FigureLayout.Grid(count: runs.count, cellWidth: 340, cellHeight: 270)
-        let barProbe = colorBar(scale, quantity: quantity, style: style, height: grid.height - 80)
-        let barWidth = barProbe.width(style: style, measurer: measurer)
-        var scene = Scene(width: grid.width + 2 * FigureLayout.margin + barWidth + 28, height: 0)
-        let top = FigureLayout.title("\(quantity.symbol) per layer during training, one colour scale for all",
-                                     in: &scene, style: style, measurer: measurer)
-        scene.height = top + grid.height + FigureLayout.margin
-        for (i, run) in runs.enumerated() {
-            let cell = grid.cell(i, origin: Point(FigureLayout.margin, top))
-            scene.append(contentsOf: panel(run.run, title: run.label, scale: scale, quantity: quantity, style: style)
-                .items(in: cell.insetBy(dx: 6, dy: 6), style: style, measurer: measurer))
-        }
-        let bar = colorBar(scale, quantity: quantity, style: style, height: grid.height - 80)
-        let barRect = Rect(x: FigureLayout.margin + grid.width + 20, y: top + 6 + style.panelTitleSize * 1.2 + 8,
-                           width: barWidth, height: min(grid.height, 420) - 60)
-        scene.append(contentsOf: bar.items(in: barRect, style: style))
-        return scene
+        return HeatmapPanel.smallMultiples(
+            title: "\(quantity.symbol) per layer during training, one colour scale for all",
+            panels: runs.map { panel($0.run, title: $0.label, scale: scale, quantity: quantity, style: style) }, cellHeight: 270,
+            colorBar: { colorBar(scale, quantity: quantity, style: style, height: $0) }, style: style, measurer: measurer)
     }
 
     static func panel(_ run: RunHistory, title: String?, scale: LogScale, quantity: GradientQuantity, style: FigureStyle) -> HeatmapPanel {

@@ -27,29 +27,17 @@ public enum MemoryAndLearning {
     public static func scene(_ runs: [FigureRun], style: FigureStyle = .standard, measurer: TextMeasurer) -> Scene {
         var scene = Scene(width: size.width, height: size.height)
         let top = FigureLayout.title("Memory kept and what was learned", in: &scene, style: style, measurer: measurer)
-        let adding = runs.contains { $0.run.settings.recurrent?.task.kind == .adding }
-        var entries = runs.map { LegendEntry(mark: .line(style.networkColor($0.colorIndex), dash: [], marker: false), label: $0.label) }
-        if adding {
-            entries.append(LegendEntry(mark: .line(style.axisColor, dash: [6, 4], marker: false), label: "MSE 1/6: predicting the mean (not learned)"))
-        }
-        let legendTop = FigureLayout.bottomLegend(entries, in: &scene, style: style, measurer: measurer)
+        let entries = runs.map { LegendEntry(mark: .line(style.networkColor($0.colorIndex), dash: [], marker: false), label: $0.label) }
+        let legendTop = FigureLayout.bottomLegend(entries + metricLegendEntries(runs, style: style), in: &scene, style: style, measurer: measurer)
         let half = (size.width - 2 * FigureLayout.margin) / 2
-        let lastStep = Double(runs.map { $0.run.settings.steps }.max() ?? 1)
-        let x = PlotScale.linear(0, max(lastStep, 1))
-        let xTicks = Ticks.linear(from: 0, to: max(lastStep, 1), maxCount: 6) { v, _ in NumberFormat.fixed(v, digits: 0) }
+        let (x, xTicks, _) = stepAxis(runs)
 
         // Left: the memory gate, on a linear axis from 0 (forgets everything) to 1 (keeps everything).
         let left = Rect(x: FigureLayout.margin, y: top, width: half - 12, height: legendTop - 12 - top)
-        scene.append(.text("memory gate, mean over time steps (LSTM f, GRU z)", at: Point(left.minX, left.minY),
-                           style: style.text(style.panelTitleSize, weight: .bold, baseline: .top), rotation: 0))
         let yTicks = Ticks.linear(from: 0, to: 1, maxCount: 6) { v, _ in NumberFormat.fixed(v, digits: 1) }
-        let frameTop = left.minY + style.panelTitleSize * 1.2 + 10
-        let frameLeft = left.minX + Axes.leftMargin(labels: yTicks.map(\.label), style: style, measurer: measurer)
-        let frame = Rect(x: frameLeft, y: frameTop, width: left.maxX - frameLeft - 12,
-                         height: left.maxY - Axes.bottomMargin(style: style) - frameTop)
-        var axes = Axes(frame: frame, xTicks: xTicks, yTicks: yTicks, xTitle: "training step", yTitle: "share of memory kept")
-        axes.horizontalGrid = true
-        scene.append(contentsOf: axes.items(style: style, measurer: measurer))
+        let (gateAxes, frame) = unitPanel("memory gate (LSTM f, GRU z), mean over time", in: left, xTicks: xTicks, yTicks: yTicks,
+                                          yTitle: "share of memory kept", style: style, measurer: measurer)
+        scene.append(contentsOf: gateAxes)
         var data: [SceneItem] = []
         for run in runs {
             data += LinePlot.line(gatePoints(run.run), x: x, y: .linear(0, 1), frame: frame,
@@ -62,37 +50,73 @@ public enum MemoryAndLearning {
         scene.append(.group(data, clip: frame.insetBy(dx: -3, dy: -3), opacity: 1))
 
         // Right: the test metric.
-        let right = Rect(x: FigureLayout.margin + half, y: top, width: half - 12, height: legendTop - 12 - top)
+        scene.append(contentsOf: metricPanel(runs, in: Rect(x: FigureLayout.margin + half, y: top, width: half - 12, height: legendTop - 12 - top),
+                                             style: style, measurer: measurer))
+        return scene
+    }
+
+    /// The x axis of both panels: training steps 0 … the longest run's last step.
+    static func stepAxis(_ runs: [FigureRun]) -> (x: PlotScale, ticks: [Tick], lastStep: Double) {
+        let lastStep = max(Double(runs.map { $0.run.settings.steps }.max() ?? 1), 1)
+        return (PlotScale.linear(0, lastStep), Ticks.linear(from: 0, to: lastStep, maxCount: 6) { v, _ in NumberFormat.fixed(v, digits: 0) },
+                lastStep)
+    }
+
+    /// A panel titled `title` in `area` with a linear 0…1 y axis against training steps: its title
+    /// and axes, and the frame the data goes in.
+    static func unitPanel(_ title: String, in area: Rect, xTicks: [Tick], yTicks: [Tick], yTitle: String,
+                          style: FigureStyle, measurer: TextMeasurer) -> (items: [SceneItem], frame: Rect) {
+        let titleStyle = style.text(style.panelTitleSize, weight: .bold, baseline: .top)
+        var out: [SceneItem] = [.text(TextWrap.truncated(title, width: area.width, style: titleStyle, measurer: measurer),
+                                      at: Point(area.minX, area.minY), style: titleStyle, rotation: 0)]
+        let frameTop = area.minY + style.panelTitleSize * 1.2 + 10
+        let frameLeft = area.minX + Axes.leftMargin(labels: yTicks.map(\.label), style: style, measurer: measurer)
+        let frame = Rect(x: frameLeft, y: frameTop, width: area.maxX - frameLeft - 12,
+                         height: area.maxY - Axes.bottomMargin(style: style) - frameTop)
+        var axes = Axes(frame: frame, xTicks: xTicks, yTicks: yTicks, xTitle: "training step", yTitle: yTitle)
+        axes.horizontalGrid = true
+        out += axes.items(style: style, measurer: measurer)
+        return (out, frame)
+    }
+
+    /// The legend entries the metric panel adds: the adding task's mean-predictor line.
+    static func metricLegendEntries(_ runs: [FigureRun], style: FigureStyle) -> [LegendEntry] {
+        guard runs.contains(where: { $0.run.settings.recurrent?.task.kind == .adding }) else { return [] }
+        return [LegendEntry(mark: .line(style.axisColor, dash: [6, 4], marker: false), label: "MSE 1/6: predicting the mean (not learned)")]
+    }
+
+    /// The test metric of recurrent runs against the training step, filling `area`: the adding
+    /// task's MSE on a log axis with the mean predictor's 1/6, or the test accuracy from 0 to 100 %.
+    static func metricPanel(_ runs: [FigureRun], in area: Rect, style: FigureStyle, measurer: TextMeasurer) -> [SceneItem] {
+        let (x, xTicks, lastStep) = stepAxis(runs)
+        var out: [SceneItem] = []
         var metric: [SceneItem] = []
-        if adding {
+        if runs.contains(where: { $0.run.settings.recurrent?.task.kind == .adding }) {
             let values = runs.flatMap { metricPoints($0.run).map(\.y) } + [meanPredictorMSE]
             let scale = LogScale.covering(values)
-            let panel = LogPanel("test MSE on 1000 fixed sequences", in: right, scale: scale, rightGap: 12, style: style, measurer: measurer)
-            scene.append(panel.title)
-            var metricAxes = Axes(frame: panel.frame, xTicks: xTicks, yTicks: panel.yTicks, xTitle: "training step", yTitle: "test MSE")
-            metricAxes.horizontalGrid = true
-            scene.append(contentsOf: metricAxes.items(style: style, measurer: measurer))
+            let panel = LogPanel("test MSE on 1000 fixed sequences", in: area, scale: scale, rightGap: 12, style: style, measurer: measurer)
+            out.append(panel.title)
+            var axes = Axes(frame: panel.frame, xTicks: xTicks, yTicks: panel.yTicks, xTitle: "training step", yTitle: "test MSE")
+            axes.horizontalGrid = true
+            out += axes.items(style: style, measurer: measurer)
             metric += LinePlot.line([(x: 0, y: meanPredictorMSE), (x: lastStep, y: meanPredictorMSE)], x: x, y: .log(scale),
                                     frame: panel.frame, color: style.axisColor, width: 1.4, dash: [6, 4], markers: false)
             for run in runs {
                 metric += LinePlot.line(metricPoints(run.run), x: x, y: .log(scale), frame: panel.frame,
                                         color: style.networkColor(run.colorIndex), width: style.lineWidth, markers: true)
             }
-            scene.append(.group(metric, clip: panel.frame.insetBy(dx: -6, dy: -6), opacity: 1))
-        } else {
-            scene.append(.text("test accuracy", at: Point(right.minX, right.minY),
-                               style: style.text(style.panelTitleSize, weight: .bold, baseline: .top), rotation: 0))
-            let accuracyLeft = right.minX + Axes.leftMargin(labels: yTicks.map(\.label), style: style, measurer: measurer)
-            let accuracyFrame = Rect(x: accuracyLeft, y: frameTop, width: right.maxX - accuracyLeft - 12, height: frame.height)
-            var metricAxes = Axes(frame: accuracyFrame, xTicks: xTicks, yTicks: yTicks, xTitle: "training step", yTitle: "test accuracy")
-            metricAxes.horizontalGrid = true
-            scene.append(contentsOf: metricAxes.items(style: style, measurer: measurer))
-            for run in runs {
-                metric += LinePlot.line(metricPoints(run.run), x: x, y: .linear(0, 1), frame: accuracyFrame,
-                                        color: style.networkColor(run.colorIndex), width: style.lineWidth, markers: true)
-            }
-            scene.append(.group(metric, clip: accuracyFrame.insetBy(dx: -6, dy: -6), opacity: 1))
+            out.append(.group(metric, clip: panel.frame.insetBy(dx: -6, dy: -6), opacity: 1))
+            return out
         }
-        return scene
+        let yTicks = Ticks.linear(from: 0, to: 1, maxCount: 6) { v, _ in NumberFormat.percent(v, digits: 0) }
+        let (accuracyAxes, frame) = unitPanel("test accuracy", in: area, xTicks: xTicks, yTicks: yTicks, yTitle: "test accuracy",
+                                              style: style, measurer: measurer)
+        out += accuracyAxes
+        for run in runs {
+            metric += LinePlot.line(metricPoints(run.run), x: x, y: .linear(0, 1), frame: frame,
+                                    color: style.networkColor(run.colorIndex), width: style.lineWidth, markers: true)
+        }
+        out.append(.group(metric, clip: frame.insetBy(dx: -6, dy: -6), opacity: 1))
+        return out
     }
 }

@@ -45,22 +45,10 @@ public enum TimeHeatmap {
     /// The time heatmaps of several recurrent runs on one shared scale, with one colour bar.
     public static func smallMultiples(_ runs: [FigureRun], style: FigureStyle = .standard, measurer: TextMeasurer) -> Scene {
         let scale = sharedScale(runs.map(\.run))
-        let grid = FigureLayout.Grid(count: runs.count, cellWidth: 340, cellHeight: 290)
-        let barProbe = colorBar(scale, style: style, height: grid.height - 80)
-        let barWidth = barProbe.width(style: style, measurer: measurer)
-        var scene = Scene(width: grid.width + 2 * FigureLayout.margin + barWidth + 28, height: 0)
-        let top = FigureLayout.title("Gradient reaching each time step, relative to the last step, during training",
-                                     in: &scene, style: style, measurer: measurer)
-        scene.height = top + grid.height + FigureLayout.margin
-        for (i, run) in runs.enumerated() {
-            let cell = grid.cell(i, origin: Point(FigureLayout.margin, top))
-            scene.append(contentsOf: panel(run.run, title: run.label, scale: scale, style: style)
-                .items(in: cell.insetBy(dx: 6, dy: 6), style: style, measurer: measurer))
-        }
-        let barRect = Rect(x: FigureLayout.margin + grid.width + 20, y: top + 6 + style.panelTitleSize * 1.2 + 8,
-                           width: barWidth, height: min(grid.height, 420) - 60)
-        scene.append(contentsOf: barProbe.items(in: barRect, style: style))
-        return scene
+        return HeatmapPanel.smallMultiples(
+            title: "Gradient reaching each time step, relative to the last step, during training",
+            panels: runs.map { panel($0.run, title: $0.label, scale: scale, style: style) }, cellHeight: 290,
+            colorBar: { colorBar(scale, style: style, height: $0) }, style: style, measurer: measurer)
     }
 
     /// The time heatmap of one run with its colour bar, on `scale` (default: the run's own range).

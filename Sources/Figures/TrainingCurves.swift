@@ -4,6 +4,8 @@ import GradientData
 
 /// Training curves: the training loss per recorded step (log axis) and the test accuracy
 /// per epoch, one line per run in the network's colour; a cross marks a diverged step.
+/// Recurrent runs show their test metric instead (`MemoryAndLearning.metricPanel`: the adding
+/// task's MSE, or digits-sequence accuracy, at its evaluation steps).
 public enum TrainingCurves {
     /// The figure's natural size in points.
     public static let size = (width: 940.0, height: 460.0)
@@ -13,8 +15,11 @@ public enum TrainingCurves {
         var scene = Scene(width: size.width, height: size.height)
         // An imported log has no test accuracy: its loss takes the whole width.
         let accuracy = runs.contains { !$0.run.testAccuracy.isEmpty || $0.run.settings.importedFrom == nil }
-        let top = FigureLayout.title(accuracy ? "Training loss and test accuracy" : "Training loss", in: &scene, style: style, measurer: measurer)
+        let recurrent = runs.contains { $0.run.time != nil }
+        let title = recurrent ? "Training loss and test \(metricName(runs))" : (accuracy ? "Training loss and test accuracy" : "Training loss")
+        let top = FigureLayout.title(title, in: &scene, style: style, measurer: measurer)
         var entries = runs.map { LegendEntry(mark: .line(style.networkColor($0.colorIndex), dash: [], marker: false), label: $0.label) }
+        if recurrent { entries += MemoryAndLearning.metricLegendEntries(runs, style: style) }
         if runs.contains(where: { $0.run.diverged != nil }) {
             entries.append(LegendEntry(mark: .cross(style.mutedTextColor), label: "diverged (loss or gradient not finite)"))
         }
@@ -24,8 +29,12 @@ public enum TrainingCurves {
         scene.append(contentsOf: lossPanel(runs, in: Rect(x: FigureLayout.margin, y: top, width: half - 12, height: bottom - top),
                                            style: style, measurer: measurer))
         guard accuracy else { return scene }
-        scene.append(contentsOf: accuracyPanel(runs, in: Rect(x: FigureLayout.margin + half, y: top, width: half - 12, height: bottom - top),
-                                               style: style, measurer: measurer))
+        let right = Rect(x: FigureLayout.margin + half, y: top, width: half - 12, height: bottom - top)
+        if recurrent {
+            scene.append(contentsOf: MemoryAndLearning.metricPanel(runs, in: right, style: style, measurer: measurer))
+            return scene
+        }
+        scene.append(contentsOf: accuracyPanel(runs, in: right, style: style, measurer: measurer))
         return scene
     }
 
@@ -56,7 +65,7 @@ public enum TrainingCurves {
         let xTicks = Ticks.linear(from: lo, to: hi, maxCount: max(2, min(Int(hi - lo) + 1, Int(frame.width / (labelWidth + 30))))) { v, _ in
             NumberFormat.fixed(v, digits: 0)
         }
-        var axes = Axes(frame: frame, xTicks: xTicks, yTicks: yTicks, xTitle: "training step", yTitle: runs.allSatisfy { $0.run.settings.importedFrom != nil } ? "loss" : "loss (cross-entropy)")
+        var axes = Axes(frame: frame, xTicks: xTicks, yTicks: yTicks, xTitle: "training step", yTitle: lossName(runs))
         axes.horizontalGrid = true
         out += axes.items(style: style, measurer: measurer)
         var data: [SceneItem] = []
@@ -77,6 +86,18 @@ public enum TrainingCurves {
         }
         out.append(.group(data, clip: frame.insetBy(dx: -6, dy: -6), opacity: 1))
         return out
+    }
+
+    /// The loss's axis title: what the runs minimised, as far as the history says.
+    static func lossName(_ runs: [FigureRun]) -> String {
+        if runs.allSatisfy({ $0.run.settings.importedFrom != nil }) { return "loss" }
+        if runs.allSatisfy({ $0.run.settings.recurrent?.task.kind == .adding }) { return "loss (MSE)" }
+        return "loss (cross-entropy)"
+    }
+
+    /// "MSE" when a recurrent run does the adding task, else "accuracy".
+    static func metricName(_ runs: [FigureRun]) -> String {
+        runs.contains { $0.run.settings.recurrent?.task.kind == .adding } ? "MSE" : "accuracy"
     }
 
     /// The moving-average window for `count` recorded steps: about 2 % of them, odd, 1 for short runs.

@@ -81,3 +81,29 @@ struct HeatmapPanel {
         return out
     }
 }
+
+extension HeatmapPanel {
+    /// Heatmap panels of several runs in a grid under `title`, with one colour bar on the right:
+    /// the layout of every small-multiples heatmap (layers or time steps against training step).
+    ///
+    /// `colorBar` makes the bar for a given height, so the bar's ticks fit the grid it stands beside.
+    static func smallMultiples(
+        title: String, panels: [HeatmapPanel], cellHeight: Double, colorBar: (Double) -> ColorBar,
+        style: FigureStyle, measurer: TextMeasurer
+    ) -> Scene {
+        let grid = FigureLayout.Grid(count: panels.count, cellWidth: 340, cellHeight: cellHeight)
+        let bar = colorBar(grid.height - 80)
+        let barWidth = bar.width(style: style, measurer: measurer)
+        var scene = Scene(width: grid.width + 2 * FigureLayout.margin + barWidth + 28, height: 0)
+        let top = FigureLayout.title(title, in: &scene, style: style, measurer: measurer)
+        scene.height = top + grid.height + FigureLayout.margin
+        for (i, panel) in panels.enumerated() {
+            let cell = grid.cell(i, origin: Point(FigureLayout.margin, top))
+            scene.append(contentsOf: panel.items(in: cell.insetBy(dx: 6, dy: 6), style: style, measurer: measurer))
+        }
+        let barRect = Rect(x: FigureLayout.margin + grid.width + 20, y: top + 6 + style.panelTitleSize * 1.2 + 8,
+                           width: barWidth, height: min(grid.height, 420) - 60)
+        scene.append(contentsOf: bar.items(in: barRect, style: style))
+        return scene
+    }
+}

@@ -56,28 +56,53 @@ struct RecurrentFinding {
 enum RecurrentPages {
     static func comparison(_ runs: [FigureRun], design: ReportDesign, measurer: TextMeasurer) -> [Page] {
         let style = design.figureStyle
-        var first = Page(design: design, measurer: measurer)
-        first.text("All networks: the gradient through time", .heading, gapAfter: 6)
-        let top = first.cursor
-        let upper = (first.bottom - top) * 0.55
-        first.figure(TimeHeatmap.smallMultiples(runs, style: style, measurer: measurer),
-                     caption: [TextSpan("Each panel: time step of the input (up, 1 = first) against training step (right); colour: how much of the last step's gradient reaches that time step, on one log scale for all.", .caption)],
-                     in: Rect(x: first.column.x, y: top, width: first.column.width, height: upper))
-        first.figure(TimeProfile.scene(runs, style: style, measurer: measurer),
-                     caption: [TextSpan("The same at initialisation and at the end, against the lag T − t; dashed: the Elman cell's bound (γ·σ_max(W_hh))^lag.", .caption)],
-                     in: Rect(x: first.column.x, y: top + upper + 8, width: first.column.width, height: first.bottom - top - upper - 8))
-        var second = Page(design: design, measurer: measurer)
-        second.text("All networks: memory kept and what was learned", .heading, gapAfter: 6)
-        let secondTop = second.cursor
-        second.figure(MemoryAndLearning.scene(runs, style: style, measurer: measurer),
-                      caption: [TextSpan("Left: the gate that keeps memory (LSTM forget gate f, GRU update gate z), averaged over time steps. Right: the test metric at 26 points of training.", .caption)],
-                      in: Rect(x: second.column.x, y: secondTop, width: second.column.width, height: (second.bottom - secondTop) * 0.55))
-        second.cursor = secondTop + (second.bottom - secondTop) * 0.55 + 12
-        second.text("What the run measured", .subheading, gapAfter: 4)
-        for finding in runs.compactMap(RecurrentFinding.init) {
-            second.paragraph([TextSpan(numbers(finding), .body)], gapAfter: 5)
+        func page(_ heading: String) -> Page {
+            var page = Page(design: design, measurer: measurer)
+            page.text(heading, .heading, gapAfter: 6)
+            return page
         }
-        return [first, second]
+        func whole(_ page: Page) -> Rect {
+            Rect(x: page.column.x, y: page.cursor, width: page.column.width, height: page.bottom - page.cursor)
+        }
+        var heatmaps = page("All networks: the gradient through time")
+        let heatmapsTop = heatmaps.cursor
+        let placed = heatmaps.figure(TimeHeatmap.smallMultiples(runs, style: style, measurer: measurer),
+                                     caption: [TextSpan("Each panel: time step of the input (up, 1 = first) against training step (right); colour: how much of the last step's gradient reaches that time step, on one log scale for all.", .caption)],
+                                     in: Rect(x: heatmaps.column.x, y: heatmapsTop, width: heatmaps.column.width,
+                                              height: (heatmaps.bottom - heatmapsTop) * 0.62))
+        heatmaps.cursor = placed.maxY + 12
+        heatmaps.text("What the run measured", .subheading, gapAfter: 4)
+        for finding in runs.compactMap(RecurrentFinding.init) {
+            heatmaps.paragraph([TextSpan(numbers(finding), .body)], gapAfter: 5)
+        }
+        var chains = page("All networks: the unrolled chains")
+        chains.figure(FadingTimeDiagram.smallMultiples(runs, style: style, measurer: measurer),
+                      caption: [TextSpan("Each network unrolled over its time steps, input at every step from below, the readout after the last: each cell is as solid as the gradient that reaches it, relative to the last step, at initialisation (left) and at the end of training (right).", .caption)],
+                      in: whole(chains))
+        var lag = page("All networks: gradient against time lag")
+        lag.figure(TimeProfile.scene(runs, style: style, measurer: measurer),
+                   caption: [TextSpan("The same at initialisation and at the end, against the lag T − t; dashed: the Elman cell's bound (γ·σ_max(W_hh))^lag, which its measured curve stays under.", .caption)],
+                   in: whole(lag))
+        var learning = page("All networks: what was learned, and memory kept")
+        let learningTop = learning.cursor
+        let learningHeight = (learning.bottom - learningTop) / 2
+        learning.figure(TrainingCurves.scene(runs, style: style, measurer: measurer),
+                        caption: [TextSpan("Training loss at every step (log scale) and the test \(metricName(runs)) at \(evaluationCount(runs)) points of training.", .caption)],
+                        in: Rect(x: learning.column.x, y: learningTop, width: learning.column.width, height: learningHeight - 4))
+        learning.figure(MemoryAndLearning.scene(runs, style: style, measurer: measurer),
+                        caption: [TextSpan("Left: the gate that keeps memory (LSTM forget gate f, GRU update gate z), averaged over time steps. Right: the test metric again, beside it.", .caption)],
+                        in: Rect(x: learning.column.x, y: learningTop + learningHeight + 4, width: learning.column.width, height: learningHeight - 4))
+        return [heatmaps, chains, lag, learning]
+    }
+
+    /// "MSE" for the adding task, else "accuracy".
+    static func metricName(_ runs: [FigureRun]) -> String {
+        runs.compactMap { $0.run.settings.recurrent?.task.metricName }.first ?? "metric"
+    }
+
+    /// How many times the test metric was computed (the most of any run).
+    static func evaluationCount(_ runs: [FigureRun]) -> Int {
+        runs.map { $0.run.time?.testMetric.count ?? 0 }.max() ?? 0
     }
 
     static func numbers(_ f: RecurrentFinding) -> String {
@@ -90,23 +115,47 @@ enum RecurrentPages {
 
     static func network(_ run: FigureRun, scale: LogScale, design: ReportDesign, measurer: TextMeasurer) -> [Page] {
         let style = design.figureStyle
+        let gap = 22.0
         var first = Page(design: design, measurer: measurer)
         first.text("\(run.label): where the gradient goes through time", .heading, gapAfter: 6)
         let top = first.cursor
-        let upper = (first.bottom - top) * 0.5
+        let upper = (first.bottom - top) * 0.42
+        first.figure(FadingTimeDiagram.scene(run, style: style, measurer: measurer),
+                     caption: [TextSpan("The network unrolled at the end of training: each cell as solid as the gradient that reaches it, relative to the last step.", .caption)],
+                     in: Rect(x: first.column.x, y: top, width: first.column.width, height: upper))
+        let half = (first.column.width - gap) / 2
+        let lowerTop = top + upper + 8
         first.figure(TimeHeatmap.scene(run, scale: scale, style: style, measurer: measurer),
                      caption: [TextSpan("‖∂L/∂hₜ‖ relative to the last step, on the comparison page's colour scale.", .caption)],
-                     in: Rect(x: first.column.x, y: top, width: first.column.width, height: upper))
+                     in: Rect(x: first.column.x, y: lowerTop, width: half, height: first.bottom - lowerTop))
         first.figure(TimeProfile.scene([run], style: style, measurer: measurer),
                      caption: [TextSpan("Gradient against time lag at the start and the end.", .caption)],
-                     in: Rect(x: first.column.x, y: top + upper + 8, width: first.column.width, height: first.bottom - top - upper - 8))
+                     in: Rect(x: first.column.x + half + gap, y: lowerTop, width: half, height: first.bottom - lowerTop))
+
         var second = Page(design: design, measurer: measurer)
-        second.text("\(run.label): memory and learning", .heading, gapAfter: 6)
+        second.text("\(run.label): over training, and what it learned", .heading, gapAfter: 6)
         let secondTop = second.cursor
-        second.figure(MemoryAndLearning.scene([run], style: style, measurer: measurer),
-                      caption: [TextSpan("Memory gate over training (gated cells) and the test metric.", .caption)],
-                      in: Rect(x: second.column.x, y: secondTop, width: second.column.width, height: (second.bottom - secondTop) * 0.55))
-        second.cursor = secondTop + (second.bottom - secondTop) * 0.55 + 12
+        let left = second.column.width * 0.56
+        let right = second.column.width - left - gap
+        let rightX = second.column.x + left + gap
+        second.figure(FadingTimeDiagram.filmStrip(run, style: style, measurer: measurer),
+                      caption: [TextSpan("The same chain over training, from initialisation (top) to the end (bottom).", .caption)],
+                      in: Rect(x: second.column.x, y: secondTop, width: left, height: second.bottom - secondTop))
+        let gated = run.run.time.map { !$0.gateMean.isEmpty } ?? false
+        let figureHeight = (second.bottom - secondTop) * 0.3
+        var y = secondTop
+        let curves = second.figure(TrainingCurves.scene([run], style: style, measurer: measurer),
+                                   caption: [TextSpan("Training loss and the test \(metricName([run])).", .caption)],
+                                   in: Rect(x: rightX, y: y, width: right, height: figureHeight))
+        y = curves.maxY + 8
+        if gated {
+            let memory = second.figure(MemoryAndLearning.scene([run], style: style, measurer: measurer),
+                                       caption: [TextSpan("The memory gate over training, averaged over time steps.", .caption)],
+                                       in: Rect(x: rightX, y: y, width: right, height: figureHeight))
+            y = memory.maxY + 8
+        }
+        second.column = (rightX, right)
+        second.cursor = y + 4
         if let finding = RecurrentFinding(run) {
             second.text("What to notice", .subheading, gapAfter: 4)
             second.paragraph([TextSpan(numbers(finding), .body)], gapAfter: 5)
