@@ -203,6 +203,8 @@ extension ExperimentSpec {
 /// Turns untyped JSON into spec fields, one checked conversion per kind of field.
 struct SpecFieldReader {
     let source: String
+    /// The keys the spec's `sweep` sets: an init object may then leave out the swept variance.
+    var sweptKeys: [String] = []
 
     typealias Fields = [String: JSONValue]
 
@@ -311,8 +313,37 @@ struct SpecFieldReader {
         try choice(value, path, "activation")
     }
 
+    /// A named initialisation (`"he-normal"`) or one by variances (`{"weightVariance": 1.5, "biasVariance": 0.05}`).
+    ///
+    /// `biasVariance` may be left out (0); `weightVariance` too when the spec's sweep sets it.
     func initialization(_ value: JSONValue, _ path: String) throws -> Initialization {
-        try choice(value, path, "init")
+        let names = Initialization.named.map(\.name)
+        switch value {
+        case .string(let text):
+            guard let named = Initialization(name: text) else {
+                throw fail(path, "unknown init '\(text.printable)'\(NameSuggestion.hint(for: text, among: names)) "
+                    + "(valid: \(names.joined(separator: ", ")), or {\"weightVariance\": σ_w², \"biasVariance\": σ_b²})")
+            }
+            return named
+        case .object:
+            let fields = try object(value, path: path, allowed: InitVariances.keys)
+            let weight = try optional(fields, "weightVariance", variance, path: path)
+            guard let weight = weight ?? (sweptKeys.contains("weightVariance") ? 0 : nil) else {
+                throw fail(Self.join(path, "weightVariance"), "missing (required unless the spec's sweep sets weightVariance)")
+            }
+            let bias = try optional(fields, "biasVariance", variance, path: path) ?? 0
+            return .variances(InitVariances(weightVariance: weight, biasVariance: bias))
+        default:
+            throw fail(path, "expected one of \(names.joined(separator: ", ")) or {\"weightVariance\": σ_w², \"biasVariance\": σ_b²}, "
+                + "found \(value.kindDescription)")
+        }
+    }
+
+    /// A variance: a finite number ≥ 0.
+    func variance(_ value: JSONValue, _ path: String) throws -> Double {
+        let number = try double(value, path)
+        if number < 0 { throw fail(path, "a variance must be 0 or more, found \(number)") }
+        return number
     }
 
     func seeds(_ value: JSONValue, _ path: String) throws -> [Int] {

@@ -5,16 +5,6 @@ public enum Activation: String, Codable, Sendable, CaseIterable {
     case relu
 }
 
-/// How weights (and, for `nielsen`, biases) are drawn at initialisation.
-public enum Initialization: String, Codable, Sendable, CaseIterable {
-    /// N(0, 2 / (fan_in + fan_out)) weights, zero biases.
-    case xavierNormal = "xavier-normal"
-    /// N(0, 2 / fan_in) weights, zero biases.
-    case heNormal = "he-normal"
-    /// N(0, 1 / fan_in) weights, N(0, 1) biases.
-    case nielsen
-}
-
 /// The optimiser that turns gradients into updates.
 public struct OptimizerSpec: Codable, Sendable, Hashable {
     public enum Kind: String, Codable, Sendable, CaseIterable {

@@ -29,6 +29,8 @@ public enum SettingsDescription {
         case .xavierNormal: return "Xavier normal"
         case .heNormal: return "He normal"
         case .nielsen: return "Nielsen (N(0, 1/fan-in), N(0, 1) biases)"
+        case .variances(let v):
+            return "by variances: σ_w² \(decimal(v.weightVariance)) (W ~ N(0, σ_w²/fan-in)), σ_b² \(decimal(v.biasVariance))"
         }
     }
 

@@ -77,3 +77,57 @@ import TestSupport
         #expect(all.largestNetwork < ExperimentSpec.depthSweep.networks.count)
     }
 }
+
+/// `"init": {"weightVariance": σ_w², "biasVariance": σ_b²}` in a spec and in a history.
+@Suite struct VarianceInitSpecTests {
+    static func text(_ initValue: String, at: String = "network") -> String {
+        let top = at == "top" ? #""init": \#(initValue), "# : ""
+        let inNetwork = at == "network" ? #", "init": \#(initValue)"# : ""
+        return #"{"name": "v", "dataset": "digits", "depth": 3, "width": 8, "batchSize": 16, "steps": 2, \#(top)"#
+            + #""optimizer": {"kind": "sgd", "learningRate": 0.1}, "seeds": [0],"#
+            + #" "networks": [{"name": "tanh", "activation": "tanh"\#(inNetwork)}]}"#
+    }
+
+    static func error(_ text: String) -> String {
+        do {
+            _ = try ExperimentSpec.parse(Data(text.utf8), source: "v.json")
+            return ""
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test func variancesParseAtTheTopAndInANetworkAndReadBack() throws {
+        let spec = try ExperimentSpec.parse(Data(Self.text(#"{"weightVariance": 1.5, "biasVariance": 0.05}"#).utf8), source: "v.json")
+        let expected = Initialization.variances(InitVariances(weightVariance: 1.5, biasVariance: 0.05))
+        #expect(spec.networks[0].`init` == expected)
+        #expect(spec.settings(networkIndex: 0, seed: 0, trainCount: 100).`init` == expected)
+        #expect(try ExperimentSpec.parse(spec.jsonData(), source: "t") == spec)
+        let top = try ExperimentSpec.parse(Data(Self.text(#"{"weightVariance": 2}"#, at: "top").utf8), source: "v.json")
+        #expect(top.`init` == .variances(InitVariances(weightVariance: 2, biasVariance: 0)), "biasVariance defaults to 0")
+        #expect(String(decoding: top.jsonData(), as: UTF8.self).contains("\"init\": {\n    \"weightVariance\": 2.0,\n    \"biasVariance\": 0.0\n  }"))
+        // A history's settings and spec decode through Foundation too.
+        let settings = top.settings(networkIndex: 0, seed: 0, trainCount: 100)
+        let history = GradientHistory(spec: top, runs: [RunHistory(
+            network: "tanh", seed: 0, settings: settings, layers: ["hidden1", "output"], steps: [0],
+            stats: LayerStats(weightGradNorm: [[1, 2]]), loss: [1], trainAccuracy: [0], testAccuracy: [0], diverged: nil)])
+        let read = try GradientHistory.decode(history.jsonData(), source: "h.json")
+        #expect(read.runs[0].settings.`init` == top.`init` && read.spec == top)
+        #expect(try JSONDecoder().decode(GradientHistory.self, from: history.jsonData()) == read)
+    }
+
+    @Test func badVariancesAreRefusedWithTheirPath() {
+        #expect(Self.error(Self.text(#"{"weightVariance": -1}"#))
+                == "v.json: networks[0].init.weightVariance: a variance must be 0 or more, found -1.0")
+        #expect(Self.error(Self.text(#"{"weightVariance": 1, "biasVariance": -0.5}"#))
+                == "v.json: networks[0].init.biasVariance: a variance must be 0 or more, found -0.5")
+        #expect(Self.error(Self.text(#"{"weightVarience": 1}"#))
+                .hasPrefix("v.json: networks[0].init.weightVarience: unknown key; did you mean \"weightVariance\"?"))
+        #expect(Self.error(Self.text(#"{"biasVariance": 0.05}"#))
+                == "v.json: networks[0].init.weightVariance: missing (required unless the spec's sweep sets weightVariance)")
+        #expect(Self.error(Self.text(#"{"weightVariance": "1"}"#)) == "v.json: networks[0].init.weightVariance: expected a number, found a string ("1")")
+        #expect(Self.error(Self.text(#""xavier""#)).hasPrefix("v.json: networks[0].init: unknown init 'xavier'"))
+        #expect(Self.error(Self.text(#""variances""#)).hasPrefix("v.json: networks[0].init: unknown init 'variances'"))
+        #expect(Self.error(Self.text("3")).hasPrefix("v.json: networks[0].init: expected one of xavier-normal, he-normal, nielsen or {"))
+    }
+}
