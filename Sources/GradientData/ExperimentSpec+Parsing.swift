@@ -5,7 +5,7 @@ extension ExperimentSpec {
     public static let keys = [
         "name", "title", "dataset", "depth", "width", "batchSize", "epochs", "steps", "optimizer", "init",
         "clipNorm", "seeds", "recordEvery", "networks", "initGain", "maxRecordedSteps", "depths", "trainExamples",
-        "task", "forgetBias", "maxRecordedTimeSteps",
+        "task", "forgetBias", "maxRecordedTimeSteps", "sweep",
     ]
 
     /// The keys a recurrent spec's top level may hold (one with a `task`).
@@ -36,7 +36,7 @@ extension ExperimentSpec {
         } catch {
             throw SpecError(source: source, path: "", message: "not valid JSON at \(error.description)")
         }
-        let reader = SpecFieldReader(source: source)
+        var reader = SpecFieldReader(source: source)
         let top = try reader.object(root, path: "", allowed: keys)
         if top["task"] != nil { return try parseRecurrent(top, reader: reader, source: source) }
         for key in ["forgetBias", "maxRecordedTimeSteps"] where top[key] != nil {
@@ -45,8 +45,11 @@ extension ExperimentSpec {
         let name = try reader.required(top, "name", reader.name)
         // A depth sweep sets every network's depth, so its own "depth" may be left out (the deepest is kept).
         let depths = try reader.optional(top, "depths", reader.depths)
-        let depth = try reader.optional(top, "depth", reader.positiveInt) ?? depths?.max()
-        let spec = ExperimentSpec(
+        let sweep = try reader.optional(top, "sweep", reader.sweep)
+        reader.sweptKeys = sweep?.axes.map(\.key.rawValue) ?? []
+        let sweptDepth = sweep?.axis(.depth)?.values.max().map { Int($0) }
+        let depth = try reader.optional(top, "depth", reader.positiveInt) ?? depths?.max() ?? sweptDepth
+        var spec = ExperimentSpec(
             name: name,
             title: try reader.optional(top, "title", reader.string) ?? name,
             dataset: try reader.required(top, "dataset", reader.dataset),
@@ -65,6 +68,7 @@ extension ExperimentSpec {
             maxRecordedSteps: try reader.optional(top, "maxRecordedSteps", reader.positiveInt),
             depths: depths,
             trainExamples: try reader.optional(top, "trainExamples", reader.positiveInt))
+        spec.sweep = sweep
         try spec.validate(source: source)
         return spec
     }
@@ -167,7 +171,7 @@ extension ExperimentSpec {
                 throw fail("\(path).name", "'\(network.name.printable)' names two networks; names must be unique")
             }
             seen.append(network.name)
-            if depths != nil, network.depth != nil {
+            if depths != nil, sweep == nil, network.depth != nil {
                 throw fail("\(path).depth", "\"depths\" sets every network's depth; remove this key or \"depths\"")
             }
             let hasLength = network.steps != nil || network.epochs != nil || steps != nil || epochs != nil
@@ -186,6 +190,14 @@ extension ExperimentSpec {
             let names = expandedNetworks.map(\.name)
             for (i, name) in names.enumerated() where names[..<i].contains(name) {
                 throw fail("networks", "the sweep names two runs '\(name)'; rename a network")
+            }
+        }
+        if let sweep {
+            try validateSweep(sweep, source: source)
+            let names = expandedNetworks.map(\.name)
+            var seenNames = Set<String>()
+            for name in names where !seenNames.insert(name).inserted {
+                throw fail("networks", "the sweep names two runs '\(name.printable)'; rename a network")
             }
         }
         if let trainExamples, trainExamples < 1 { throw fail("trainExamples", "must be at least 1, found \(trainExamples)") }

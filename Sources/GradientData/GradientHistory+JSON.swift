@@ -276,6 +276,7 @@ extension ExperimentSpec {
         if let maxRecordedSteps { fields.append(("maxRecordedSteps", .int(maxRecordedSteps))) }
         fields.append(("networks", .array(networks.map(\.orderedJSON))))
         if let depths { fields.append(("depths", .array(depths.map { .int($0) }))) }
+        if let sweep { fields.append(("sweep", sweep.orderedJSON)) }
         if let trainExamples { fields.append(("trainExamples", .int(trainExamples))) }
         if let importedFrom { fields.append(("importedFrom", .string(importedFrom))) }
         return .object(fields)
@@ -299,6 +300,8 @@ extension RunSettings {
         if let initGain { fields.append(("initGain", .double(initGain))) }
         if let importedFrom { fields.append(("importedFrom", .string(importedFrom))) }
         if let maxRecordedSteps { fields.append(("maxRecordedSteps", .int(maxRecordedSteps))) }
+        if let sweepPoint { fields.append(("sweepPoint", sweepPoint.orderedJSON)) }
+        if let recordedSteps { fields.append(("recordedSteps", .array(recordedSteps.map { .int($0) }))) }
         if let recurrent {
             var part: [(String, OrderedJSON)] = [
                 ("task", .object([("kind", .string(recurrent.task.kind.rawValue)), ("length", .int(recurrent.task.length))])),

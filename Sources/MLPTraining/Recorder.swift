@@ -58,10 +58,11 @@ struct Recorder {
         return rows <= limit ? 1 : (rows + limit - 1) / limit
     }
 
-    init(network: MLPNetwork, steps stepCount: Int, recordEvery: Int, maxRecordedSteps: Int) {
+    /// - Parameter rows: how many steps will be recorded, when not every `recordEvery`-th one is.
+    init(network: MLPNetwork, steps stepCount: Int, recordEvery: Int, maxRecordedSteps: Int, rows givenRows: Int? = nil) {
         self.network = network
         let layers = network.shape.weightLayerCount
-        let rows = Self.recordedRows(steps: stepCount, recordEvery: recordEvery)
+        let rows = givenRows ?? Self.recordedRows(steps: stepCount, recordEvery: recordEvery)
         let perBucket = Self.stepsPerBucket(rows: rows, bound: maxRecordedSteps)
         let buckets = (rows + perBucket - 1) / perBucket
         layerCount = layers
