@@ -85,3 +85,14 @@ import TestSupport
         #expect(!all.contains("tanh σw²=1 depth=10"), "runs are grouped under their network's name")
     }
 }
+
+extension EdgeOfChaosReportTests {
+    @Test func theHeadlineNamesTheDeepestDepthThatLearned() throws {
+        let history = try StoryReportTests.fixture("edge-of-chaos-quick")
+        let best = try #require(EdgeOfChaosStory.bestAtDepth(history))
+        #expect(best.depth == 16 && best.accuracy >= EdgeOfChaosStory.learnedAbove)
+        // The quick grid's deepest row: σ_w² = 1.75 learned most (mean of 2 seeds).
+        #expect(best.weightVariance == 1.75)
+        #expect(EdgeOfChaosStory.headline(history).map(\.text).joined().contains("At depth 16, the deepest where a network learned"))
+    }
+}

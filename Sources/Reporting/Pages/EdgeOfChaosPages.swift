@@ -34,14 +34,24 @@ public enum EdgeOfChaosStory {
         return (side(o, history: history), side(c, history: history))
     }
 
-    /// The cell with the best mean test accuracy at the deepest depth, and that accuracy.
+    /// Below this mean test accuracy a network counts as not having learned (chance is 10 %).
+    public static let learnedAbove = 0.5
+
+    /// The best cell at the deepest depth where some σ_w² learned (`learnedAbove`), else at the
+    /// deepest depth: its σ_w², depth and mean test accuracy.
     public static func bestAtDepth(_ history: GradientHistory) -> (weightVariance: Double, depth: Int, accuracy: Double)? {
         let cells = EdgeOfChaos.cells(history, network: 0)
-        guard let depth = cells.compactMap({ $0.runs.first?.settings.depth }).max() else { return nil }
-        let best = cells.filter { $0.runs.first?.settings.depth == depth }
-            .compactMap { c in c.meanTestAccuracy.map { (c.point[.weightVariance] ?? 0, $0) } }
-            .max { $0.1 < $1.1 }
-        return best.map { ($0.0, depth, $0.1) }
+        let depths = Set(cells.compactMap { $0.runs.first?.settings.depth }).sorted(by: >)
+        var fallback: (Double, Int, Double)?
+        for depth in depths {
+            let best = cells.filter { $0.runs.first?.settings.depth == depth }
+                .compactMap { c in c.meanTestAccuracy.map { (c.point[.weightVariance] ?? 0, $0) } }
+                .max { $0.1 < $1.1 }
+            guard let best else { continue }
+            if fallback == nil { fallback = (best.0, depth, best.1) }
+            if best.1 >= learnedAbove { return (best.0, depth, best.1) }
+        }
+        return fallback
     }
 
     /// A factor or ratio as the text prints it: `0.94`, `3.1×10⁻⁶`.
@@ -58,7 +68,7 @@ public enum EdgeOfChaosStory {
         }
         var p = [TextSpan("Mean-field theory puts the edge of chaos of this \(settings.activation.rawValue) network at σ_w² = \(NumberFormat.fixed(critical, digits: 2)). ")]
         if let best = bestAtDepth(history) {
-            p.append(TextSpan("At depth \(best.depth) the best test accuracy, \(percent(best.accuracy)), is reached at σ_w² = \(SweepCoordinate.number(best.weightVariance)). "))
+            p.append(TextSpan("At depth \(best.depth), the deepest where a network learned, the best test accuracy, \(percent(best.accuracy)), is reached at σ_w² = \(SweepCoordinate.number(best.weightVariance)). "))
         }
         if let (o, c) = sides(history), let fo = o.measuredFactor, let fc = c.measuredFactor {
             p.append(TextSpan("At initialisation the gradient changes by \(value(fo)) per layer at σ_w² = \(SweepCoordinate.number(o.weightVariance)) (it vanishes) and by \(value(fc)) at σ_w² = \(SweepCoordinate.number(c.weightVariance)) (it explodes)."))
@@ -101,7 +111,7 @@ public enum EdgeOfChaosStory {
             TextSpan("The depth over which two inputs' correlation settles, ξ_c, diverges at the edge. Schoenholz et al. (2017) found that networks train up to about \(NumberFormat.fixed(EdgeOfChaos.trainableDepthScales, digits: 0)) ξ_c: the red curve in the heatmap. "),
         ]
         if let best = bestAtDepth(history) {
-            trainable.append(TextSpan("Here the deepest networks (\(best.depth) layers) train best at σ_w² = \(SweepCoordinate.number(best.weightVariance)), reaching \(percent(best.accuracy)) test accuracy. "))
+            trainable.append(TextSpan("Here the deepest networks that learned (\(best.depth) layers) did best at σ_w² = \(SweepCoordinate.number(best.weightVariance)), reaching \(percent(best.accuracy)) test accuracy. "))
         }
         if let steps = history.runs.first?.settings.steps {
             trainable.append(TextSpan("Every network trained for the same \(steps) steps; with more steps the trainable region widens, but its shape around the edge stays."))
