@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "RecurrentTraining", targets: ["RecurrentTraining"]),
         .library(name: "Graphics", targets: ["Graphics"]),
         .library(name: "Figures", targets: ["Figures"]),
+        .library(name: "MeanFieldTheory", targets: ["MeanFieldTheory"]),
         .library(name: "CairoBackend", targets: ["CairoBackend"]),
         .library(name: "Reporting", targets: ["Reporting"]),
         .library(name: "GoldenImage", targets: ["GoldenImage"]),
@@ -63,9 +64,11 @@ let package = Package(
             name: "RecurrentTraining",
             dependencies: ["GradientData", "MLPTraining", "COpenBLAS", "CKernels"]),
         .target(name: "Graphics"),
+        // Signal propagation in wide random networks (q*, χ₁, c*, depth scales), pure Swift.
+        .target(name: "MeanFieldTheory"),
         .target(
             name: "Figures",
-            dependencies: ["Graphics", "GradientData"]),
+            dependencies: ["Graphics", "GradientData", "MeanFieldTheory"]),
         .target(
             name: "CairoBackend",
             dependencies: ["Graphics", "CCairo", "CPNG"],
@@ -76,7 +79,7 @@ let package = Package(
             ]),
         .target(
             name: "Reporting",
-            dependencies: ["Figures", "Graphics", "GradientData"]),
+            dependencies: ["Figures", "Graphics", "GradientData", "MeanFieldTheory"]),
         .target(
             name: "GoldenImage",
             dependencies: ["CairoBackend", "Graphics", "CCrypto"]),
@@ -108,6 +111,7 @@ let package = Package(
         .testTarget(name: "MLPTrainingTests", dependencies: ["MLPTraining", "CKernels", "GradientData", "TestSupport"]),
         .testTarget(name: "RecurrentTrainingTests", dependencies: ["RecurrentTraining", "GradientData", "TestSupport"]),
         .testTarget(name: "GraphicsTests", dependencies: ["Graphics", "TestSupport"]),
+        .testTarget(name: "MeanFieldTheoryTests", dependencies: ["MeanFieldTheory"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "Graphics", "CairoBackend", "GoldenImage", "TestSupport", "VanishCommands"]),
         .testTarget(name: "CairoBackendTests", dependencies: ["CairoBackend", "Graphics", "TestSupport", "CZlib", "CCairo", "CPNG"]),
         .testTarget(name: "GoldenImageTests", dependencies: ["GoldenImage", "CairoBackend", "Graphics", "Figures", "GradientData", "VanishCommands", "vanish", "TestSupport"]),

@@ -25,6 +25,7 @@ public enum FigureCatalog {
     public enum Kind: String, CaseIterable, Sendable {
         case heatmaps, heatmap, fading, fadingRun, filmStrip, profile, profileDelta, curves, saturation, summary
         case depthSweep, deltaBars, deltaCurves
+        case sweepAccuracy, sweepGradientFactor, sweepFading
         case timeHeatmaps, timeHeatmap, timeProfile, memory
         case fadingTime, fadingTimeRun, filmStripTime
     }
@@ -102,6 +103,23 @@ public enum FigureCatalog {
                 }
                 add(.filmStripTime, "filmstrip-time-\(run.fileName)", "gradient reaching each time step over training: \(run.label)") {
                     FadingTimeDiagram.filmStrip(run, style: style, measurer: measurer)
+                }
+            }
+            return out
+        }
+        // A grid of settings: the sweep's figures tell its story, not one set per run.
+        if EdgeOfChaos.isAnySweep(history) {
+            add(.sweepAccuracy, "sweep-accuracy", "final test accuracy over the sweep's grid, with the edge of chaos where theory applies") {
+                EdgeOfChaos.accuracyScene(history, style: style, measurer: measurer)
+            }
+            if EdgeOfChaos.isSweep(history) {
+                add(.sweepGradientFactor, "sweep-gradient-factor", "per-layer gradient factor at initialisation against σ_w², measured and √χ₁") {
+                    EdgeOfChaos.factorScene(history, style: style, measurer: measurer)
+                }
+                if EdgeOfChaos.sides(history) != nil {
+                    add(.sweepFading, "sweep-fading", "gradient reaching each layer at initialisation, one network on each side of the edge") {
+                        EdgeOfChaos.fadingScene(history, style: style, measurer: measurer)
+                    }
                 }
             }
             return out

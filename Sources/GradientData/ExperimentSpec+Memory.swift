@@ -36,7 +36,7 @@ extension ExperimentSpec {
             let need = Self.runMemory(settings, inputCount: inputCount, classCount: classCount, trainCount: trainCount)
             for _ in seeds { runNeeds.append(need) }
             // A depth sweep's runs count towards the network they sweep.
-            let owner = sweepPoint(of: runs[index].name)?.network ?? index
+            let owner = sourceNetworkIndex(ofExpanded: index)
             byNetwork[owner] += need.training + Double(seeds.count) * (need.history + need.files)
         }
         let parallel = max(1, min(threads, runNeeds.count))
@@ -109,7 +109,8 @@ extension ExperimentSpec {
         // Eight statistics per layer and row, each row an array (with its header), and the smallest and
         // largest gradient norm of bucketed rows; loss, accuracy, step; test accuracy per epoch.
         let bucketed = rows < recordedRows(RunSettings(copying: settings, maxRecordedSteps: nil))
-        let tables: Double = bucketed ? 10 : 8
+        // A sweep's summary keeps the gradient norms only.
+        let tables: Double = settings.recordedSteps != nil ? 1 : bucketed ? 10 : 8
         let history = rows * (tables * (layers * float + 48) + 16) + (epochs + 1) * float
         // About 12 characters a number in each of history.json and history.csv, plus copies while encoding.
         let files = rows * layers * tables * 48
@@ -119,6 +120,7 @@ extension ExperimentSpec {
     /// How many rows a run records: every `recordEvery`-th step and the last, at most
     /// `maxRecordedSteps` (longer runs group their steps into that many buckets).
     static func recordedRows(_ settings: RunSettings) -> Double {
+        if let recordedSteps = settings.recordedSteps { return Double(recordedSteps.count + 1) }
         let rows = (Double(settings.steps) / Double(max(1, settings.recordEvery))).rounded(.up) + 1
         guard let bound = settings.maxRecordedSteps else { return rows }
         return min(rows, Double(max(1, bound)) + 1)

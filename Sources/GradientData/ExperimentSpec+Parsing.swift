@@ -5,7 +5,7 @@ extension ExperimentSpec {
     public static let keys = [
         "name", "title", "dataset", "depth", "width", "batchSize", "epochs", "steps", "optimizer", "init",
         "clipNorm", "seeds", "recordEvery", "networks", "initGain", "maxRecordedSteps", "depths", "trainExamples",
-        "task", "forgetBias", "maxRecordedTimeSteps",
+        "task", "forgetBias", "maxRecordedTimeSteps", "sweep",
     ]
 
     /// The keys a recurrent spec's top level may hold (one with a `task`).
@@ -36,7 +36,7 @@ extension ExperimentSpec {
         } catch {
             throw SpecError(source: source, path: "", message: "not valid JSON at \(error.description)")
         }
-        let reader = SpecFieldReader(source: source)
+        var reader = SpecFieldReader(source: source)
         let top = try reader.object(root, path: "", allowed: keys)
         if top["task"] != nil { return try parseRecurrent(top, reader: reader, source: source) }
         for key in ["forgetBias", "maxRecordedTimeSteps"] where top[key] != nil {
@@ -45,8 +45,11 @@ extension ExperimentSpec {
         let name = try reader.required(top, "name", reader.name)
         // A depth sweep sets every network's depth, so its own "depth" may be left out (the deepest is kept).
         let depths = try reader.optional(top, "depths", reader.depths)
-        let depth = try reader.optional(top, "depth", reader.positiveInt) ?? depths?.max()
-        let spec = ExperimentSpec(
+        let sweep = try reader.optional(top, "sweep", reader.sweep)
+        reader.sweptKeys = sweep?.axes.map(\.key.rawValue) ?? []
+        let sweptDepth = sweep?.axis(.depth)?.values.max().map { Int($0) }
+        let depth = try reader.optional(top, "depth", reader.positiveInt) ?? depths?.max() ?? sweptDepth
+        var spec = ExperimentSpec(
             name: name,
             title: try reader.optional(top, "title", reader.string) ?? name,
             dataset: try reader.required(top, "dataset", reader.dataset),
@@ -65,6 +68,7 @@ extension ExperimentSpec {
             maxRecordedSteps: try reader.optional(top, "maxRecordedSteps", reader.positiveInt),
             depths: depths,
             trainExamples: try reader.optional(top, "trainExamples", reader.positiveInt))
+        spec.sweep = sweep
         try spec.validate(source: source)
         return spec
     }
@@ -167,7 +171,7 @@ extension ExperimentSpec {
                 throw fail("\(path).name", "'\(network.name.printable)' names two networks; names must be unique")
             }
             seen.append(network.name)
-            if depths != nil, network.depth != nil {
+            if depths != nil, sweep == nil, network.depth != nil {
                 throw fail("\(path).depth", "\"depths\" sets every network's depth; remove this key or \"depths\"")
             }
             let hasLength = network.steps != nil || network.epochs != nil || steps != nil || epochs != nil
@@ -188,6 +192,14 @@ extension ExperimentSpec {
                 throw fail("networks", "the sweep names two runs '\(name)'; rename a network")
             }
         }
+        if let sweep {
+            try validateSweep(sweep, source: source)
+            let names = expandedNetworks.map(\.name)
+            var seenNames = Set<String>()
+            for name in names where !seenNames.insert(name).inserted {
+                throw fail("networks", "the sweep names two runs '\(name.printable)'; rename a network")
+            }
+        }
         if let trainExamples, trainExamples < 1 { throw fail("trainExamples", "must be at least 1, found \(trainExamples)") }
     }
 
@@ -203,6 +215,8 @@ extension ExperimentSpec {
 /// Turns untyped JSON into spec fields, one checked conversion per kind of field.
 struct SpecFieldReader {
     let source: String
+    /// The keys the spec's `sweep` sets: an init object may then leave out the swept variance.
+    var sweptKeys: [String] = []
 
     typealias Fields = [String: JSONValue]
 
@@ -311,8 +325,37 @@ struct SpecFieldReader {
         try choice(value, path, "activation")
     }
 
+    /// A named initialisation (`"he-normal"`) or one by variances (`{"weightVariance": 1.5, "biasVariance": 0.05}`).
+    ///
+    /// `biasVariance` may be left out (0); `weightVariance` too when the spec's sweep sets it.
     func initialization(_ value: JSONValue, _ path: String) throws -> Initialization {
-        try choice(value, path, "init")
+        let names = Initialization.named.map(\.name)
+        switch value {
+        case .string(let text):
+            guard let named = Initialization(name: text) else {
+                throw fail(path, "unknown init '\(text.printable)'\(NameSuggestion.hint(for: text, among: names)) "
+                    + "(valid: \(names.joined(separator: ", ")), or {\"weightVariance\": σ_w², \"biasVariance\": σ_b²})")
+            }
+            return named
+        case .object:
+            let fields = try object(value, path: path, allowed: InitVariances.keys)
+            let weight = try optional(fields, "weightVariance", variance, path: path)
+            guard let weight = weight ?? (sweptKeys.contains("weightVariance") ? 0 : nil) else {
+                throw fail(Self.join(path, "weightVariance"), "missing (required unless the spec's sweep sets weightVariance)")
+            }
+            let bias = try optional(fields, "biasVariance", variance, path: path) ?? 0
+            return .variances(InitVariances(weightVariance: weight, biasVariance: bias))
+        default:
+            throw fail(path, "expected one of \(names.joined(separator: ", ")) or {\"weightVariance\": σ_w², \"biasVariance\": σ_b²}, "
+                + "found \(value.kindDescription)")
+        }
+    }
+
+    /// A variance: a finite number ≥ 0.
+    func variance(_ value: JSONValue, _ path: String) throws -> Double {
+        let number = try double(value, path)
+        if number < 0 { throw fail(path, "a variance must be 0 or more, found \(number)") }
+        return number
     }
 
     func seeds(_ value: JSONValue, _ path: String) throws -> [Int] {

@@ -94,8 +94,42 @@ extension ExperimentSpec {
             .recurrent(name: "gru", cell: .gru, hidden: 8, init: .orthogonal),
         ])
 
+    /// The edge of chaos (Schoenholz et al. 2017): tanh networks of width 64 initialised by variances,
+    /// σ_b² = 0.05, over a grid of σ_w² from 1 to 4 and depths 10 to 100, each trained for 600 steps
+    /// of SGD (learning rate 0.003, momentum 0.9).
+    /// Below the critical σ_w² ≈ 1.76 gradients vanish, above it they explode; near it deep networks train.
+    ///
+    /// The same spec ships as `Reports/edge-of-chaos.json`.
+    public static let edgeOfChaos = edgeOfChaosSpec(
+        name: "edge-of-chaos", title: "The edge of chaos: where deep tanh networks train", width: 64,
+        weightVariance: .range(from: 1, to: 4, count: 13), depths: [10, 20, 30, 40, 50, 60, 70, 80, 90, 100],
+        steps: 600, learningRate: 0.003, seeds: [0])
+
+    /// The edge of chaos in miniature, for tests: 4 σ_w², depths 10 and 16, width 32, 30 steps, 2 seeds.
+    public static let edgeOfChaosQuick = edgeOfChaosSpec(
+        name: "edge-of-chaos-quick", title: "The edge of chaos, quick", width: 32,
+        weightVariance: .list([1, 1.75, 2.5, 4]), depths: [10, 16], steps: 30, learningRate: 0.01, seeds: [0, 1])
+
+    static func edgeOfChaosSpec(
+        name: String, title: String, width: Int, weightVariance: SweepAxis.Values, depths: [Int], steps: Int,
+        learningRate: Double, seeds: [Int]
+    ) -> ExperimentSpec {
+        var spec = ExperimentSpec(
+            name: name, title: title, dataset: .digits, depth: depths.max() ?? 1, width: width, batchSize: 64,
+            epochs: nil, steps: steps, optimizer: OptimizerSpec(kind: .sgd, learningRate: learningRate, momentum: 0.9),
+            init: .variances(InitVariances(weightVariance: 1, biasVariance: 0.05)), seeds: seeds, recordEvery: 1,
+            networks: [NetworkSpec(name: "tanh", activation: .tanh)])
+        spec.sweep = ParameterSweep(axes: [
+            SweepAxis(key: .weightVariance, given: weightVariance),
+            SweepAxis(key: .depth, given: .list(depths.map(Double.init))),
+        ])
+        return spec
+    }
+
     /// The specs built into the binary, so `vanish train zoo` works from any folder.
-    public static let presets: [ExperimentSpec] = [quick, zoo, exploding, depthSweep, initStory, throughTime, throughTimeQuick]
+    public static let presets: [ExperimentSpec] = [
+        quick, zoo, exploding, depthSweep, initStory, throughTime, throughTimeQuick, edgeOfChaos, edgeOfChaosQuick,
+    ]
 
     /// The built-in spec called `name`, if there is one.
     public static func preset(named name: String) -> ExperimentSpec? {

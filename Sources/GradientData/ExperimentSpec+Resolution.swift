@@ -10,11 +10,13 @@ extension ExperimentSpec {
     }
 
     /// The networks that train, in order: `networks`, or with `depths` each network once per
-    /// depth (network-major), named `NAME depth D` (`sigmoid depth 10`).
+    /// depth (network-major), named `NAME depth D` (`sigmoid depth 10`), or with a `sweep` each
+    /// network at every grid point (network-major), named `NAME σw²=1.5 depth=20`.
     ///
     /// A sweep's runs keep distinct names, so history.csv and every figure tell them apart;
     /// `sweepPoint(of:)` finds a run's network and depth again.
     public var expandedNetworks: [NetworkSpec] {
+        if let sweep { return sweptNetworks(sweep) }
         guard let depths else { return networks }
         return networks.flatMap { network in
             depths.map { depth in
@@ -118,6 +120,10 @@ extension ExperimentSpec {
                 task: task, cell: cell, hidden: hidden, init: network.recurrentInit ?? recurrentInit ?? .pytorch,
                 forgetBias: cell == .lstm ? network.forgetBias ?? forgetBias : nil,
                 maxRecordedTimeSteps: maxRecordedTimeSteps ?? Self.defaultMaxRecordedTimeSteps)
+        }
+        if sweep != nil {
+            settings.sweepPoint = network.sweepPoint
+            settings.recordedSteps = Self.summarySteps(steps: stepCount)
         }
         return settings
     }

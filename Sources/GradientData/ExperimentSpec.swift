@@ -5,16 +5,6 @@ public enum Activation: String, Codable, Sendable, CaseIterable {
     case relu
 }
 
-/// How weights (and, for `nielsen`, biases) are drawn at initialisation.
-public enum Initialization: String, Codable, Sendable, CaseIterable {
-    /// N(0, 2 / (fan_in + fan_out)) weights, zero biases.
-    case xavierNormal = "xavier-normal"
-    /// N(0, 2 / fan_in) weights, zero biases.
-    case heNormal = "he-normal"
-    /// N(0, 1 / fan_in) weights, N(0, 1) biases.
-    case nielsen
-}
-
 /// The optimiser that turns gradients into updates.
 public struct OptimizerSpec: Codable, Sendable, Hashable {
     public enum Kind: String, Codable, Sendable, CaseIterable {
@@ -81,6 +71,8 @@ public struct NetworkSpec: Codable, Sendable, Hashable {
     public var recurrentInit: RecurrentInitialization?
     /// Added to the LSTM forget gate's part of `b_ih`; nil: the experiment's, else 0.
     public var forgetBias: Double?
+    /// Where this network sits in its spec's sweep; set only on the runs `expandedNetworks` makes.
+    public var sweepPoint: SweepPoint?
 
     public init(
         name: String, activation: Activation, batchNorm: Bool? = nil, residual: Bool? = nil,
@@ -172,6 +164,8 @@ public struct ExperimentSpec: Codable, Sendable, Hashable {
 
     /// The bound on recorded time buckets when a recurrent spec sets none.
     public static let defaultMaxRecordedTimeSteps = 200
+    /// A grid of settings every network trains at (see `ParameterSweep`); nil: each network once.
+    public var sweep: ParameterSweep?
 
     /// True for a spec of recurrent networks (it has a `task`).
     public var isRecurrent: Bool { task != nil }
@@ -252,6 +246,11 @@ public struct RunSettings: Codable, Sendable, Hashable {
     /// The task, cell and hidden size of a recurrent run; nil for an MLP run (then `activation`,
     /// `depth` and `width` are facts; for a recurrent run they are the cell's squashing, 1 and `hidden`).
     public var recurrent: RecurrentSettings?
+    /// The run's coordinates in its spec's sweep; nil for a run outside a sweep.
+    public var sweepPoint: SweepPoint?
+    /// The only steps recorded (a sweep's summary: step 0, the middle and the last), and only
+    /// `weightGradNorm` of the statistics; nil: every `recordEvery`-th step, every statistic.
+    public var recordedSteps: [Int]?
 
     public init(
         network: String, activation: Activation, batchNorm: Bool, residual: Bool, depth: Int, width: Int,
@@ -302,6 +301,7 @@ extension NetworkSpec {
         hidden = try c.decodeIfPresent(Int.self, forKey: .hidden)
         if cell != nil { recurrentInit = try c.decodeIfPresent(RecurrentInitialization.self, forKey: .`init`) }
         forgetBias = try c.decodeIfPresent(Double.self, forKey: .forgetBias)
+        sweepPoint = try c.decodeIfPresent(SweepPoint.self, forKey: .sweepPoint)
     }
 }
 
@@ -332,5 +332,6 @@ extension ExperimentSpec {
         if recurrent { recurrentInit = try c.decodeIfPresent(RecurrentInitialization.self, forKey: .`init`) }
         forgetBias = try c.decodeIfPresent(Double.self, forKey: .forgetBias)
         maxRecordedTimeSteps = try c.decodeIfPresent(Int.self, forKey: .maxRecordedTimeSteps)
+        sweep = try c.decodeIfPresent(ParameterSweep.self, forKey: .sweep)
     }
 }

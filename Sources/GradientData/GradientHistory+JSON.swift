@@ -203,6 +203,14 @@ extension OptimizerSpec {
     }
 }
 
+extension Initialization {
+    /// A name as a string; variances as `{"weightVariance": …, "biasVariance": …}`.
+    var orderedJSON: OrderedJSON {
+        guard let variances else { return .string(name) }
+        return .object([("weightVariance", .double(variances.weightVariance)), ("biasVariance", .double(variances.biasVariance))])
+    }
+}
+
 extension DatasetSpec {
     var orderedJSON: OrderedJSON {
         switch self {
@@ -233,7 +241,7 @@ extension NetworkSpec {
         if let epochs { fields.append(("epochs", .int(epochs))) }
         if let steps { fields.append(("steps", .int(steps))) }
         if let optimizer { fields.append(("optimizer", optimizer.orderedJSON)) }
-        if let value = `init` { fields.append(("init", .string(value.rawValue))) }
+        if let value = `init` { fields.append(("init", value.orderedJSON)) }
         if let initGain { fields.append(("initGain", .double(initGain))) }
         if let clipNorm { fields.append(("clipNorm", .double(clipNorm))) }
         if let recordEvery { fields.append(("recordEvery", .int(recordEvery))) }
@@ -255,7 +263,7 @@ extension ExperimentSpec {
         if let steps { fields.append(("steps", .int(steps))) }
         fields.append(("optimizer", optimizer.orderedJSON))
         if task == nil {
-            fields.append(("init", .string(`init`.rawValue)))
+            fields.append(("init", `init`.orderedJSON))
         } else if let recurrentInit {
             fields.append(("init", .string(recurrentInit.rawValue)))
         }
@@ -268,6 +276,7 @@ extension ExperimentSpec {
         if let maxRecordedSteps { fields.append(("maxRecordedSteps", .int(maxRecordedSteps))) }
         fields.append(("networks", .array(networks.map(\.orderedJSON))))
         if let depths { fields.append(("depths", .array(depths.map { .int($0) }))) }
+        if let sweep { fields.append(("sweep", sweep.orderedJSON)) }
         if let trainExamples { fields.append(("trainExamples", .int(trainExamples))) }
         if let importedFrom { fields.append(("importedFrom", .string(importedFrom))) }
         return .object(fields)
@@ -283,7 +292,7 @@ extension RunSettings {
             ("network", .string(network)), ("activation", .string(activation.rawValue)),
             ("batchNorm", .bool(batchNorm)), ("residual", .bool(residual)), ("depth", .int(depth)),
             ("width", .int(width)), ("batchSize", .int(batchSize)), ("epochs", epochs.map { .int($0) } ?? .null),
-            ("steps", .int(steps)), ("optimizer", optimizer.orderedJSON), ("init", .string(`init`.rawValue)),
+            ("steps", .int(steps)), ("optimizer", optimizer.orderedJSON), ("init", `init`.orderedJSON),
             ("clipNorm", clipNorm.map { .double($0) } ?? .null), ("recordEvery", .int(recordEvery)),
             ("seed", .int(seed)),
         ]
@@ -291,6 +300,8 @@ extension RunSettings {
         if let initGain { fields.append(("initGain", .double(initGain))) }
         if let importedFrom { fields.append(("importedFrom", .string(importedFrom))) }
         if let maxRecordedSteps { fields.append(("maxRecordedSteps", .int(maxRecordedSteps))) }
+        if let sweepPoint { fields.append(("sweepPoint", sweepPoint.orderedJSON)) }
+        if let recordedSteps { fields.append(("recordedSteps", .array(recordedSteps.map { .int($0) }))) }
         if let recurrent {
             var part: [(String, OrderedJSON)] = [
                 ("task", .object([("kind", .string(recurrent.task.kind.rawValue)), ("length", .int(recurrent.task.length))])),

@@ -82,7 +82,7 @@ public final class MLPNetwork {
         labels.deallocate()
     }
 
-    /// Draws the weights (and, for `nielsen`, the biases) from `generator`; batch norm starts at gamma 1, beta 0.
+    /// Draws the weights (and, for `nielsen` and `variances`, the biases) from `generator`; batch norm starts at gamma 1, beta 0.
     ///
     /// Layers are filled in order, weights row by row, then biases: the same generator state gives the same network.
     /// `gain` multiplies the weights' standard deviation (as PyTorch's `gain`); it leaves biases alone.
@@ -96,10 +96,16 @@ public final class MLPNetwork {
             case .xavierNormal: std = (2 / (fanIn + fanOut)).squareRoot()
             case .heNormal: std = (2 / fanIn).squareRoot()
             case .nielsen: std = (1 / fanIn).squareRoot()
+            case .variances(let v): std = (v.weightVariance / fanIn).squareRoot()
+            }
+            let biasStd: Double? = switch initialization {
+            case .nielsen: 1
+            case .variances(let v): v.biasVariance.squareRoot()
+            default: nil
             }
             for i in 0..<layer.weightCount { p[layer.weight + i] = Float(gain * std * generator.nextNormal()) }
             for i in 0..<layer.outputs {
-                p[layer.bias + i] = initialization == .nielsen ? Float(generator.nextNormal()) : 0
+                p[layer.bias + i] = biasStd.map { Float($0 * generator.nextNormal()) } ?? 0
             }
             if let gamma = layer.gamma, let beta = layer.beta {
                 (p + gamma).update(repeating: 1, count: layer.outputs)

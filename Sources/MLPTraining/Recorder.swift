@@ -54,10 +54,11 @@ struct Recorder {
         (stepCount + recordEvery - 1) / recordEvery + (recordEvery > 1 ? 1 : 0)
     }
 
-    init(network: MLPNetwork, steps stepCount: Int, recordEvery: Int, maxRecordedSteps: Int) {
+    /// - Parameter rows: how many steps will be recorded, when not every `recordEvery`-th one is.
+    init(network: MLPNetwork, steps stepCount: Int, recordEvery: Int, maxRecordedSteps: Int, rows givenRows: Int? = nil) {
         self.network = network
         let layers = network.shape.weightLayerCount
-        let rows = Self.recordedRows(steps: stepCount, recordEvery: recordEvery)
+        let rows = givenRows ?? Self.recordedRows(steps: stepCount, recordEvery: recordEvery)
         let layout = StepBuckets(recordedSteps: rows, maxRows: maxRecordedSteps)
         let perBucket = layout.stepsPerBucket
         let buckets = layout.rows

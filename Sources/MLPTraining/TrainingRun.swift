@@ -32,7 +32,8 @@ public enum TrainingRun {
         var optimizer = Optimizer(settings.optimizer, parameterCount: network.layout.count)
         var recorder = Recorder(
             network: network, steps: settings.steps, recordEvery: settings.recordEvery,
-            maxRecordedSteps: settings.maxRecordedSteps ?? ExperimentSpec.defaultMaxRecordedSteps)
+            maxRecordedSteps: settings.maxRecordedSteps ?? ExperimentSpec.defaultMaxRecordedSteps,
+            rows: settings.recordedSteps.map { $0.count + 1 })
         defer { recorder.release() }
 
         let stepsPerEpoch = ExperimentSpec.stepsPerEpoch(trainCount: train.count, batchSize: batchSize)
@@ -62,7 +63,7 @@ public enum TrainingRun {
 
                 network.forward(batch: count, mode: .train)
                 let (loss, correct) = network.loss(batch: count)
-                let record = step % settings.recordEvery == 0
+                let record = settings.recordedSteps.map { $0.contains(step) } ?? (step % settings.recordEvery == 0)
                 network.backward(batch: count, deltaNorms: record ? recorder.deltaRow : nil)
                 let gradientNorm = norm(network.gradients.pointer, parameterCount)
                 if !loss.isFinite || !gradientNorm.isFinite {
@@ -99,9 +100,11 @@ public enum TrainingRun {
         // A diverged run counts as done: report the steps it will never take.
         if reported < settings.steps { progress?(settings.steps - reported) }
         recorder.finish()
+        // A sweep's summary keeps the gradient norms of its few steps: thousands of runs stay small.
+        let stats = settings.recordedSteps == nil ? recorder.layerStats() : LayerStats(weightGradNorm: recorder.layerStats().weightGradNorm)
         return RunHistory(
             network: settings.network, seed: settings.seed, settings: settings, layers: shape.layerNames,
-            steps: recorder.steps, stats: recorder.layerStats(), loss: recorder.losses,
+            steps: recorder.steps, stats: stats, loss: recorder.losses,
             trainAccuracy: recorder.trainAccuracies, testAccuracy: testAccuracy, diverged: diverged,
             stepsPerBucket: recorder.stepsPerBucket)
     }

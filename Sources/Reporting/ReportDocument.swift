@@ -68,6 +68,15 @@ public enum ReportBuilder {
             builders.append(("What it means", { RecurrentPages.explanation(runs, design: design, measurer: measurer) }))
             headline = [TextSpan(RecurrentStory.headline(runs.compactMap(RecurrentFinding.init)))]
             subtitle = "\(Phrases.count(history.spec.networks.count, "network")) trained on the same sequences, the gradient reaching every time step recorded at every step"
+        } else if EdgeOfChaos.isAnySweep(history) {
+            // A grid of settings: the sweep's own pages replace the per-network ones.
+            let spec = history.spec
+            builders.append((EdgeOfChaos.isSweep(history) ? "The edge of chaos" : "Test accuracy over the grid", {
+                EdgeOfChaosPages.pages(history, design: design, measurer: measurer)
+            }))
+            headline = EdgeOfChaosStory.headline(history)
+            let grid = spec.sweep?.axes.map { "\($0.values.count) \($0.key.rawValue)" }.joined(separator: " × ") ?? ""
+            subtitle = "\(Phrases.count(spec.networks.count, "network")) over a grid of \(grid) with \(Phrases.count(spec.seeds.count, "seed")): \(Phrases.count(history.runs.count, "run")) on the same data, a summary of each recorded"
         } else if DepthSweep.isSweep(history) {
             // Hundreds of runs that differ in depth: the sweep's own pages replace the per-network ones.
             let spec = history.spec

@@ -29,6 +29,8 @@ public enum SettingsDescription {
         case .xavierNormal: return "Xavier normal"
         case .heNormal: return "He normal"
         case .nielsen: return "Nielsen (N(0, 1/fan-in), N(0, 1) biases)"
+        case .variances(let v):
+            return "by variances: σ_w² \(decimal(v.weightVariance)) (W ~ N(0, σ_w²/fan-in)), σ_b² \(decimal(v.biasVariance))"
         }
     }
 
@@ -83,6 +85,10 @@ public enum SettingsDescription {
         if spec.isRecurrent {
             out.append(("Recorded", (spec.recordEvery == 1 ? "every step" : "every \(spec.recordEvery)th step")
                 + ": ‖∂L/∂hₜ‖ at every time step, gates, saturation; the test metric 26 times"))
+        } else if let kept = history.runs.first?.settings.recordedSteps {
+            // A sweep keeps a summary of each run, so that thousands of runs stay small.
+            out.append(("Recorded", "a summary of each run: every layer's ‖dL/dW‖, the loss and batch accuracy at steps "
+                + Phrases.list(kept.map(String.init)) + " (of the first run); test accuracy after every epoch"))
         } else {
             out.append(("Recorded", spec.recordEvery == 1 ? "every layer at every step" : "every layer at every \(spec.recordEvery)th step"))
         }
@@ -162,13 +168,18 @@ public enum SettingsDescription {
         var out: [(network: String, colorIndex: Int, cells: [String], diverged: [Int])] = []
         let spec = history.spec
         // A sweep's runs (`sigmoid depth 10`) are listed once per network, under the network's own name.
-        let family = { (run: RunHistory) in spec.sweepPoint(of: run.network).map { spec.networks[$0.network].name } ?? run.network }
+        let family = { (run: RunHistory) in
+            spec.sweepPoint(of: run.network).map { spec.networks[$0.network].name }
+                ?? spec.sweptNetworkIndex(of: run).map { spec.networks[$0].name } ?? run.network
+        }
         for r in runs where !seen.contains(family(r.run)) {
             let name = family(r.run)
             seen.append(name)
             let s = r.run.settings
             var other: [String] = []
-            if s.depth != spec.depth && spec.depths == nil { other.append("depth \(s.depth)") }
+            if let sweep = spec.sweep {
+                other.append("swept: " + sweep.axes.map { "\($0.key.rawValue) (\($0.values.count) values)" }.joined(separator: " × "))
+            } else if s.depth != spec.depth && spec.depths == nil { other.append("depth \(s.depth)") }
             if s.width != spec.width { other.append("width \(s.width)") }
             if s.batchSize != spec.batchSize { other.append("batch \(s.batchSize)") }
             if s.optimizer != spec.optimizer { other.append(optimizer(s.optimizer)) }

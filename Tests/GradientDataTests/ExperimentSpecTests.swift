@@ -6,7 +6,7 @@ import TestSupport
 @Suite struct ExperimentSpecTests {
     static let reports = TestPaths.packageRoot.appendingPathComponent("Reports")
 
-    @Test(arguments: ["zoo", "quick", "exploding", "depth-sweep", "init"])
+    @Test(arguments: ["zoo", "quick", "exploding", "depth-sweep", "init", "edge-of-chaos"])
     func shippedSpecEqualsBuiltIn(name: String) throws {
         let url = Self.reports.appendingPathComponent("\(name).json")
         let shipped = try ExperimentSpec.load(contentsOf: url)

@@ -68,3 +68,31 @@ import TestSupport
         }
     }
 }
+
+/// The edge-of-chaos report, from the quick preset's history.
+@Suite struct EdgeOfChaosReportTests {
+    @Test func sweepReportTellsBothSidesInItsOwnNumbers() throws {
+        let history = try StoryReportTests.fixture("edge-of-chaos-quick")
+        let doc = ReportBuilder.document(for: history, measurer: EstimatedTextMeasurer())
+        #expect(Set(doc.pageTitles) == ["Settings", "The edge of chaos"])
+        let all = doc.pages.flatMap(texts).joined(separator: " ")
+        #expect(all.contains("σ_w² = 1.761"), "the critical σ_w² from theory")
+        #expect(all.contains("ordered") && all.contains("chaotic") && all.contains("vanishing gradient") && all.contains("exploding"))
+        let sides = try #require(EdgeOfChaosStory.sides(history))
+        let ordered = try #require(sides.ordered.measuredFactor), chaotic = try #require(sides.chaotic.measuredFactor)
+        #expect(ordered < 1 && chaotic > 1, "vanishing below the edge, exploding above it")
+        #expect(all.contains(EdgeOfChaosStory.value(ordered)) && all.contains(EdgeOfChaosStory.value(chaotic)))
+        #expect(!all.contains("tanh σw²=1 depth=10"), "runs are grouped under their network's name")
+    }
+}
+
+extension EdgeOfChaosReportTests {
+    @Test func theHeadlineNamesTheDeepestDepthThatLearned() throws {
+        let history = try StoryReportTests.fixture("edge-of-chaos-quick")
+        let best = try #require(EdgeOfChaosStory.bestAtDepth(history))
+        #expect(best.depth == 16 && best.accuracy >= EdgeOfChaosStory.learnedAbove)
+        // The quick grid's deepest row: σ_w² = 1.75 learned most (mean of 2 seeds).
+        #expect(best.weightVariance == 1.75)
+        #expect(EdgeOfChaosStory.headline(history).map(\.text).joined().contains("At depth 16, the deepest where a network learned"))
+    }
+}
