@@ -48,26 +48,6 @@ public struct ShardManifest: Sendable, Hashable {
         public var description: String { "\(matrix) kernel (\(vectorUnit)), OpenBLAS \(openBLASCore)" }
     }
 
-    /// The size of the spec's data set (first seed's split), which the report's settings page prints.
-    public struct DataShape: Sendable, Hashable {
-        /// `digits`, `spirals`, or the CSV file's name.
-        public var name: String
-        public var examples: Int
-        public var features: Int
-        public var classes: Int
-        public var trainCount: Int
-        public var testCount: Int
-
-        public init(name: String, examples: Int, features: Int, classes: Int, trainCount: Int, testCount: Int) {
-            self.name = name
-            self.examples = examples
-            self.features = features
-            self.classes = classes
-            self.trainCount = trainCount
-            self.testCount = testCount
-        }
-    }
-
     /// The file's name inside a shard folder.
     public static let fileName = "shard.json"
     /// The version of this file's layout.
@@ -83,10 +63,11 @@ public struct ShardManifest: Sendable, Hashable {
     /// The shard's runs, in history order; empty for a shard beyond the last run.
     public var runs: [RunKey]
     public var kernel: Kernel
-    /// Nil for a recurrent spec (its task data is no table).
-    public var data: DataShape?
+    /// The size of the spec's data set (first seed's split), which the report's settings page
+    /// prints; nil for a recurrent spec (its task data is no table).
+    public var data: DataSummary?
 
-    public init(shard: Shard, spec: ExperimentSpec, kernel: Kernel, data: DataShape?) {
+    public init(shard: Shard, spec: ExperimentSpec, kernel: Kernel, data: DataSummary?) {
         self.shard = shard
         specName = spec.name
         specHash = spec.specHash
@@ -153,10 +134,10 @@ public struct ShardManifest: Sendable, Hashable {
             matrix: try reader.string(kernelFields, "matrix", path: "kernel"),
             openBLASCore: try reader.string(kernelFields, "openBLASCore", path: "kernel"),
             vectorUnit: try reader.string(kernelFields, "vectorUnit", path: "kernel"))
-        var shape: DataShape?
+        var shape: DataSummary?
         if let value = top["data"] {
             let fields = try reader.object(value, path: "data")
-            shape = DataShape(
+            shape = DataSummary(
                 name: try reader.string(fields, "name", path: "data"), examples: try reader.int(fields, "examples", path: "data"),
                 features: try reader.int(fields, "features", path: "data"), classes: try reader.int(fields, "classes", path: "data"),
                 trainCount: try reader.int(fields, "trainCount", path: "data"), testCount: try reader.int(fields, "testCount", path: "data"))
@@ -166,7 +147,7 @@ public struct ShardManifest: Sendable, Hashable {
             runsInSpec: try reader.int(top, "runsInSpec", path: ""), runs: runs, kernel: kernel, data: shape)
     }
 
-    private init(shard: Shard, specName: String, specHash: String, runsInSpec: Int, runs: [RunKey], kernel: Kernel, data: DataShape?) {
+    private init(shard: Shard, specName: String, specHash: String, runsInSpec: Int, runs: [RunKey], kernel: Kernel, data: DataSummary?) {
         self.shard = shard
         self.specName = specName
         self.specHash = specHash

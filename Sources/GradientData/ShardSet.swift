@@ -94,7 +94,7 @@ public struct ShardSet: Sendable {
     }
 
     /// The data set's size, as the shards recorded it.
-    public var data: ShardManifest.DataShape? { members.first?.manifest.data }
+    public var data: DataSummary? { members.first?.manifest.data }
 
     /// The spec's history: every shard's runs in history order, as one machine would have written it.
     ///

@@ -2,7 +2,6 @@ import CairoBackend
 import Foundation
 import GradientData
 import Graphics
-import Reporting
 
 /// What `vanish merge` is asked to do.
 public struct MergeRequest: Sendable {
@@ -72,12 +71,8 @@ public enum MergeShards {
             output.discard()
             throw error
         }
-        let data = set.data.map {
-            DataSummary(name: $0.name, examples: $0.examples, features: $0.features, classes: $0.classes,
-                        trainCount: $0.trainCount, testCount: $0.testCount)
-        }
         let written = try RunReport.writeReportFolder(
-            history, data: data, into: output, formats: request.formats, dpi: request.dpi, renderer: renderer,
+            history, data: set.data, into: output, formats: request.formats, dpi: request.dpi, renderer: renderer,
             status: status, cancellation: cancellation)
         return MergeResult(history: history, written: written, warning: set.kernelWarning)
     }

@@ -43,7 +43,7 @@ extension TrainExperiment {
                 .appendingPathComponent(shard.folderName, isDirectory: true)
         }
         let manifest = ShardManifest(shard: shard, spec: plan.spec, kernel: MatrixKernel.identity,
-                                     data: dataShape(plan.spec, split: plan.data.first))
+                                     data: RunReport.dataSummary(plan.spec, split: plan.data.first))
         let output = try StagedOutput.prepare(plan.output, files: shardFiles)
         do {
             let history = try train(plan, progress: progress, runFinished: runFinished, cancellation: cancellation,
@@ -61,14 +61,6 @@ extension TrainExperiment {
         } catch {
             output.discard()
             throw error
-        }
-    }
-
-    /// The data set's size as the report's settings page prints it, for the shard to record.
-    static func dataShape(_ spec: ExperimentSpec, split: DataSplit?) -> ShardManifest.DataShape? {
-        RunReport.dataSummary(spec, split: split).map {
-            ShardManifest.DataShape(name: $0.name, examples: $0.examples, features: $0.features, classes: $0.classes,
-                                    trainCount: $0.trainCount, testCount: $0.testCount)
         }
     }
 }
