@@ -7,7 +7,8 @@
 # foreground, in the background of this script) on two free ports, with a slurm.conf for one node
 # `localhost` with this machine's CPUs; runs COMMAND with SLURM_CONF pointing at it; then cancels
 # any job left and stops the three daemons it started, by their process ids, also when COMMAND
-# fails or this script is interrupted. Everything (keys, state, spool, logs) lives in WORKDIR.
+# fails or this script is interrupted. State, spool and logs live in WORKDIR; munge's key and
+# socket in a temporary folder of their own, removed at the end.
 # Needs root (slurmd starts jobs as their user) and Debian's slurmctld, slurmd, slurm-client and
 # munge; no systemd. vanish's test suite drives it (examples/slurm/README.md).
 set -euo pipefail
@@ -24,9 +25,12 @@ for program in munged mungekey slurmctld slurmd sbatch sinfo scontrol scancel se
 done
 work=$(mkdir -p "$1" && cd "$1" && pwd)
 shift
-# munged refuses a socket or key in a folder others may write to, or one it cannot reach.
-chmod 755 "$work"
-mkdir -p "$work/munge" "$work/munge-key" "$work/state" "$work/spool" "$work/log"
+mkdir -p "$work/state" "$work/spool" "$work/log"
+# munged (as the munge user) refuses a socket or key in a folder others may write to, or one it
+# cannot reach: WORKDIR's parents may be closed to it, so its files live in a folder of their own.
+munge_dir=$(mktemp -d /tmp/vanish-munge.XXXXXX)
+chmod 755 "$munge_dir"
+mkdir -p "$munge_dir/run" "$munge_dir/key"
 pids=()
 
 stop() {
@@ -50,6 +54,7 @@ stop() {
         kill -KILL "${pids[i]}" 2>/dev/null || true
         wait "${pids[i]}" 2>/dev/null || true
     done
+    [ -n "${munge_dir:-}" ] && rm -rf "$munge_dir"
     if [ "$status" -ne 0 ]; then
         for log in "$work"/log/*.log; do
             [ -f "$log" ] || continue
@@ -80,20 +85,21 @@ controller_port=$(free_port)
 node_port=$(free_port)
 while [ "$node_port" = "$controller_port" ]; do node_port=$(free_port); done
 
-mungekey --create --keyfile="$work/munge-key/munge.key" --force
-chown -R munge:munge "$work/munge" "$work/munge-key"
-chmod 700 "$work/munge-key"
-chmod 600 "$work/munge-key/munge.key"
+mungekey --create --keyfile="$munge_dir/key/munge.key" --force
+chown -R munge:munge "$munge_dir/run" "$munge_dir/key"
+chmod 700 "$munge_dir/key"
+chmod 600 "$munge_dir/key/munge.key"
+socket="$munge_dir/run/munge.socket"
 setpriv --reuid=munge --regid=munge --init-groups munged --foreground \
-    --socket="$work/munge/munge.socket" --key-file="$work/munge-key/munge.key" \
-    --pid-file="$work/munge/munged.pid" --log-file="$work/log/munged.log" --seed-file="$work/munge/munged.seed" \
+    --socket="$socket" --key-file="$munge_dir/key/munge.key" \
+    --pid-file="$munge_dir/run/munged.pid" --log-file="$munge_dir/run/munged.log" --seed-file="$munge_dir/run/munged.seed" \
     >"$work/log/munged.out" 2>&1 &
 pids+=($!)
 for _ in $(seq 50); do
-    [ -S "$work/munge/munge.socket" ] && break
+    [ -S "$socket" ] && break
     sleep 0.1
 done
-[ -S "$work/munge/munge.socket" ] || { echo "$0: munged did not start (see $work/log/munged.out)" >&2; cat "$work/log/munged.out" >&2; exit 1; }
+[ -S "$socket" ] || { echo "$0: munged did not start:" >&2; cat "$work/log/munged.out" >&2; exit 1; }
 
 touch "$work/plugstack.conf"
 cat >"$work/slurm.conf" <<CONF
@@ -106,7 +112,7 @@ SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
 CredType=cred/munge
-AuthInfo=socket=$work/munge/munge.socket
+AuthInfo=socket=$socket
 StateSaveLocation=$work/state
 SlurmdSpoolDir=$work/spool
 SlurmctldPidFile=$work/slurmctld.pid
