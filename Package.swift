@@ -36,7 +36,7 @@ let package = Package(
         .target(
             name: "CPNG",
             dependencies: ["CLibPNG"]),
-        // SHA-256 for compare's hash libraries (Debian: libssl-dev).
+        // SHA-256 for compare's hash libraries and the spec hash of shards (Debian: libssl-dev).
         .systemLibrary(
             name: "CCrypto", pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]),
@@ -46,7 +46,7 @@ let package = Package(
 
         .target(
             name: "GradientData",
-            dependencies: ["CZlib"],
+            dependencies: ["CZlib", "CCrypto"],
             resources: [.copy("Resources/digits.csv.gz")]),
         // TensorBoard event files as a GradientHistory. Only swift-protobuf's library: the message
         // types are generated once from Proto/*.proto and committed (see Proto/README.md).
@@ -82,7 +82,7 @@ let package = Package(
             dependencies: ["Figures", "Graphics", "GradientData", "MeanFieldTheory"]),
         .target(
             name: "GoldenImage",
-            dependencies: ["CairoBackend", "Graphics", "CCrypto"]),
+            dependencies: ["CairoBackend", "Graphics", "GradientData"]),
         // Everything the CLI does, as library functions the tests can call.
         .target(
             name: "VanishCommands",

@@ -1,4 +1,5 @@
 import Foundation
+import GradientData
 import Graphics
 
 /// SHA-256 hashes of images' pixels by relative path, kept in a JSON file instead of golden PNGs.

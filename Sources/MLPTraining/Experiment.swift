@@ -14,10 +14,11 @@ public enum Experiment {
     ///   - progress: called from worker threads with (steps done, steps in all).
     ///   - runFinished: called from worker threads with (runs done, runs in all) as each run ends.
     ///   - cancellation: checked at every step; once set, runs stop and this throws `CancellationError`.
+    ///   - runIndices: train only these runs (ascending indices in history order, a shard's); nil: all.
     public static func run(
         _ spec: ExperimentSpec, threads: Int, dataFolder: URL? = nil, data: [DataSplit]? = nil,
         progress: (@Sendable (Int, Int) -> Void)? = nil, runFinished: (@Sendable (Int, Int) -> Void)? = nil,
-        cancellation: CancellationFlag? = nil
+        cancellation: CancellationFlag? = nil, runIndices: [Int]? = nil
     ) throws -> GradientHistory {
         try spec.validate(source: spec.name)
         configureBLAS()
@@ -33,6 +34,7 @@ public enum Experiment {
                 jobs.append((networkIndex, seedIndex, settings))
             }
         }
+        if let runIndices { jobs = runIndices.map { jobs[$0] } }
         let total = jobs.reduce(0) { $0 + $1.settings.steps }
         let board = RunBoard(count: jobs.count, totalSteps: total, progress: progress, runFinished: runFinished)
         let workers = max(1, min(threads, jobs.count))

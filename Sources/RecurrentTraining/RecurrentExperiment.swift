@@ -12,10 +12,11 @@ public enum RecurrentExperiment {
     ///   - progress: called from worker threads with (steps done, steps in all).
     ///   - runFinished: called from worker threads with (runs done, runs in all).
     ///   - cancellation: checked at every step; once set, runs stop and this throws `CancellationError`.
+    ///   - runIndices: train only these runs (ascending indices in history order, a shard's); nil: all.
     public static func run(
         _ spec: ExperimentSpec, threads: Int, data: [SequenceData]? = nil,
         progress: (@Sendable (Int, Int) -> Void)? = nil, runFinished: (@Sendable (Int, Int) -> Void)? = nil,
-        cancellation: CancellationFlag? = nil
+        cancellation: CancellationFlag? = nil, runIndices: [Int]? = nil
     ) throws -> GradientHistory {
         try spec.validate(source: spec.name)
         guard let task = spec.task else { preconditionFailure("a recurrent experiment needs a task") }
@@ -29,6 +30,7 @@ public enum RecurrentExperiment {
                 jobs.append((networkIndex, seedIndex, spec.settings(networkIndex: networkIndex, seed: seed, trainCount: trainCount)))
             }
         }
+        if let runIndices { jobs = runIndices.map { jobs[$0] } }
         let board = RunBoard(count: jobs.count, totalSteps: jobs.reduce(0) { $0 + $1.settings.steps },
                              progress: progress, runFinished: runFinished)
         let frozenJobs = jobs

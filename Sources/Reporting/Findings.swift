@@ -2,26 +2,6 @@ import Foundation
 import Figures
 import GradientData
 
-/// The data set a report describes: its size and how it was split.
-public struct DataSummary: Hashable, Sendable {
-    /// `digits`, `spirals`, or the CSV file's name.
-    public var name: String
-    public var examples: Int
-    public var features: Int
-    public var classes: Int
-    public var trainCount: Int
-    public var testCount: Int
-
-    public init(name: String, examples: Int, features: Int, classes: Int, trainCount: Int, testCount: Int) {
-        self.name = name
-        self.examples = examples
-        self.features = features
-        self.classes = classes
-        self.trainCount = trainCount
-        self.testCount = testCount
-    }
-}
-
 /// What one run's history shows, as numbers: the facts the report's sentences are built from.
 public struct RunFinding: Hashable, Sendable {
     /// The network as the figures label it (`sigmoid`, `relu (seed 2)`).

@@ -9,7 +9,7 @@ import Reporting
 
 /// A part of `vanish bench`, selectable with `--only`.
 public enum BenchPart: String, CaseIterable, Sendable {
-    case training, gemm, render, memory, recurrent
+    case training, gemm, render, memory, recurrent, shards
 
     /// Parts from a comma-separated list (`training,render`), in the order given, without repeats.
     public static func parseList(_ text: String) throws -> [BenchPart] {
@@ -165,6 +165,9 @@ public enum Bench {
                 status?("training the through-time networks for \(recurrentBenchSteps) steps \(request.repeats) times")
                 rows.append(try recurrentRow(threads: cores, repeats: request.repeats,
                                              pytorchSeconds: request.pytorchRecurrentSeconds))
+            case .shards:
+                status?("training \(spec.name) in \(benchShardCount) shards and merging them \(request.repeats) times")
+                rows += try shardRows(request.specOrPreset, spec: spec, repeats: request.repeats, dpi: request.dpi)
             case .memory:
                 rows.append(BenchRow(part: "memory", name: "peak resident", samples: [peakResidentMiB()], unit: "MiB",
                                      digits: 1, note: "getrusage ru_maxrss, whole process so far"))
@@ -362,6 +365,58 @@ public enum Bench {
                              note: "\(figureCount) PNG at \(NumberText.fixed(dpi, digits: 0)) dpi + report.pdf, written; all cores",
                              cpuSamples: reportCPU))
         return rows
+    }
+
+    /// How many shards the shard rows split the spec into.
+    public static let benchShardCount = 4
+
+    /// What splitting costs: the spec trained in `benchShardCount` shards one after another against
+    /// `vanish train` (one thread each, so only the per-shard work differs), and `vanish merge` of
+    /// the shards against `vanish run --from-history` of the same history (both write the whole
+    /// report folder).
+    static func shardRows(_ specOrPreset: String, spec: ExperimentSpec, repeats: Int, dpi: Double) throws -> [BenchRow] {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vanish-bench-\(UUID().uuidString)", isDirectory: true)
+        StagedOutput.registerScratch(folder)
+        defer {
+            try? FileManager.default.removeItem(at: folder)
+            StagedOutput.unregisterScratch(folder)
+        }
+        let count = benchShardCount
+        let whole = folder.appendingPathComponent("whole").path
+        let (plain, plainCPU) = try samples(repeats) {
+            _ = try TrainExperiment.run(TrainRequest(specOrPreset: specOrPreset, outputFolder: whole, threads: 1))
+        }
+        let shardFolders = (0..<count).map { folder.appendingPathComponent("shards/\($0)").path }
+        let (sharded, shardedCPU) = try samples(repeats) {
+            for index in 0..<count {
+                _ = try TrainExperiment.runShard(TrainRequest(specOrPreset: specOrPreset, outputFolder: shardFolders[index], threads: 1),
+                                                 shard: try Shard(index: index, count: count))
+            }
+        }
+        let perShard = (median(sharded) - median(plain)) / Double(count)
+        let runs = "\(spec.runCount) run\(spec.runCount == 1 ? "" : "s")"
+        let history = folder.appendingPathComponent("whole/history.json").path
+        let report = folder.appendingPathComponent("report").path
+        let (render, renderCPU) = try samples(repeats) {
+            _ = try RunReport.run(RunRequest(outputFolder: report, historyPath: history, dpi: dpi))
+        }
+        let merged = folder.appendingPathComponent("merged").path
+        let (merge, mergeCPU) = try samples(repeats) {
+            _ = try MergeShards.run(MergeRequest(shards: shardFolders, outputFolder: merged, dpi: dpi))
+        }
+        let overhead = median(merge) - median(render)
+        func ms(_ seconds: Double) -> String { NumberFormat.fixed(1000 * seconds, digits: 0, typographicMinus: false) }
+        return [
+            BenchRow(part: "shards", name: "train, one process", samples: plain, unit: "s", digits: 3,
+                     note: "\(runs), one thread, history.json + history.csv written", cpuSamples: plainCPU),
+            BenchRow(part: "shards", name: "train in \(count) shards, one after another", samples: sharded, unit: "s", digits: 3,
+                     note: "one thread each, history.json + shard.json written; \(ms(perShard)) ms more per shard", cpuSamples: shardedCPU),
+            BenchRow(part: "shards", name: "report from history.json", samples: render, unit: "s", digits: 3,
+                     note: "vanish run --from-history: history read, report folder written", cpuSamples: renderCPU),
+            BenchRow(part: "shards", name: "merge of \(count) shards", samples: merge, unit: "s", digits: 3,
+                     note: "vanish merge: \(count) histories read and checked, the same folder written; \(ms(overhead)) ms more",
+                     cpuSamples: mergeCPU),
+        ]
     }
 
     // MARK: - Measuring

@@ -103,17 +103,28 @@ public enum RunReport {
                 throw error
             }
         }
+        let written = try writeReportFolder(history, data: data, into: output, formats: request.formats, dpi: request.dpi,
+                                            renderer: renderer, status: status, cancellation: cancellation)
+        return RunResult(history: history, written: written)
+    }
+
+    /// Writes history.json, history.csv, report.pdf and the figures into `output` and moves them
+    /// into place; on any error (or Ctrl-C) discards them all. Returns the files written.
+    static func writeReportFolder(
+        _ history: GradientHistory, data: DataSummary?, into output: StagedOutput, formats: [FigureFormat], dpi: Double,
+        renderer: CairoRenderer, status: (@Sendable (String) -> Void)?, cancellation: CancellationFlag?
+    ) throws -> [URL] {
         do {
             var staged = try TrainExperiment.writeHistory(history, into: output)
             status?("rendering the report")
             staged += try writeReport(history, data: data, to: output.staging,
-                                      formats: request.formats, dpi: request.dpi, renderer: renderer,
+                                      formats: formats, dpi: dpi, renderer: renderer,
                                       cancellation: cancellation)
-            return RunResult(history: history, written: try output.commit(staged, cancellation: cancellation))
+            return try output.commit(staged, cancellation: cancellation)
         } catch is CancellationError {
             output.discard()
             throw Interrupted(folder: output.destination.relativePath,
-                              notWritten: plannedFiles(request.formats).map { output.destination.appendingPathComponent($0) })
+                              notWritten: plannedFiles(formats).map { output.destination.appendingPathComponent($0) })
         } catch {
             output.discard()
             throw error

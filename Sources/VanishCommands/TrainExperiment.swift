@@ -115,18 +115,19 @@ public enum TrainExperiment {
         return Plan(spec: spec, dataFolder: folder, threads: threads, output: output, data: [split])
     }
 
-    /// Trains every run of `plan`; Ctrl-C (`cancellation`) becomes `Interrupted` naming `notWritten`.
+    /// Trains every run of `plan` (or those of `runIndices`, a shard's); Ctrl-C (`cancellation`)
+    /// becomes `Interrupted` naming `notWritten`.
     public static func train(
         _ plan: Plan, progress: (@Sendable (Int, Int) -> Void)? = nil, runFinished: (@Sendable (Int, Int) -> Void)? = nil,
-        cancellation: CancellationFlag? = nil, notWritten: [URL]
+        cancellation: CancellationFlag? = nil, notWritten: [URL], runIndices: [Int]? = nil
     ) throws -> GradientHistory {
         do {
             if plan.spec.isRecurrent {
                 return try RecurrentExperiment.run(plan.spec, threads: plan.threads, data: plan.sequenceData, progress: progress,
-                                                   runFinished: runFinished, cancellation: cancellation)
+                                                   runFinished: runFinished, cancellation: cancellation, runIndices: runIndices)
             }
             return try Experiment.run(plan.spec, threads: plan.threads, dataFolder: plan.dataFolder, data: plan.data.count == plan.spec.seeds.count ? plan.data : nil, progress: progress,
-                                      runFinished: runFinished, cancellation: cancellation)
+                                      runFinished: runFinished, cancellation: cancellation, runIndices: runIndices)
         } catch is CancellationError {
             throw Interrupted(folder: plan.output.relativePath, notWritten: notWritten)
         }

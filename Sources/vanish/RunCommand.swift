@@ -43,6 +43,11 @@ struct RunCommand: ParsableCommand {
     @OptionGroup(title: "TensorBoard logs (with --import)")
     var tensorBoard: TensorBoardOptions
 
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(
+        "Train only shard INDEX of COUNT (INDEX from 0, as SLURM_ARRAY_TASK_ID) and write a shard folder (default: Reports/<spec name>/shards/INDEX-of-COUNT) instead of the report; `vanish merge` writes the report from all shards.",
+        valueName: "INDEX/COUNT"))
+    var shard: String?
+
     @Flag(name: .long, help: "Print nothing but the list of files written.")
     var quiet = false
 
@@ -64,11 +69,19 @@ struct RunCommand: ParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
+        if shard != nil && (fromHistory != nil || importLog != nil) {
+            throw ValidationError("--shard trains part of a spec; give it a spec, not --from-history or --import")
+        }
     }
 
     func run() throws {
         let formats = try FigureFormat.parseList(format)
         let specOrPreset = self.specOrPreset ?? "zoo"
+        if let shard {
+            let request = TrainRequest(specOrPreset: specOrPreset, outputFolder: out, threads: threads)
+            try ShardCommandLine.train(request, shard: try Shard.parse(shard), quiet: quiet)
+            return
+        }
         let request = RunRequest(specOrPreset: specOrPreset, outputFolder: out, formats: formats, threads: threads,
                                  historyPath: fromHistory ?? importLog, dpi: dpi,
                                  tensorBoard: try tensorBoard.importOptions())

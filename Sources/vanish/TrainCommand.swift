@@ -1,4 +1,5 @@
 import ArgumentParser
+import GradientData
 import VanishCommands
 
 /// `vanish train SPEC_OR_PRESET`: train every network of a spec and write its history.
@@ -23,8 +24,17 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: "Train with this seed instead of the spec's seeds.")
     var seed: Int?
 
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(
+        "Train only shard INDEX of COUNT (INDEX from 0, as SLURM_ARRAY_TASK_ID) and write a shard folder (default: Reports/<spec name>/shards/INDEX-of-COUNT); `vanish merge` joins the shards.",
+        valueName: "INDEX/COUNT"))
+    var shard: String?
+
     func run() throws {
         let request = TrainRequest(specOrPreset: specOrPreset, outputFolder: out, threads: threads, seed: seed)
+        if let shard {
+            try ShardCommandLine.train(request, shard: try Shard.parse(shard), quiet: false)
+            return
+        }
         let bar = TerminalProgress.isTerminal ? TerminalProgress(label: "training \(specOrPreset)") : nil
         var progress: (@Sendable (Int, Int) -> Void)?
         if let bar {

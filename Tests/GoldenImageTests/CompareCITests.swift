@@ -4,6 +4,7 @@ import Foundation
 import FoundationXML
 #endif
 import GoldenImage
+import GradientData
 import Graphics
 import Testing
 import TestSupport

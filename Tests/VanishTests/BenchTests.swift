@@ -69,6 +69,19 @@ import VanishCommands
         #expect(throws: RenderError.self) { try Bench.run(BenchRequest(repeats: 0, parts: [.memory])) }
     }
 
+    @Test func shardRowsTimeShardedTrainingAndTheMergeAgainstTheirPlainForms() throws {
+        let report = try Bench.run(BenchRequest(specOrPreset: try Self.tinySpecFile().path, repeats: 2, parts: [.shards]))
+        #expect(report.rows.map(\.name) == ["train, one process", "train in 4 shards, one after another",
+                                            "report from history.json", "merge of 4 shards"])
+        for row in report.rows {
+            #expect(row.part == "shards" && row.unit == "s" && row.samples.count == 2, "\(row.name)")
+            #expect(row.median.isFinite && row.median > 0, "\(row.name): \(row.samples)")
+        }
+        #expect(report.rows[0].note == "2 runs, one thread, history.json + history.csv written")
+        #expect(report.rows[1].note.hasSuffix(" ms more per shard"), "\(report.rows[1].note)")
+        #expect(report.rows[3].note.hasPrefix("vanish merge: 4 histories read and checked, the same folder written; "))
+    }
+
     @Test func gemmRowsHaveThePeakAndEveryWidth() throws {
         let report = try Bench.run(BenchRequest(specOrPreset: try Self.tinySpecFile().path, repeats: 1, parts: [.gemm]))
         let names = report.rows.map(\.name)
