@@ -85,7 +85,7 @@ public enum FadingTimeDiagram {
         let columns: [(name: String, fraction: Double)] = [("at initialisation", 0), ("at the end of training", 1)]
         let rowHeight = 118.0, columnWidth = 470.0
         var scene = Scene(width: Double(columns.count) * columnWidth + 2 * FigureLayout.margin, height: 0)
-        let top = FigureLayout.title("Gradient reaching each time step, relative to the last step: at initialisation and at the end",
+        let top = FigureLayout.title("Gradient reaching each time step, at initialisation and at the end",
                                      in: &scene, style: style, measurer: measurer)
         let legendHeight = legendSize(style: style, measurer: measurer, width: scene.width)
         let noteHeight = style.tickSize * 1.3 + 2
@@ -279,7 +279,9 @@ public enum FadingTimeDiagram {
         out.append(.text("t", at: Point(area.minX, inputBottom + 3), style: style.text(style.tickSize, anchor: .start, baseline: .top, color: muted),
                          rotation: 0))
         guard annotated else { return out }
-        let note = drawnStepsNote(run, drawn: drawn) + "; ↑ xₜ: the input at t"
+        // The key to the input arrows goes first when the list of drawn steps needs the room.
+        let steps = drawnStepsNote(run, drawn: drawn), withKey = steps + "; ↑ xₜ: the input at t"
+        let note = measurer.measure(withKey, style: style.text(style.tickSize)).width <= area.width ? withKey : steps
         out.append(.text(TextWrap.truncated(note, width: area.width, style: style.text(style.tickSize), measurer: measurer),
                          at: Point(area.minX, inputBottom + 3 + labelHeight),
                          style: style.text(style.tickSize, anchor: .start, baseline: .top, color: muted), rotation: 0))
