@@ -115,32 +115,12 @@ enum DepthSweepPages {
         first.figure(DepthSweep.scene(history, style: style, measurer: measurer), caption: caption,
                      in: Rect(x: first.column.x, y: first.cursor, width: first.column.width, height: first.bottom - first.cursor))
 
-        var pages = [first]
+        let pages = [first]
         var page = Page(design: design, measurer: measurer)
         page.heading("What it means")
         page.table(factorTable(history, design: design))
         page.cursor += design.bodySize * 0.4
-        for section in DepthSweepStory.sections(history) {
-            let headingHeight = design.subheadingSize * design.leading + 2
-            let firstHeight = section.paragraphs.first.map { page.measureParagraph($0, width: page.column.width) } ?? 0
-            if page.cursor + headingHeight + firstHeight > page.bottom {
-                pages.append(page)
-                page = Page(design: design, measurer: measurer)
-                page.heading("What it means (continued)")
-            }
-            page.text(section.heading, .subheading, gapAfter: 2)
-            for p in section.paragraphs {
-                if page.cursor + page.measureParagraph(p, width: page.column.width) > page.bottom {
-                    pages.append(page)
-                    page = Page(design: design, measurer: measurer)
-                    page.heading("What it means (continued)")
-                }
-                page.paragraph(p)
-            }
-            page.cursor += design.bodySize * 0.4
-        }
-        pages.append(page)
-        return pages
+        return pages + ExplanationPages.flow(DepthSweepStory.sections(history), onto: page, design: design, measurer: measurer)
     }
 
     /// One row per network: the fitted factor per layer and the median share at the shallowest and deepest setting.

@@ -171,28 +171,7 @@ enum EdgeOfChaosPages {
                          in: Rect(x: third.column.x, y: third.cursor, width: third.column.width, height: height))
             third.cursor += height + 6
         }
-        var page = third
-        for section in EdgeOfChaosStory.sections(history) {
-            let headingHeight = design.subheadingSize * design.leading + 2
-            let firstHeight = section.paragraphs.first.map { page.measureParagraph($0, width: page.column.width) } ?? 0
-            if page.cursor + headingHeight + firstHeight > page.bottom {
-                pages.append(page)
-                page = Page(design: design, measurer: measurer)
-                page.heading("What it means (continued)")
-            }
-            page.text(section.heading, .subheading, gapAfter: 2)
-            for p in section.paragraphs {
-                if page.cursor + page.measureParagraph(p, width: page.column.width) > page.bottom {
-                    pages.append(page)
-                    page = Page(design: design, measurer: measurer)
-                    page.heading("What it means (continued)")
-                }
-                page.paragraph(p)
-            }
-            page.cursor += design.bodySize * 0.4
-        }
-        pages.append(page)
-        return pages
+        return pages + ExplanationPages.flow(EdgeOfChaosStory.sections(history), onto: third, design: design, measurer: measurer)
     }
 
     /// One row per σ_w²: theory's q*, χ₁, √χ₁ and ξ_c, and the measured factor's median and range.

@@ -3,6 +3,31 @@ import Graphics
 
 /// The plain-language explanation, flowed over two columns and as many pages as it needs.
 enum ExplanationPages {
+    /// `sections` in one column, starting on `page` and continuing on as many pages as they need;
+    /// a heading is kept with its first paragraph.
+    static func flow(_ sections: [ProseSection], onto page: Page, design: ReportDesign, measurer: TextMeasurer) -> [Page] {
+        var pages: [Page] = []
+        var page = page
+        func nextPage() {
+            pages.append(page)
+            page = Page(design: design, measurer: measurer)
+            page.heading("What it means (continued)")
+        }
+        for section in sections {
+            let headingHeight = design.subheadingSize * design.leading + 2
+            let firstHeight = section.paragraphs.first.map { page.measureParagraph($0, width: page.column.width) } ?? 0
+            if page.cursor + headingHeight + firstHeight > page.bottom { nextPage() }
+            page.text(section.heading, .subheading, gapAfter: 2)
+            for paragraph in section.paragraphs {
+                if page.cursor + page.measureParagraph(paragraph, width: page.column.width) > page.bottom { nextPage() }
+                page.paragraph(paragraph)
+            }
+            page.cursor += design.bodySize * 0.4
+        }
+        pages.append(page)
+        return pages
+    }
+
     static func pages(_ findings: Findings, design: ReportDesign, measurer: TextMeasurer) -> [Page] {
         let gap = 30.0
         var pages: [Page] = []
