@@ -119,6 +119,7 @@ public enum DepthSweep {
 
     /// The sweep figure of `history`: two panels (start, end) on one log axis, one legend.
     public static func scene(_ history: GradientHistory, style: FigureStyle = .standard, measurer: TextMeasurer) -> Scene {
+        let size = FigureLayout.canvas(natural: Self.size, style: style)
         var scene = Scene(width: size.width, height: size.height)
         let top = FigureLayout.title("How much gradient reaches layer 1, against depth", in: &scene, style: style, measurer: measurer)
         let start = series(history, atEnd: false), end = series(history, atEnd: true)
@@ -142,9 +143,9 @@ public enum DepthSweep {
 
         let endName = endStep(history).map { "after \($0) updates (step \($0))" } ?? "at the end of training"
         let panels = [("at initialisation (step 0)", start), (endName, end)]
-        let panelWidth = (size.width - 2 * FigureLayout.margin) / 2
+        let areas = FigureLayout.panelAreas(panels.count, top: top, bottom: legendTop - 12, pageWidth: size.width, style: style)
         for (p, (name, data)) in panels.enumerated() {
-            let area = Rect(x: FigureLayout.margin + Double(p) * panelWidth, y: top, width: panelWidth - 12, height: legendTop - 12 - top)
+            let area = areas[p]
             scene.append(contentsOf: panel(name, data, guide: guide, maxDepth: maxDepth, scale: scale, in: area, style: style, measurer: measurer))
         }
         return scene

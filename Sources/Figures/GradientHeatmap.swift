@@ -37,18 +37,13 @@ public enum GradientHeatmap {
         style: FigureStyle = .standard, measurer: TextMeasurer
     ) -> Scene {
         let scale = scale ?? sharedScale([run.run], quantity: quantity)
+        let size = FigureLayout.canvas(natural: Self.size, style: style)
         var scene = Scene(width: size.width, height: size.height)
         let top = FigureLayout.title("\(quantity.symbol) per layer during training: \(run.label)",
                                      in: &scene, style: style, measurer: measurer)
-        let bar = colorBar(scale, quantity: quantity, style: style, height: size.height - top - 60)
-        let barWidth = bar.width(style: style, measurer: measurer)
-        let area = Rect(x: FigureLayout.margin, y: top, width: size.width - 2 * FigureLayout.margin - barWidth - 24,
-                        height: size.height - top - FigureLayout.margin)
-        scene.append(contentsOf: panel(run.run, title: nil, scale: scale, quantity: quantity, style: style)
-            .items(in: area, style: style, measurer: measurer))
-        let barRect = Rect(x: area.maxX + 24, y: area.minY, width: barWidth,
-                           height: area.height - Axes.bottomMargin(style: style))
-        scene.append(contentsOf: bar.items(in: barRect, style: style))
+        scene.append(contentsOf: FigureLayout.heatmapWithBar(
+            panel(run.run, title: nil, scale: scale, quantity: quantity, style: style), size: size, top: top,
+            bar: { colorBar(scale, quantity: quantity, style: style, height: $0) }, scale: scale, style: style, measurer: measurer))
         return scene
     }
 
@@ -58,13 +53,13 @@ public enum GradientHeatmap {
         style: FigureStyle = .standard, measurer: TextMeasurer
     ) -> Scene {
         let scale = sharedScale(runs.map(\.run), quantity: quantity)
-        let grid = FigureLayout.Grid(count: runs.count, cellWidth: 340, cellHeight: 270)
-        let barProbe = colorBar(scale, quantity: quantity, style: style, height: grid.height - 80)
-        let barWidth = barProbe.width(style: style, measurer: measurer)
-        var scene = Scene(width: grid.width + 2 * FigureLayout.margin + barWidth + 28, height: 0)
-        let top = FigureLayout.title("\(quantity.symbol) per layer during training, one colour scale for all",
-                                     in: &scene, style: style, measurer: measurer)
-        scene.height = top + grid.height + FigureLayout.margin
+        let naturalGrid = FigureLayout.Grid(count: runs.count, cellWidth: 340, cellHeight: 270)
+        let barWidth = colorBar(scale, quantity: quantity, style: style, height: naturalGrid.height - 80).width(style: style, measurer: measurer)
+        let layout = FigureLayout.titledGrid(
+            "\(quantity.symbol) per layer during training, one colour scale for all", count: runs.count,
+            naturalCell: (340, 270), besideGrid: 2 * FigureLayout.margin + barWidth + 28, style: style, measurer: measurer)
+        var scene = layout.scene
+        let top = layout.top, grid = layout.grid
         for (i, run) in runs.enumerated() {
             let cell = grid.cell(i, origin: Point(FigureLayout.margin, top))
             scene.append(contentsOf: panel(run.run, title: run.label, scale: scale, quantity: quantity, style: style)

@@ -25,6 +25,7 @@ public enum MemoryAndLearning {
     }
 
     public static func scene(_ runs: [FigureRun], style: FigureStyle = .standard, measurer: TextMeasurer) -> Scene {
+        let size = FigureLayout.canvas(natural: Self.size, style: style)
         var scene = Scene(width: size.width, height: size.height)
         let top = FigureLayout.title("Memory kept and what was learned", in: &scene, style: style, measurer: measurer)
         let adding = runs.contains { $0.run.settings.recurrent?.task.kind == .adding }
@@ -33,16 +34,23 @@ public enum MemoryAndLearning {
             entries.append(LegendEntry(mark: .line(style.axisColor, dash: [6, 4], marker: false), label: "MSE 1/6: predicting the mean (not learned)"))
         }
         let legendTop = FigureLayout.bottomLegend(entries, in: &scene, style: style, measurer: measurer)
-        let half = (size.width - 2 * FigureLayout.margin) / 2
+        let areas = FigureLayout.panelAreas(2, top: top, bottom: legendTop - 12, pageWidth: size.width, style: style)
         let lastStep = Double(runs.map { $0.run.settings.steps }.max() ?? 1)
         let x = PlotScale.linear(0, max(lastStep, 1))
-        let xTicks = Ticks.linear(from: 0, to: max(lastStep, 1), maxCount: 6) { v, _ in NumberFormat.fixed(v, digits: 0) }
+        let xTicks = Ticks.linear(from: 0, to: max(lastStep, 1),
+                                  maxCount: FigureLayout.tickCount(6, length: areas[0].width - 60, labelSpan: 4, style: style)) { v, _ in
+            NumberFormat.fixed(v, digits: 0)
+        }
 
         // Left: the memory gate, on a linear axis from 0 (forgets everything) to 1 (keeps everything).
-        let left = Rect(x: FigureLayout.margin, y: top, width: half - 12, height: legendTop - 12 - top)
-        scene.append(.text("memory gate, mean over time steps (LSTM f, GRU z)", at: Point(left.minX, left.minY),
-                           style: style.text(style.panelTitleSize, weight: .bold, baseline: .top), rotation: 0))
-        let yTicks = Ticks.linear(from: 0, to: 1, maxCount: 6) { v, _ in NumberFormat.fixed(v, digits: 1) }
+        let left = areas[0]
+        let panelTitleStyle = style.text(style.panelTitleSize, weight: .bold, baseline: .top)
+        scene.append(.text(TextWrap.truncated("memory gate, mean over time steps (LSTM f, GRU z)", width: left.width, style: panelTitleStyle,
+                                              measurer: measurer), at: Point(left.minX, left.minY), style: panelTitleStyle, rotation: 0))
+        let yTicks = Ticks.linear(from: 0, to: 1,
+                                  maxCount: FigureLayout.tickCount(6, length: areas[0].height - 60, labelSpan: 2.2, style: style)) { v, _ in
+            NumberFormat.fixed(v, digits: 1)
+        }
         let frameTop = left.minY + style.panelTitleSize * 1.2 + 10
         let frameLeft = left.minX + Axes.leftMargin(labels: yTicks.map(\.label), style: style, measurer: measurer)
         let frame = Rect(x: frameLeft, y: frameTop, width: left.maxX - frameLeft - 12,
@@ -62,7 +70,7 @@ public enum MemoryAndLearning {
         scene.append(.group(data, clip: frame.insetBy(dx: -3, dy: -3), opacity: 1))
 
         // Right: the test metric.
-        let right = Rect(x: FigureLayout.margin + half, y: top, width: half - 12, height: legendTop - 12 - top)
+        let right = areas[1]
         var metric: [SceneItem] = []
         if adding {
             let values = runs.flatMap { metricPoints($0.run).map(\.y) } + [meanPredictorMSE]

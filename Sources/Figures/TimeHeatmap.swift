@@ -45,13 +45,14 @@ public enum TimeHeatmap {
     /// The time heatmaps of several recurrent runs on one shared scale, with one colour bar.
     public static func smallMultiples(_ runs: [FigureRun], style: FigureStyle = .standard, measurer: TextMeasurer) -> Scene {
         let scale = sharedScale(runs.map(\.run))
-        let grid = FigureLayout.Grid(count: runs.count, cellWidth: 340, cellHeight: 290)
-        let barProbe = colorBar(scale, style: style, height: grid.height - 80)
+        let naturalGrid = FigureLayout.Grid(count: runs.count, cellWidth: 340, cellHeight: 290)
+        let barProbe = colorBar(scale, style: style, height: naturalGrid.height - 80)
         let barWidth = barProbe.width(style: style, measurer: measurer)
-        var scene = Scene(width: grid.width + 2 * FigureLayout.margin + barWidth + 28, height: 0)
-        let top = FigureLayout.title("Gradient reaching each time step, relative to the last step, during training",
-                                     in: &scene, style: style, measurer: measurer)
-        scene.height = top + grid.height + FigureLayout.margin
+        let layout = FigureLayout.titledGrid(
+            "Gradient reaching each time step, relative to the last step, during training", count: runs.count,
+            naturalCell: (340, 290), besideGrid: 2 * FigureLayout.margin + barWidth + 28, style: style, measurer: measurer)
+        var scene = layout.scene
+        let top = layout.top, grid = layout.grid
         for (i, run) in runs.enumerated() {
             let cell = grid.cell(i, origin: Point(FigureLayout.margin, top))
             scene.append(contentsOf: panel(run.run, title: run.label, scale: scale, style: style)
@@ -59,7 +60,7 @@ public enum TimeHeatmap {
         }
         let barRect = Rect(x: FigureLayout.margin + grid.width + 20, y: top + 6 + style.panelTitleSize * 1.2 + 8,
                            width: barWidth, height: min(grid.height, 420) - 60)
-        scene.append(contentsOf: barProbe.items(in: barRect, style: style))
+        scene.append(contentsOf: colorBar(scale, style: style, height: grid.height - 80).items(in: barRect, style: style))
         return scene
     }
 
@@ -67,17 +68,13 @@ public enum TimeHeatmap {
     public static func scene(_ run: FigureRun, scale: LogScale? = nil, style: FigureStyle = .standard,
                              measurer: TextMeasurer) -> Scene {
         let scale = scale ?? sharedScale([run.run])
-        let size = GradientHeatmap.size
+        let size = FigureLayout.canvas(natural: GradientHeatmap.size, style: style)
         var scene = Scene(width: size.width, height: size.height)
         let top = FigureLayout.title("Gradient reaching each time step during training: \(run.label)",
                                      in: &scene, style: style, measurer: measurer)
-        let bar = colorBar(scale, style: style, height: size.height - top - 60)
-        let barWidth = bar.width(style: style, measurer: measurer)
-        let area = Rect(x: FigureLayout.margin, y: top, width: size.width - 2 * FigureLayout.margin - barWidth - 24,
-                        height: size.height - top - FigureLayout.margin)
-        scene.append(contentsOf: panel(run.run, title: nil, scale: scale, style: style).items(in: area, style: style, measurer: measurer))
-        let barRect = Rect(x: area.maxX + 24, y: area.minY, width: barWidth, height: area.height - Axes.bottomMargin(style: style))
-        scene.append(contentsOf: bar.items(in: barRect, style: style))
+        scene.append(contentsOf: FigureLayout.heatmapWithBar(
+            panel(run.run, title: nil, scale: scale, style: style), size: size, top: top,
+            bar: { colorBar(scale, style: style, height: $0) }, scale: scale, style: style, measurer: measurer))
         return scene
     }
 }
