@@ -14,6 +14,7 @@ struct Vanish: ParsableCommand {
             PresetsCommand.self,
             TrainCommand.self,
             RenderCommand.self,
+            FigureCommand.self,
             CompareCommand.self,
             BenchCommand.self,
         ],
