@@ -149,7 +149,7 @@ public enum FadingLayerDiagram {
         // A history cut short (drawn at a step of training) ends before its planned steps: name that step, not "the end".
         let lastSteps = Set(runs.map { $0.run.recordedCount > 0 ? $0.run.steps[$0.run.recordedCount - 1] : -1 })
         if fraction >= 1, lastSteps.count == 1, let last = lastSteps.first, last >= 0,
-           runs.allSatisfy({ last + max(1, $0.run.settings.recordEvery) < $0.run.settings.steps }) {
+           runs.allSatisfy({ last + max(1, $0.run.settings.recordEvery) * max(1, $0.run.stepsPerBucket) < $0.run.settings.steps }) {
             when = "at step \(last)"
         }
         let layout = FigureLayout.titledGrid(
