@@ -20,9 +20,10 @@ import TestSupport
     static let histories = ["edge-cases", "zoo-small", "through-time-quick", "init-small", "sweep-small"]
 
     /// The figures a paper column holds without a collision. Comparisons of several networks (heatmaps,
-    /// fading, saturation), the two-panel recurrent figures, the depth sweep and Nielsen's bars need a
-    /// page wider than 8.5 cm: at that width they are laid out, but labels touch.
-    static let paperColumnKinds: Set = ["heatmap", "fading", "filmstrip", "time-heatmap", "summary", "profile", "curves"]
+    /// fading, saturation), the depth sweep and Nielsen's bars need a page wider than 8.5 cm: at that
+    /// width they are laid out, but labels touch.
+    static let paperColumnKinds: Set = ["heatmap", "fading", "filmstrip", "time-heatmap", "summary", "profile", "curves",
+                                        "time-profile", "memory"]
 
     @Test(arguments: sizes)
     func everyFigureFitsTheCanvasWithoutCollisions(size: String) throws {

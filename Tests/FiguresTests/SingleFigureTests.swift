@@ -76,6 +76,10 @@ import VanishCommands
         #expect(chosen.history.runs[0].steps.last == 20)
         let title = chosen.job.scene().placedTexts(measurer: measurer).first?.string ?? ""
         #expect(title.contains("at step 20"), "\(title)")
+        // A comparison at a step says that step, not "the end of training".
+        let comparison = try choose("fading", moment: .step(20), notes: &notes)
+        let heading = comparison.job.scene().placedTexts(measurer: measurer).first?.string ?? ""
+        #expect(heading.hasSuffix("at step 20"), "\(heading)")
         notes = []
         let tenth = try choose("heatmap", network: "relu", moment: .fraction(0.1), notes: &notes)
         // 10 % of steps 0…45 is 4.5: the tie goes to the earlier step.
