@@ -80,8 +80,10 @@ struct Axes {
         if let yTitle {
             let x = frame.minX - Self.tickLength - Self.gap - widest - 8
             let s = style.text(style.labelSize, anchor: .middle, baseline: .bottom)
-            out.append(.text(Self.fitted(yTitle, length: frame.height, style: s, measurer: measurer), at: Point(x, frame.midY),
-                             style: s, rotation: -Double.pi / 2))
+            let fitted = Self.fitted(yTitle, length: frame.height, style: s, measurer: measurer)
+            if !fitted.isEmpty {
+                out.append(.text(fitted, at: Point(x, frame.midY), style: s, rotation: -Double.pi / 2))
+            }
         }
         return out
     }
@@ -94,6 +96,8 @@ struct Axes {
             let short = String(title[..<open.lowerBound])
             if measurer.measure(short, style: style).width <= length { return short }
         }
-        return TextWrap.truncated(title, width: length, style: style, measurer: measurer)
+        // A stub of a word or two letters says nothing: no title then (the figure's own title names the quantity).
+        let cut = TextWrap.truncated(title, width: length, style: style, measurer: measurer)
+        return cut.filter { $0.isLetter }.count < 5 ? "" : cut
     }
 }
