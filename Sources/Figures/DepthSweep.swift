@@ -119,6 +119,7 @@ public enum DepthSweep {
 
     /// The sweep figure of `history`: two panels (start, end) on one log axis, one legend.
     public static func scene(_ history: GradientHistory, style: FigureStyle = .standard, measurer: TextMeasurer) -> Scene {
+        let size = FigureLayout.canvas(natural: Self.size, style: style)
         var scene = Scene(width: size.width, height: size.height)
         let top = FigureLayout.title("How much gradient reaches layer 1, against depth", in: &scene, style: style, measurer: measurer)
         let start = series(history, atEnd: false), end = series(history, atEnd: true)
@@ -131,7 +132,7 @@ public enum DepthSweep {
 
         let seeds = history.spec.seeds.count
         var entries = start.map {
-            LegendEntry(mark: .line(style.networkColor($0.colorIndex), dash: [], marker: true), label: $0.network)
+            LegendEntry(mark: .line(style.networkColor($0.colorIndex), dash: style.networkDash($0.colorIndex), marker: true), label: $0.network)
         }
         entries.append(LegendEntry(mark: .line(style.axisColor, dash: [6, 4], marker: false), label: "×0.25 per layer (sigmoid slope limit)"))
         if seeds > 1 {
@@ -142,9 +143,9 @@ public enum DepthSweep {
 
         let endName = endStep(history).map { "after \($0) updates (step \($0))" } ?? "at the end of training"
         let panels = [("at initialisation (step 0)", start), (endName, end)]
-        let panelWidth = (size.width - 2 * FigureLayout.margin) / 2
+        let areas = FigureLayout.panelAreas(panels.count, top: top, bottom: legendTop - 12, pageWidth: size.width, style: style)
         for (p, (name, data)) in panels.enumerated() {
-            let area = Rect(x: FigureLayout.margin + Double(p) * panelWidth, y: top, width: panelWidth - 12, height: legendTop - 12 - top)
+            let area = areas[p]
             scene.append(contentsOf: panel(name, data, guide: guide, maxDepth: maxDepth, scale: scale, in: area, style: style, measurer: measurer))
         }
         return scene
@@ -184,7 +185,7 @@ public enum DepthSweep {
         for s in data {
             let color = style.networkColor(s.colorIndex)
             let pts = s.points.map { (x: Double($0.depth), y: $0.median ?? .nan) }
-            items += LinePlot.line(pts, x: x, y: y, frame: frame, color: color, width: style.lineWidth, markers: true)
+            items += LinePlot.line(pts, x: x, y: y, frame: frame, color: color, width: style.lineWidth, dash: style.networkDash(s.colorIndex), markers: true)
             for p in s.points {
                 guard let fx = x.fraction(Double(p.depth)) else { continue }
                 if p.ratios.contains(where: { !$0.isFinite }) { items += LinePlot.nonFiniteMark(atFraction: fx, frame: frame, color: color) }

@@ -126,6 +126,7 @@ public enum EdgeOfChaos {
     /// Test accuracy over the sweep's grid, one panel per network, with the critical σ_w² and
     /// `trainableDepthScales` ξ_c drawn over it where theory applies.
     public static func accuracyScene(_ history: GradientHistory, style: FigureStyle = .standard, measurer: TextMeasurer) -> Scene {
+        let size = FigureLayout.canvas(natural: Self.size, style: style)
         var scene = Scene(width: size.width, height: size.height)
         guard let sweep = history.spec.sweep, !sweep.axes.isEmpty else { return scene }
         let (xKey, yKey) = axisKeys(sweep)
@@ -151,9 +152,10 @@ public enum EdgeOfChaos {
         }, title: "test accuracy", specials: [])
         let barWidth = bar.width(style: style, measurer: measurer)
         let plotRight = size.width - FigureLayout.margin - barWidth - 16
-        let panelWidth = (plotRight - FigureLayout.margin) / Double(max(1, networks.count))
+        let areas = FigureLayout.panelAreas(networks.count, top: top, bottom: legendTop - 12, pageWidth: plotRight + FigureLayout.margin,
+                                            gap: 10, style: style)
         for (p, n) in networks.enumerated() {
-            let area = Rect(x: FigureLayout.margin + Double(p) * panelWidth, y: top, width: panelWidth - 10, height: legendTop - 12 - top)
+            let area = areas[p]
             scene.append(contentsOf: accuracyPanel(history, network: n, xKey: xKey, yKey: yKey, in: area, style: style, measurer: measurer))
         }
         scene.append(contentsOf: bar.items(in: Rect(x: plotRight + 16, y: top + 20, width: barWidth, height: legendTop - 40 - top), style: style))
@@ -273,7 +275,8 @@ public enum EdgeOfChaos {
 
     /// The measured per-layer gradient factor at initialisation against theory's √χ₁.
     public static func factorScene(_ history: GradientHistory, style: FigureStyle = .standard, measurer: TextMeasurer) -> Scene {
-        var scene = Scene(width: size.width, height: 500)
+        let size = FigureLayout.canvas(natural: (Self.size.width, 500), style: style)
+        var scene = Scene(width: size.width, height: size.height)
         let top = FigureLayout.title("Gradient growth per layer at initialisation: measured and mean-field theory", in: &scene, style: style, measurer: measurer)
         let points = factorPoints(history)
         let settings = history.runs.first?.settings
@@ -295,11 +298,16 @@ public enum EdgeOfChaos {
         }
         let all = curve.map(\.y).filter(\.isFinite) + points.flatMap(\.factors).filter(\.isFinite) + [1]
         let yLo = (all.min() ?? 0.8) - 0.03, yHi = (all.max() ?? 1.2) + 0.03
-        let yTicks = Ticks.linear(from: yLo, to: yHi, maxCount: 8) { v, _ in NumberFormat.fixed(v, digits: 2) }
+        let yTicks = Ticks.linear(from: yLo, to: yHi,
+                                  maxCount: FigureLayout.tickCount(8, length: legendTop - top - 60, labelSpan: 2.2, style: style)) { v, _ in
+            NumberFormat.fixed(v, digits: 2)
+        }
         let left = Axes.leftMargin(labels: yTicks.map(\.label), style: style, measurer: measurer)
         let frame = Rect(x: FigureLayout.margin + left, y: top + 4, width: size.width - 2 * FigureLayout.margin - left - 10,
                          height: legendTop - 16 - top - Axes.bottomMargin(style: style))
-        let xTicks = Ticks.linear(from: lo, to: hi, maxCount: 10) { v, _ in NumberFormat.fixed(v, digits: 1) }
+        let xTicks = Ticks.linear(from: lo, to: hi, maxCount: FigureLayout.tickCount(10, length: frame.width, labelSpan: 4, style: style)) { v, _ in
+            NumberFormat.fixed(v, digits: 1)
+        }
         var axes = Axes(frame: frame, xTicks: xTicks, yTicks: yTicks, xTitle: title(.weightVariance),
                         yTitle: "‖dL/dW_l‖ ÷ ‖dL/dW_(l+1)‖")
         axes.horizontalGrid = true

@@ -132,12 +132,20 @@ public enum FadingLayerDiagram {
         _ run: FigureRun, index: Int? = nil, quantity: GradientQuantity = .weightGradient,
         style: FigureStyle = .standard, measurer: TextMeasurer
     ) -> Scene {
+        let size = FigureLayout.canvas(natural: Self.size, style: style)
         var scene = Scene(width: size.width, height: size.height)
         let i = index ?? max(0, run.run.recordedCount - 1)
         let step = i < run.run.steps.count ? run.run.steps[i] : 0
         var top = FigureLayout.title("Where the gradient fades: \(run.label) at step \(step)", in: &scene, style: style, measurer: measurer)
-        top = FigureLayout.subtitle(explanation(run.run, index: i, quantity: quantity), at: top, in: &scene, style: style, measurer: measurer)
-        let legend = legendItems(style: style, measurer: measurer, centerX: size.width / 2, bottom: size.height - FigureLayout.margin)
+        let legend = legendItems(style: style, measurer: measurer, centerX: size.width / 2, bottom: size.height - FigureLayout.margin,
+                                 maxWidth: size.width - 2 * FigureLayout.margin)
+        // The explanation only where it leaves the network room (not in a paper column).
+        var explained = scene
+        let below = FigureLayout.subtitle(explanation(run.run, index: i, quantity: quantity), at: top, in: &explained, style: style, measurer: measurer)
+        if legend.top - below - 24 >= max(80, size.height * 0.35) {
+            scene = explained
+            top = below
+        }
         let area = Rect(x: FigureLayout.margin + 8, y: top + 8, width: size.width - 2 * FigureLayout.margin - 16,
                         height: legend.top - top - 24)
         scene.append(contentsOf: network(run.run, index: i, quantity: quantity, in: area, style: style, measurer: measurer))
@@ -150,14 +158,22 @@ public enum FadingLayerDiagram {
         _ runs: [FigureRun], fraction: Double = 1, quantity: GradientQuantity = .weightGradient,
         style: FigureStyle = .standard, measurer: TextMeasurer
     ) -> Scene {
-        let grid = FigureLayout.Grid(count: runs.count, cellWidth: 360, cellHeight: 250)
-        let legendWidth = legendSize(style: style, measurer: measurer, maxWidth: .infinity).width
-        var scene = Scene(width: max(grid.width, legendWidth + 16) + 2 * FigureLayout.margin, height: 0)
-        let when = fraction >= 1 ? "at the end of training" : (fraction <= 0 ? "at initialisation" : "at \(NumberFormat.percent(fraction, digits: 0)) of training")
-        let top = FigureLayout.title("Gradient reaching each layer, relative to the output layer, \(when)",
-                                     in: &scene, style: style, measurer: measurer)
-        let legendHeight = legendSize(style: style, measurer: measurer, maxWidth: scene.width - 32).height
-        scene.height = top + grid.height + legendHeight + 20 + FigureLayout.margin
+        let legendWidth: Double = legendSize(style: style, measurer: measurer, maxWidth: .infinity).width
+        let minWidth: Double = legendWidth + 16 + 2 * FigureLayout.margin
+        var when = fraction >= 1 ? "at the end of training" : (fraction <= 0 ? "at initialisation" : "at \(NumberFormat.percent(fraction, digits: 0)) of training")
+        // A history cut short (drawn at a step of training) ends before its planned steps: name that step, not "the end".
+        let lastSteps = Set(runs.map { $0.run.recordedCount > 0 ? $0.run.steps[$0.run.recordedCount - 1] : -1 })
+        if fraction >= 1, lastSteps.count == 1, let last = lastSteps.first, last >= 0,
+           runs.allSatisfy({ last + max(1, $0.run.settings.recordEvery) * max(1, $0.run.stepsPerBucket) < $0.run.settings.steps }) {
+            when = "at step \(last)"
+        }
+        let layout = FigureLayout.titledGrid(
+            "Gradient reaching each layer, relative to the output layer, \(when)", count: runs.count,
+            naturalCell: (360, 250), besideGrid: 2 * FigureLayout.margin, minWidth: minWidth,
+            belowGrid: legendBand(style: style, measurer: measurer),
+            style: style, measurer: measurer)
+        var scene = layout.scene
+        let top = layout.top, grid = layout.grid
         for (k, run) in runs.enumerated() {
             let cell = grid.cell(k, origin: Point(FigureLayout.margin, top)).insetBy(dx: 8, dy: 4)
             let i = run.run.recordedIndex(atFraction: fraction) ?? 0
@@ -165,7 +181,8 @@ public enum FadingLayerDiagram {
             scene.append(contentsOf: panel(title: "\(run.label) · step \(step)", run.run, index: i, quantity: quantity,
                                            in: cell, style: style, measurer: measurer))
         }
-        let legend = legendItems(style: style, measurer: measurer, centerX: scene.width / 2, bottom: scene.height - FigureLayout.margin)
+        let legend = legendItems(style: style, measurer: measurer, centerX: scene.width / 2, bottom: scene.height - FigureLayout.margin,
+                                 maxWidth: scene.width - 32)
         scene.append(contentsOf: legend.items)
         return scene
     }
@@ -182,12 +199,15 @@ public enum FadingLayerDiagram {
             frames.append((name, i))
         }
         if frames.isEmpty { frames = [("no steps recorded", 0)] }
-        let grid = FigureLayout.Grid(count: frames.count, cellWidth: 270, cellHeight: 260, maxColumns: 4)
-        let legendWidth = legendSize(style: style, measurer: measurer, maxWidth: .infinity).width
-        var scene = Scene(width: max(legendWidth + 16, grid.width) + 2 * FigureLayout.margin, height: 0)
-        let top = FigureLayout.title("\(run.label): gradient reaching each layer over training", in: &scene, style: style, measurer: measurer)
-        let legendHeight = legendSize(style: style, measurer: measurer, maxWidth: scene.width - 32).height
-        scene.height = top + grid.height + legendHeight + 20 + FigureLayout.margin
+        let legendWidth: Double = legendSize(style: style, measurer: measurer, maxWidth: .infinity).width
+        let minWidth: Double = legendWidth + 16 + 2 * FigureLayout.margin
+        let layout = FigureLayout.titledGrid(
+            "\(run.label): gradient reaching each layer over training", count: frames.count,
+            naturalCell: (270, 260), maxColumns: 4, besideGrid: 2 * FigureLayout.margin, minWidth: minWidth,
+            belowGrid: legendBand(style: style, measurer: measurer),
+            style: style, measurer: measurer)
+        var scene = layout.scene
+        let top = layout.top, grid = layout.grid
         let origin = Point((scene.width - grid.width) / 2, top)
         for (k, frame) in frames.enumerated() {
             let cell = grid.cell(k, origin: origin).insetBy(dx: 8, dy: 4)
@@ -195,7 +215,8 @@ public enum FadingLayerDiagram {
             scene.append(contentsOf: panel(title: "\(frame.name) · step \(step)", run.run, index: frame.index, quantity: quantity,
                                            in: cell, style: style, measurer: measurer))
         }
-        let legend = legendItems(style: style, measurer: measurer, centerX: scene.width / 2, bottom: scene.height - FigureLayout.margin)
+        let legend = legendItems(style: style, measurer: measurer, centerX: scene.width / 2, bottom: scene.height - FigureLayout.margin,
+                                 maxWidth: scene.width - 32)
         scene.append(contentsOf: legend.items)
         return scene
     }
@@ -267,7 +288,7 @@ public enum FadingLayerDiagram {
             var items: [SceneItem] = []
             let corners = [Point(x, baseY), Point(x, baseY - planeHeight),
                            Point(x + depth.dx, baseY - planeHeight + depth.dy), Point(x + depth.dx, baseY + depth.dy)]
-            let outline = outlineColor(layer.color)
+            let outline = style.outline(of: layer.color)
             if layer.kind == .underflow {
                 items.append(.stroke(.polygon(corners), FadingLayerDiagram.emptyOutline))
             } else {
@@ -315,11 +336,18 @@ public enum FadingLayerDiagram {
                     items.append(.fill(dots, outline))
                 }
             }
+            if layer.kind == .value, let hairline = style.faintLayerOutline {
+                // Outside the fade: on a dark page a faint plane would otherwise vanish with its colour.
+                out.append(.stroke(.polygon(corners), StrokeStyle(color: hairline, width: 0.8, join: .round)))
+            }
             out.append(.group(items, clip: nil, opacity: layer.kind == .value ? layer.opacity : 1))
         }
         if shown.count < all.count {
-            out.append(.text("showing \(shown.count) of \(all.count) layers, evenly spaced", at: Point(area.maxX, area.maxY),
-                             style: style.text(style.tickSize, anchor: .end, baseline: .bottom, color: style.mutedTextColor), rotation: 0))
+            let noteStyle = style.text(style.tickSize, anchor: .end, baseline: .bottom, color: style.mutedTextColor)
+            let long = "showing \(shown.count) of \(all.count) layers, evenly spaced", short = "\(shown.count) of \(all.count) layers"
+            let note = measurer.measure(long, style: noteStyle).width <= area.width ? long
+                : TextWrap.truncated(short, width: area.width, style: noteStyle, measurer: measurer)
+            out.append(.text(note, at: Point(area.maxX, area.maxY), style: noteStyle, rotation: 0))
         }
         // Layer labels under the planes' front edges, thinned to what fits.
         let labelWidth = shown.map { measurer.measure($0.label, style: style.text(style.tickSize)).width }.max() ?? 10
@@ -362,44 +390,71 @@ public enum FadingLayerDiagram {
     }
 
     static func entriesWidth(style: FigureStyle, measurer: TextMeasurer) -> Double {
-        legendEntries(style: style).map { 22 + 6 + measurer.measure($0.label, style: style.text(style.legendSize)).width + 14 }
-            .reduce(0, +) - 14
+        legendRows(style: style, measurer: measurer, maxWidth: .infinity).map(\.width).max() ?? 0
+    }
+
+    /// The legend's entries in rows no wider than `maxWidth` (one row when it fits), with each row's width.
+    static func legendRows(style: FigureStyle, measurer: TextMeasurer, maxWidth: Double)
+        -> [(entries: [(label: String, appearance: LayerAppearance)], width: Double)] {
+        var rows: [(entries: [(label: String, appearance: LayerAppearance)], width: Double)] = []
+        for entry in legendEntries(style: style) {
+            let w = 22 + 6 + measurer.measure(entry.label, style: style.text(style.legendSize)).width
+            if let last = rows.last, !last.entries.isEmpty, last.width + 14 + w <= maxWidth {
+                rows[rows.count - 1].entries.append(entry)
+                rows[rows.count - 1].width += 14 + w
+            } else {
+                rows.append(([entry], w))
+            }
+        }
+        return rows
     }
 
     static func legendSize(style: FigureStyle, measurer: TextMeasurer, maxWidth: Double,
                            title: String = legendTitle) -> (width: Double, height: Double) {
         let title = measurer.measure(title, style: style.text(style.legendSize)).width
-        return (max(title, entriesWidth(style: style, measurer: measurer)), style.legendSize * 3.4)
+        let rows = legendRows(style: style, measurer: measurer, maxWidth: maxWidth)
+        return (max(title, rows.map(\.width).max() ?? 0), style.legendSize * (3.4 + 2 * Double(max(0, rows.count - 1))))
     }
 
     static let legendTitle = "gradient relative to the output layer"
 
+    /// The height a page of width `w` gives the legend below its panels (the legend wrapped to fit, gaps, margin).
+    static func legendBand(style: FigureStyle, measurer: TextMeasurer) -> (Double) -> Double {
+        { (pageWidth: Double) -> Double in
+            let legend: Double = legendSize(style: style, measurer: measurer, maxWidth: pageWidth - 32).height
+            return legend + 20 + FigureLayout.margin
+        }
+    }
+
     /// The legend row, centred on `centerX`, bottom at `bottom`; returns its items and top y.
     static func legendItems(style: FigureStyle, measurer: TextMeasurer, centerX: Double, bottom: Double,
-                            title: String = legendTitle) -> (items: [SceneItem], top: Double) {
-        let size = legendSize(style: style, measurer: measurer, maxWidth: .infinity, title: title)
-        let y = bottom - style.legendSize * 0.9
-        var x = centerX - entriesWidth(style: style, measurer: measurer) / 2
+                            maxWidth: Double = .infinity, title: String = legendTitle) -> (items: [SceneItem], top: Double) {
+        let size = legendSize(style: style, measurer: measurer, maxWidth: maxWidth, title: title)
+        let rows = legendRows(style: style, measurer: measurer, maxWidth: maxWidth)
         var out: [SceneItem] = [.text(title, at: Point(centerX, bottom - size.height),
                                       style: style.text(style.legendSize, anchor: .middle, baseline: .top), rotation: 0)]
-        for (label, a) in legendEntries(style: style) {
-            let h = style.legendSize * 1.5
-            let corners = [Point(x, y + h / 2), Point(x, y - h / 2 + 3), Point(x + 14, y - h / 2 - 3), Point(x + 14, y + h / 2 - 6)]
-            var items: [SceneItem] = []
-            if a.kind == .underflow {
-                items.append(.stroke(.polygon(corners), FadingLayerDiagram.emptyOutline))
-            } else {
-                let outline = outlineColor(a.color)
-                items.append(.fill(.polygon(corners), a.color))
-                items.append(.stroke(.polygon(corners), StrokeStyle(color: outline, width: 1)))
+        for (r, row) in rows.enumerated() {
+            let y = bottom - style.legendSize * (0.9 + 2 * Double(rows.count - 1 - r))
+            var x = centerX - row.width / 2
+            for (label, a) in row.entries {
+                let h = style.legendSize * 1.5
+                let corners = [Point(x, y + h / 2), Point(x, y - h / 2 + 3), Point(x + 14, y - h / 2 - 3), Point(x + 14, y + h / 2 - 6)]
+                var items: [SceneItem] = []
+                if a.kind == .underflow {
+                    items.append(.stroke(.polygon(corners), FadingLayerDiagram.emptyOutline))
+                } else {
+                    let outline = style.outline(of: a.color)
+                    items.append(.fill(.polygon(corners), a.color))
+                    items.append(.stroke(.polygon(corners), StrokeStyle(color: outline, width: 1)))
+                }
+                if a.kind == .value {
+                    // A hairline outside the faded group keeps the faintest swatch findable.
+                    out.append(.stroke(.polygon(corners), StrokeStyle(color: style.faintLayerOutline ?? style.gridColor, width: 0.8)))
+                }
+                out.append(.group(items, clip: nil, opacity: a.kind == .value ? a.opacity : 1))
+                out.append(.text(label, at: Point(x + 22 + 6, y), style: style.text(style.legendSize, baseline: .middle), rotation: 0))
+                x += 22 + 6 + measurer.measure(label, style: style.text(style.legendSize)).width + 14
             }
-            if a.kind == .value {
-                // A hairline outside the faded group keeps the faintest swatch findable.
-                out.append(.stroke(.polygon(corners), StrokeStyle(color: style.gridColor, width: 0.8)))
-            }
-            out.append(.group(items, clip: nil, opacity: a.kind == .value ? a.opacity : 1))
-            out.append(.text(label, at: Point(x + 22 + 6, y), style: style.text(style.legendSize, baseline: .middle), rotation: 0))
-            x += 22 + 6 + measurer.measure(label, style: style.text(style.legendSize)).width + 14
         }
         return (out, bottom - size.height)
     }

@@ -66,13 +66,20 @@ public enum FadingTimeDiagram {
 
     /// One network at recorded row `index` (default: the last recorded step).
     public static func scene(_ run: FigureRun, index: Int? = nil, style: FigureStyle = .standard, measurer: TextMeasurer) -> Scene {
+        let size = FigureLayout.canvas(natural: Self.size, style: style)
         var scene = Scene(width: size.width, height: size.height)
         let rows = run.run.time?.hiddenGradNorm.count ?? 0
         let i = index ?? max(0, rows - 1)
         var top = FigureLayout.title("Where the gradient fades through time: \(run.label) at step \(stepLabel(run.run, i))",
                                      in: &scene, style: style, measurer: measurer)
-        top = FigureLayout.subtitle(explanation(run.run, index: i), at: top, in: &scene, style: style, measurer: measurer)
         let legend = legend(style: style, measurer: measurer, width: scene.width, bottom: size.height - FigureLayout.margin)
+        // The explanation only where it leaves the chain room (not in a paper column).
+        var explained = scene
+        let below = FigureLayout.subtitle(explanation(run.run, index: i), at: top, in: &explained, style: style, measurer: measurer)
+        if legend.top - below - 20 >= max(90, size.height * 0.3) {
+            scene = explained
+            top = below
+        }
         let area = Rect(x: FigureLayout.margin + 8, y: top + 4, width: size.width - 2 * FigureLayout.margin - 16,
                         height: legend.top - top - 20)
         scene.append(contentsOf: chain(run.run, index: i, in: area, annotated: true, centered: true, style: style, measurer: measurer))
@@ -83,21 +90,29 @@ public enum FadingTimeDiagram {
     /// Several networks, one chain each, at initialisation and at the end of training side by side.
     public static func smallMultiples(_ runs: [FigureRun], style: FigureStyle = .standard, measurer: TextMeasurer) -> Scene {
         let columns: [(name: String, fraction: Double)] = [("at initialisation", 0), ("at the end of training", 1)]
-        let rowHeight = 118.0, columnWidth = 470.0
-        var scene = Scene(width: Double(columns.count) * columnWidth + 2 * FigureLayout.margin, height: 0)
-        let top = FigureLayout.title("Gradient reaching each time step, at initialisation and at the end",
-                                     in: &scene, style: style, measurer: measurer)
-        let legendHeight = legendSize(style: style, measurer: measurer, width: scene.width)
+        let naturalRow = 118.0, naturalColumn = 470.0
+        let title = "Gradient reaching each time step, at initialisation and at the end"
+        var scene = Scene(width: Double(columns.count) * naturalColumn + 2 * FigureLayout.margin, height: 0)
+        var top = FigureLayout.title(title, in: &scene, style: style, measurer: measurer)
         let noteHeight = style.tickSize * 1.3 + 2
-        scene.height = top + Double(max(runs.count, 1)) * rowHeight + noteHeight + legendHeight + 20 + FigureLayout.margin
+        func below(_ width: Double) -> Double { noteHeight + legendSize(style: style, measurer: measurer, width: width) + 20 + FigureLayout.margin }
+        scene.height = top + Double(max(runs.count, 1)) * naturalRow + below(scene.width)
+        // On a canvas the panels (each network at its start, then its end) fill a grid of the canvas's shape.
+        var grid = FigureLayout.Grid(columns: columns.count, rows: max(runs.count, 1), cellWidth: naturalColumn, cellHeight: naturalRow)
+        if let canvas = style.canvas {
+            let size = canvas.size(natural: (scene.width, scene.height))
+            scene = Scene(width: size.width, height: size.height)
+            top = FigureLayout.title(title, in: &scene, style: style, measurer: measurer)
+            grid = FigureLayout.Grid(count: max(runs.count, 1) * columns.count,
+                                     filling: (size.width - 2 * FigureLayout.margin, size.height - top - below(size.width)),
+                                     naturalCell: (naturalColumn, naturalRow), maxColumns: 3)
+        }
         for (r, run) in runs.enumerated() {
             for (c, column) in columns.enumerated() {
-                // The first row carries the note on which steps are drawn, one line taller.
-                let cell = Rect(x: FigureLayout.margin + Double(c) * columnWidth, y: top + Double(r) * rowHeight + (r > 0 ? noteHeight : 0),
-                                width: columnWidth, height: rowHeight + (r == 0 ? noteHeight : 0)).insetBy(dx: 10, dy: 4)
                 let i = index(run.run, atFraction: column.fraction)
                 scene.append(contentsOf: panel(title: "\(run.label) · \(column.name) (step \(stepLabel(run.run, i)))", run.run, index: i,
-                                               in: cell, annotated: r == 0, style: style, measurer: measurer))
+                                               in: cell(r * columns.count + c, of: grid, top: top, noteHeight: noteHeight),
+                                               annotated: r * columns.count + c < grid.columns, style: style, measurer: measurer))
             }
         }
         scene.append(contentsOf: legend(style: style, measurer: measurer, width: scene.width,
@@ -108,33 +123,56 @@ public enum FadingTimeDiagram {
     /// One network over training: the chain at `frames` evenly spaced recorded steps, step 0 first
     /// (repeats dropped when a run has fewer recorded steps).
     public static func filmStrip(_ run: FigureRun, frames: Int = 5, style: FigureStyle = .standard, measurer: TextMeasurer) -> Scene {
-        var shown: [Int] = []
-        for k in 0..<max(frames, 1) {
-            let i = index(run.run, atFraction: frames > 1 ? Double(k) / Double(frames - 1) : 1)
-            if !shown.contains(i) { shown.append(i) }
+        func frameIndices(_ frames: Int) -> [Int] {
+            var shown: [Int] = []
+            for k in 0..<max(frames, 1) {
+                let i = index(run.run, atFraction: frames > 1 ? Double(k) / Double(frames - 1) : 1)
+                if !shown.contains(i) { shown.append(i) }
+            }
+            return shown
         }
+        var shown = frameIndices(frames)
         // Narrower than the single figure: a strip of frames stands beside other figures on a page.
-        let rowHeight = 118.0, noteHeight = style.tickSize * 1.3 + 2
+        let noteHeight = style.tickSize * 1.3 + 2
         let legendWidth = FadingLayerDiagram.legendSize(style: style, measurer: measurer, maxWidth: .infinity, title: legendTitle).width
+        let title = "\(run.label): gradient reaching each time step over training"
         var scene = Scene(width: max(640, legendWidth + 2 * FigureLayout.margin + 16), height: 0)
-        let top = FigureLayout.title("\(run.label): gradient reaching each time step over training",
-                                     in: &scene, style: style, measurer: measurer)
-        let legendHeight = legendSize(style: style, measurer: measurer, width: scene.width)
-        scene.height = top + Double(shown.count) * rowHeight + noteHeight + legendHeight + 20 + FigureLayout.margin
+        var top = FigureLayout.title(title, in: &scene, style: style, measurer: measurer)
+        func below(_ width: Double) -> Double { noteHeight + legendSize(style: style, measurer: measurer, width: width) + 20 + FigureLayout.margin }
+        let naturalRow = 118.0
+        scene.height = top + Double(shown.count) * naturalRow + below(scene.width)
+        var grid = FigureLayout.Grid(columns: 1, rows: shown.count, cellWidth: scene.width - 2 * FigureLayout.margin, cellHeight: naturalRow)
+        if let canvas = style.canvas {
+            let size = canvas.size(natural: (scene.width, scene.height))
+            scene = Scene(width: size.width, height: size.height)
+            top = FigureLayout.title(title, in: &scene, style: style, measurer: measurer)
+            let area = (width: size.width - 2 * FigureLayout.margin, height: size.height - top - below(size.width))
+            // A small canvas shows fewer frames (never fewer than the start and the end) rather than chains too flat to read.
+            let minRow = style.panelTitleSize * 1.2 + 6 + style.tickSize * 5 + 30
+            for count in stride(from: max(frames, 2), through: 2, by: -1) {
+                shown = frameIndices(count)
+                grid = FigureLayout.Grid(count: shown.count, filling: area, naturalCell: (420, naturalRow), maxColumns: 3)
+                if grid.cellHeight >= minRow { break }
+            }
+        }
         let lastStep = run.run.steps.last ?? 0
         for (k, i) in shown.enumerated() {
-            // The first frame carries the note on which steps are drawn, one line taller.
-            let y = top + Double(k) * rowHeight + (k > 0 ? noteHeight : 0)
-            let cell = Rect(x: FigureLayout.margin + 8, y: y, width: scene.width - 2 * FigureLayout.margin - 16,
-                            height: rowHeight + (k == 0 ? noteHeight : 0)).insetBy(dx: 0, dy: 4)
             let step = i < run.run.steps.count ? run.run.steps[i] : 0
             let when = step == 0 ? "initialisation" : (step == lastStep ? "end" : NumberFormat.percent(Double(step) / Double(max(lastStep, 1)), digits: 0))
-            scene.append(contentsOf: panel(title: "\(when) · step \(stepLabel(run.run, i))", run.run, index: i, in: cell,
-                                           annotated: k == 0, style: style, measurer: measurer))
+            scene.append(contentsOf: panel(title: "\(when) · step \(stepLabel(run.run, i))", run.run, index: i,
+                                           in: cell(k, of: grid, top: top, noteHeight: noteHeight).insetBy(dx: -2, dy: 0),
+                                           annotated: k < grid.columns, style: style, measurer: measurer))
         }
         scene.append(contentsOf: legend(style: style, measurer: measurer, width: scene.width,
                                         bottom: scene.height - FigureLayout.margin).items)
         return scene
+    }
+
+    /// Panel `k` of `grid` under `top`: the first row, which carries the note on which steps are drawn, is one line taller.
+    static func cell(_ k: Int, of grid: FigureLayout.Grid, top: Double, noteHeight: Double) -> Rect {
+        let row = k / grid.columns, column = k % grid.columns
+        return Rect(x: FigureLayout.margin + Double(column) * grid.cellWidth, y: top + Double(row) * grid.cellHeight + (row > 0 ? noteHeight : 0),
+                    width: grid.cellWidth, height: grid.cellHeight + (row == 0 ? noteHeight : 0)).insetBy(dx: 10, dy: 4)
     }
 
     /// The recorded row nearest to `fraction` of training (0: step 0).
@@ -166,11 +204,12 @@ public enum FadingTimeDiagram {
     // MARK: - Drawing
 
     static func legendSize(style: FigureStyle, measurer: TextMeasurer, width: Double) -> Double {
-        FadingLayerDiagram.legendSize(style: style, measurer: measurer, maxWidth: width, title: legendTitle).height
+        FadingLayerDiagram.legendSize(style: style, measurer: measurer, maxWidth: width - 32, title: legendTitle).height
     }
 
     static func legend(style: FigureStyle, measurer: TextMeasurer, width: Double, bottom: Double) -> (items: [SceneItem], top: Double) {
-        FadingLayerDiagram.legendItems(style: style, measurer: measurer, centerX: width / 2, bottom: bottom, title: legendTitle)
+        FadingLayerDiagram.legendItems(style: style, measurer: measurer, centerX: width / 2, bottom: bottom, maxWidth: width - 32,
+                                       title: legendTitle)
     }
 
     static func panel(title: String, _ run: RunHistory, index: Int, in cell: Rect, annotated: Bool,
@@ -207,9 +246,11 @@ public enum FadingTimeDiagram {
         let right = area.maxX - max(0, readoutWidth / 2 - 10)
         let drawn = drawnBuckets(count: all.count, maxCount: max(2, Int((right - left) / minSpacing) + 1))
         let spacing = drawn.count > 1 ? (right - left) / Double(drawn.count) : right - left
-        let available = area.height - noteHeight - labelHeight
+        // The labels and the note each sit 3 points below what is above them.
+        let available = area.height - noteHeight - labelHeight - (annotated ? 6 : 3)
         // Vertically: readout row (0.55 of a cell), its arrow (0.35), the cell, the input arrow (0.45).
-        let cellSize = max(6, min(spacing * 0.66, available / 2.45, 40))
+        // The readout row is at least one line of type tall, so a short panel gives the cell what that leaves.
+        let cellSize = max(6, min(spacing * 0.66, available / 2.45, (available - style.tickSize * 1.5) / 1.8, 40))
         let readoutHeight = max(style.tickSize * 1.5, cellSize * 0.55)
         let used = readoutHeight + cellSize * 0.35 + cellSize + cellSize * 0.45
         let readoutTop = area.minY + (centered ? max(0, (available - used) / 2) : 0)
@@ -230,7 +271,7 @@ public enum FadingTimeDiagram {
             } else {
                 let shape = roundedRectangle(box, radius: cellSize * 0.18)
                 out.append(.group([.fill(shape, a.color),
-                                   .stroke(shape, StrokeStyle(color: FadingLayerDiagram.outlineColor(a.color), width: 1.2, join: .round))],
+                                   .stroke(shape, StrokeStyle(color: style.outline(of: a.color), width: 1.2, join: .round))],
                                   clip: nil, opacity: a.kind == .value ? a.opacity : 1))
             }
             // The input x_t from below.

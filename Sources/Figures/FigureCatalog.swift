@@ -47,6 +47,13 @@ public enum FigureCatalog {
     public struct Job: Sendable {
         public var name: String
         public var caption: String
+        /// The run a per-network figure draws (its file name ends `-` + its `fileName`); nil for a comparison.
+        public var run: FigureRun?
+        /// The name without the run: the kind of figure as `vanish figure` takes it (`heatmap`, `fading`, `profile`).
+        public var kindName: String {
+            guard let run, name.hasSuffix("-" + run.fileName) else { return name }
+            return String(name.dropLast(run.fileName.count + 1))
+        }
         /// Lays out the scene; a pure function, to be run on any thread.
         public var scene: @Sendable () -> Scene
     }
@@ -67,8 +74,13 @@ public enum FigureCatalog {
         let allRuns = FigureRun.all(in: history)
         let kinds = kinds.intersection(available(in: history))
         var out: [Job] = []
-        func add(_ kind: Kind, _ name: String, _ caption: String, _ make: @escaping @Sendable () -> Scene) {
-            if kinds.contains(kind) { out.append(Job(name: name, caption: caption, scene: make)) }
+        func add(_ kind: Kind, _ name: String, _ caption: String, run: FigureRun? = nil, _ make: @escaping @Sendable () -> Scene) {
+            guard kinds.contains(kind) else { return }
+            out.append(Job(name: name, caption: caption, run: run) {
+                var scene = make()
+                scene.background = style.background
+                return scene
+            })
         }
         // Thousands of runs cannot be drawn legibly (nor within a page): a capped selection is, and says so.
         let selection = RunSelection(allRuns)
@@ -95,13 +107,13 @@ public enum FigureCatalog {
             }
             let timeScale = TimeHeatmap.sharedScale(runs.map(\.run))
             for run in runs {
-                add(.timeHeatmap, "time-heatmap-\(run.fileName)", "‖∂L/∂h_t‖ relative to the last step: \(run.label)") {
+                add(.timeHeatmap, "time-heatmap-\(run.fileName)", "‖∂L/∂h_t‖ relative to the last step: \(run.label)", run: run) {
                     TimeHeatmap.scene(run, scale: timeScale, style: style, measurer: measurer)
                 }
-                add(.fadingTimeRun, "fading-time-\(run.fileName)", "gradient reaching each time step at the end of training: \(run.label)") {
+                add(.fadingTimeRun, "fading-time-\(run.fileName)", "gradient reaching each time step at the end of training: \(run.label)", run: run) {
                     FadingTimeDiagram.scene(run, style: style, measurer: measurer)
                 }
-                add(.filmStripTime, "filmstrip-time-\(run.fileName)", "gradient reaching each time step over training: \(run.label)") {
+                add(.filmStripTime, "filmstrip-time-\(run.fileName)", "gradient reaching each time step over training: \(run.label)", run: run) {
                     FadingTimeDiagram.filmStrip(run, style: style, measurer: measurer)
                 }
             }
@@ -163,13 +175,13 @@ public enum FigureCatalog {
         // Per-run figures share the comparison's colour scale, so panels stay comparable.
         let scale = GradientHeatmap.sharedScale(runs.map(\.run))
         for run in runs {
-            add(.heatmap, "heatmap-\(run.fileName)", "‖dL/dW‖ per layer and step: \(run.label)") {
+            add(.heatmap, "heatmap-\(run.fileName)", "‖dL/dW‖ per layer and step: \(run.label)", run: run) {
                 GradientHeatmap.scene(run, scale: scale, style: style, measurer: measurer)
             }
-            add(.fadingRun, "fading-\(run.fileName)", "gradient reaching each layer at the end of training: \(run.label)") {
+            add(.fadingRun, "fading-\(run.fileName)", "gradient reaching each layer at the end of training: \(run.label)", run: run) {
                 FadingLayerDiagram.scene(run, style: style, measurer: measurer)
             }
-            add(.filmStrip, "filmstrip-\(run.fileName)", "gradient reaching each layer over training: \(run.label)") {
+            add(.filmStrip, "filmstrip-\(run.fileName)", "gradient reaching each layer over training: \(run.label)", run: run) {
                 FadingLayerDiagram.filmStrip(run, style: style, measurer: measurer)
             }
         }

@@ -37,18 +37,13 @@ public enum GradientHeatmap {
         style: FigureStyle = .standard, measurer: TextMeasurer
     ) -> Scene {
         let scale = scale ?? sharedScale([run.run], quantity: quantity)
+        let size = FigureLayout.canvas(natural: Self.size, style: style)
         var scene = Scene(width: size.width, height: size.height)
         let top = FigureLayout.title("\(quantity.symbol) per layer during training: \(run.label)",
                                      in: &scene, style: style, measurer: measurer)
-        let bar = colorBar(scale, quantity: quantity, style: style, height: size.height - top - 60)
-        let barWidth = bar.width(style: style, measurer: measurer)
-        let area = Rect(x: FigureLayout.margin, y: top, width: size.width - 2 * FigureLayout.margin - barWidth - 24,
-                        height: size.height - top - FigureLayout.margin)
-        scene.append(contentsOf: panel(run.run, title: nil, scale: scale, quantity: quantity, style: style)
-            .items(in: area, style: style, measurer: measurer))
-        let barRect = Rect(x: area.maxX + 24, y: area.minY, width: barWidth,
-                           height: area.height - Axes.bottomMargin(style: style))
-        scene.append(contentsOf: bar.items(in: barRect, style: style))
+        scene.append(contentsOf: FigureLayout.heatmapWithBar(
+            panel(run.run, title: nil, scale: scale, quantity: quantity, style: style), size: size, top: top,
+            bar: { colorBar(scale, quantity: quantity, style: style, height: $0) }, scale: scale, style: style, measurer: measurer))
         return scene
     }
 

@@ -35,6 +35,7 @@ public enum GradientProfile {
         _ runs: [FigureRun], quantity: GradientQuantity = .weightGradient,
         style: FigureStyle = .standard, measurer: TextMeasurer
     ) -> Scene {
+        let size = FigureLayout.canvas(natural: Self.size, style: style)
         var scene = Scene(width: size.width, height: size.height)
         let top = FigureLayout.title("\(quantity.symbol) by layer: how much gradient reaches each layer",
                                      in: &scene, style: style, measurer: measurer)
@@ -60,7 +61,7 @@ public enum GradientProfile {
 
         // Legend (bottom), then the two panels above it.
         let guide = guideRun(runs)
-        var entries = runs.map { LegendEntry(mark: .line(style.networkColor($0.colorIndex), dash: [], marker: maxLayers <= 40), label: $0.label) }
+        var entries = runs.map { LegendEntry(mark: .line(style.networkColor($0.colorIndex), dash: style.networkDash($0.colorIndex), marker: maxLayers <= 40), label: $0.label) }
         if guide != nil {
             entries.append(LegendEntry(mark: .line(style.axisColor, dash: [6, 4], marker: false), label: "×0.25 per layer (sigmoid bound)"))
         }
@@ -71,9 +72,9 @@ public enum GradientProfile {
         let legendTop = FigureLayout.bottomLegend(entries, in: &scene, style: style, measurer: measurer)
 
         let panelBottom = legendTop - 12
-        let panelWidth = (size.width - 2 * FigureLayout.margin) / 2
+        let areas = FigureLayout.panelAreas(rows.count, top: top, bottom: panelBottom, pageWidth: size.width, style: style)
         for (p, (name, row)) in rows.enumerated() {
-            let area = Rect(x: FigureLayout.margin + Double(p) * panelWidth, y: top, width: panelWidth - 12, height: panelBottom - top)
+            let area = areas[p]
             scene.append(contentsOf: panel(name, runs: runs, row: row, quantity: quantity, scale: scale, maxLayers: maxLayers,
                                            outLabel: sameShape && runs.first?.run.layers.last == "output",
                                            guide: guide, in: area, style: style, measurer: measurer))
@@ -85,8 +86,9 @@ public enum GradientProfile {
         _ name: String, runs: [FigureRun], row: (RunHistory) -> Int, quantity: GradientQuantity, scale: LogScale,
         maxLayers: Int, outLabel: Bool, guide: FigureRun?, in area: Rect, style: FigureStyle, measurer: TextMeasurer
     ) -> [SceneItem] {
-        var out: [SceneItem] = [.text(name, at: Point(area.minX, area.minY),
-                                      style: style.text(style.panelTitleSize, weight: .bold, baseline: .top), rotation: 0)]
+        let titleStyle = style.text(style.panelTitleSize, weight: .bold, baseline: .top)
+        var out: [SceneItem] = [.text(TextWrap.truncated(name, width: area.width, style: titleStyle, measurer: measurer),
+                                      at: Point(area.minX, area.minY), style: titleStyle, rotation: 0)]
         let top = area.minY + style.panelTitleSize * 1.2 + 10
         let bottom = area.maxY - Axes.bottomMargin(style: style)
         let yTicks = Ticks.logarithmic(lower: scale.lowerExponent, upper: scale.upperExponent,
@@ -114,7 +116,8 @@ public enum GradientProfile {
             let n = max(run.run.layers.count, values.first?.count ?? 0)
             let color = style.networkColor(run.colorIndex)
             let pts = (0..<n).map { (x: Double($0 + 1), y: run.run.value(values, i, $0)) }
-            data += LinePlot.line(pts, x: x, y: y, frame: frame, color: color, width: style.lineWidth, markers: maxLayers <= 40)
+            data += LinePlot.line(pts, x: x, y: y, frame: frame, color: color, width: style.lineWidth,
+                                  dash: style.networkDash(run.colorIndex), markers: maxLayers <= 40)
             for p in pts {
                 guard let fx = x.fraction(p.x) else { continue }
                 if !p.y.isFinite { data += LinePlot.nonFiniteMark(atFraction: fx, frame: frame, color: color) }

@@ -65,6 +65,7 @@ public enum LayerDeltaBars {
     public static func scene(
         _ runs: [FigureRun], reference: LayerDeltaReference? = nil, style: FigureStyle = .standard, measurer: TextMeasurer
     ) -> Scene {
+        let size = FigureLayout.canvas(natural: Self.size, style: style)
         var scene = Scene(width: size.width, height: size.height)
         let top = FigureLayout.title("‖δ‖ of each hidden layer at initialisation",
                                      in: &scene, style: style, measurer: measurer)

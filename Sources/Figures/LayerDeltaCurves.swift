@@ -43,7 +43,7 @@ public enum LayerDeltaCurves {
                             width: grid.cellWidth - 12, height: height)
             scene.append(contentsOf: panel(run, layers: hidden[i], of: layers, x: (lo, hi), scale: scale, in: area, style: style, measurer: measurer))
         }
-        return scene
+        return FigureLayout.fitted(scene, style: style)
     }
 
     static func panel(

@@ -25,23 +25,24 @@ public enum MemoryAndLearning {
     }
 
     public static func scene(_ runs: [FigureRun], style: FigureStyle = .standard, measurer: TextMeasurer) -> Scene {
+        let size = FigureLayout.canvas(natural: Self.size, style: style)
         var scene = Scene(width: size.width, height: size.height)
         let top = FigureLayout.title("Memory kept and what was learned", in: &scene, style: style, measurer: measurer)
-        let entries = runs.map { LegendEntry(mark: .line(style.networkColor($0.colorIndex), dash: [], marker: false), label: $0.label) }
+        let entries = runs.map { LegendEntry(mark: .line(style.networkColor($0.colorIndex), dash: style.networkDash($0.colorIndex), marker: false), label: $0.label) }
         let legendTop = FigureLayout.bottomLegend(entries + metricLegendEntries(runs, style: style), in: &scene, style: style, measurer: measurer)
-        let half = (size.width - 2 * FigureLayout.margin) / 2
-        let (x, xTicks, _) = stepAxis(runs)
+        let areas = FigureLayout.panelAreas(2, top: top, bottom: legendTop - 12, pageWidth: size.width, style: style)
+        let (x, xTicks, _) = stepAxis(runs, length: areas[0].width - 60, style: style)
 
         // Left: the memory gate, on a linear axis from 0 (forgets everything) to 1 (keeps everything).
-        let left = Rect(x: FigureLayout.margin, y: top, width: half - 12, height: legendTop - 12 - top)
-        let yTicks = Ticks.linear(from: 0, to: 1, maxCount: 6) { v, _ in NumberFormat.fixed(v, digits: 1) }
+        let left = areas[0]
+        let yTicks = unitTicks(length: left.height - 60, style: style)
         let (gateAxes, frame) = unitPanel("memory gate (LSTM f, GRU z), mean over time", in: left, xTicks: xTicks, yTicks: yTicks,
                                           yTitle: "share of memory kept", style: style, measurer: measurer)
         scene.append(contentsOf: gateAxes)
         var data: [SceneItem] = []
         for run in runs {
             data += LinePlot.line(gatePoints(run.run), x: x, y: .linear(0, 1), frame: frame,
-                                  color: style.networkColor(run.colorIndex), width: style.lineWidth, markers: false)
+                                  color: style.networkColor(run.colorIndex), width: style.lineWidth, dash: style.networkDash(run.colorIndex), markers: false)
         }
         if !runs.contains(where: { !gatePoints($0.run).isEmpty }) {
             data.append(.text("no gated cell", at: Point(frame.midX, frame.midY),
@@ -50,16 +51,22 @@ public enum MemoryAndLearning {
         scene.append(.group(data, clip: frame.insetBy(dx: -3, dy: -3), opacity: 1))
 
         // Right: the test metric.
-        scene.append(contentsOf: metricPanel(runs, in: Rect(x: FigureLayout.margin + half, y: top, width: half - 12, height: legendTop - 12 - top),
-                                             style: style, measurer: measurer))
+        scene.append(contentsOf: metricPanel(runs, in: areas[1], style: style, measurer: measurer))
         return scene
     }
 
     /// The x axis of both panels: training steps 0 … the longest run's last step.
-    static func stepAxis(_ runs: [FigureRun]) -> (x: PlotScale, ticks: [Tick], lastStep: Double) {
+    /// `length` is the axis's length in points: a narrow panel gets fewer ticks.
+    static func stepAxis(_ runs: [FigureRun], length: Double, style: FigureStyle) -> (x: PlotScale, ticks: [Tick], lastStep: Double) {
         let lastStep = max(Double(runs.map { $0.run.settings.steps }.max() ?? 1), 1)
-        return (PlotScale.linear(0, lastStep), Ticks.linear(from: 0, to: lastStep, maxCount: 6) { v, _ in NumberFormat.fixed(v, digits: 0) },
+        let count = FigureLayout.tickCount(6, length: length, labelSpan: 4, style: style)
+        return (PlotScale.linear(0, lastStep), Ticks.linear(from: 0, to: lastStep, maxCount: count) { v, _ in NumberFormat.fixed(v, digits: 0) },
                 lastStep)
+    }
+
+    /// Ticks of a 0…1 axis `length` points long, labelled by `label`.
+    static func unitTicks(length: Double, style: FigureStyle, label: @escaping (Double) -> String = { NumberFormat.fixed($0, digits: 1) }) -> [Tick] {
+        Ticks.linear(from: 0, to: 1, maxCount: FigureLayout.tickCount(6, length: length, labelSpan: 2.2, style: style)) { v, _ in label(v) }
     }
 
     /// A panel titled `title` in `area` with a linear 0…1 y axis against training steps: its title
@@ -88,7 +95,7 @@ public enum MemoryAndLearning {
     /// The test metric of recurrent runs against the training step, filling `area`: the adding
     /// task's MSE on a log axis with the mean predictor's 1/6, or the test accuracy from 0 to 100 %.
     static func metricPanel(_ runs: [FigureRun], in area: Rect, style: FigureStyle, measurer: TextMeasurer) -> [SceneItem] {
-        let (x, xTicks, lastStep) = stepAxis(runs)
+        let (x, xTicks, lastStep) = stepAxis(runs, length: area.width - 60, style: style)
         var out: [SceneItem] = []
         var metric: [SceneItem] = []
         if runs.contains(where: { $0.run.settings.recurrent?.task.kind == .adding }) {
@@ -103,18 +110,18 @@ public enum MemoryAndLearning {
                                     frame: panel.frame, color: style.axisColor, width: 1.4, dash: [6, 4], markers: false)
             for run in runs {
                 metric += LinePlot.line(metricPoints(run.run), x: x, y: .log(scale), frame: panel.frame,
-                                        color: style.networkColor(run.colorIndex), width: style.lineWidth, markers: true)
+                                        color: style.networkColor(run.colorIndex), width: style.lineWidth, dash: style.networkDash(run.colorIndex), markers: true)
             }
             out.append(.group(metric, clip: panel.frame.insetBy(dx: -6, dy: -6), opacity: 1))
             return out
         }
-        let yTicks = Ticks.linear(from: 0, to: 1, maxCount: 6) { v, _ in NumberFormat.percent(v, digits: 0) }
+        let yTicks = unitTicks(length: area.height - 60, style: style) { NumberFormat.percent($0, digits: 0) }
         let (accuracyAxes, frame) = unitPanel("test accuracy", in: area, xTicks: xTicks, yTicks: yTicks, yTitle: "test accuracy",
                                               style: style, measurer: measurer)
         out += accuracyAxes
         for run in runs {
             metric += LinePlot.line(metricPoints(run.run), x: x, y: .linear(0, 1), frame: frame,
-                                    color: style.networkColor(run.colorIndex), width: style.lineWidth, markers: true)
+                                    color: style.networkColor(run.colorIndex), width: style.lineWidth, dash: style.networkDash(run.colorIndex), markers: true)
         }
         out.append(.group(metric, clip: frame.insetBy(dx: -6, dy: -6), opacity: 1))
         return out

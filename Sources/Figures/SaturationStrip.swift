@@ -18,15 +18,15 @@ public enum SaturationStrip {
 
     /// One small heatmap per run on a shared 0–100 % scale, with one colour bar.
     public static func scene(_ runs: [FigureRun], style: FigureStyle = .standard, measurer: TextMeasurer) -> Scene {
-        let grid = FigureLayout.Grid(count: runs.count, cellWidth: 330, cellHeight: 240)
         let map = style.fractionMap
         let bar = ColorBar(map: map, ticks: Ticks.linear(from: 0, to: 1, maxCount: 4) { v, _ in NumberFormat.percent(v, digits: 0) },
                            title: "share of units", specials: [(map.nonFiniteColor, "NaN")])
         let barWidth = bar.width(style: style, measurer: measurer)
-        var scene = Scene(width: grid.width + 2 * FigureLayout.margin + barWidth + 28, height: 0)
-        let top = FigureLayout.title("Saturated (sigmoid, tanh) or dead (relu) units per layer during training",
-                                     in: &scene, style: style, measurer: measurer)
-        scene.height = top + grid.height + FigureLayout.margin
+        let layout = FigureLayout.titledGrid(
+            "Saturated (sigmoid, tanh) or dead (relu) units per layer during training", count: runs.count,
+            naturalCell: (330, 240), besideGrid: 2 * FigureLayout.margin + barWidth + 28, style: style, measurer: measurer)
+        var scene = layout.scene
+        let top = layout.top, grid = layout.grid
         for (i, run) in runs.enumerated() {
             let stat = statistic(run.run)
             let panel = HeatmapPanel(run: run.run, values: stat.values, title: "\(run.label) · \(stat.name)", aggregation: .mean,

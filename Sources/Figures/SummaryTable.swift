@@ -109,7 +109,7 @@ public enum SummaryTable {
             let y = top + headHeight + Double(r) * rowHeight + rowHeight / 2
             if r % 2 == 1 {
                 scene.fill(.rectangle(Rect(x: x0 - 4, y: y - rowHeight / 2, width: tableWidth + 8, height: rowHeight)),
-                           Color(rgb8: 0xF2, 0xF2, 0xF2))
+                           style.panelFillColor)
             }
             scene.fill(.rectangle(Rect(x: x0, y: y - chip / 2, width: chip, height: chip)), style.networkColor(row.colorIndex))
             for (c, cell) in row.cells.enumerated() {
@@ -122,6 +122,6 @@ public enum SummaryTable {
         scene.stroke(.polyline([Point(x0, end + 2), Point(x0 + tableWidth, end + 2)]), rule)
         let note = "layer 1 / output: ‖dL/dW‖ of the first hidden layer divided by the output layer's; — = not available."
         scene.height = FigureLayout.subtitle(note, at: end + 18, in: &scene, style: style, measurer: measurer) + FigureLayout.margin - 8
-        return scene
+        return FigureLayout.fitted(scene, style: style)
     }
 }

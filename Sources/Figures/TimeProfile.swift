@@ -44,6 +44,7 @@ public enum TimeProfile {
     }
 
     public static func scene(_ runs: [FigureRun], style: FigureStyle = .standard, measurer: TextMeasurer) -> Scene {
+        let size = FigureLayout.canvas(natural: Self.size, style: style)
         var scene = Scene(width: size.width, height: size.height)
         let top = FigureLayout.title("Gradient against time lag: what reaches T − lag, relative to the last step",
                                      in: &scene, style: style, measurer: measurer)
@@ -71,18 +72,18 @@ public enum TimeProfile {
                                        label: "bound (γ·σ_max(W_hh))^lag of the Elman cell, dashed in its colour"))
         }
         let legendTop = FigureLayout.bottomLegend(entries, in: &scene, style: style, measurer: measurer)
-        let panelWidth = (size.width - 2 * FigureLayout.margin) / 2
-        func area(_ p: Int) -> Rect {
-            Rect(x: FigureLayout.margin + Double(p) * panelWidth, y: top, width: panelWidth - 12, height: legendTop - 12 - top)
-        }
+        let areas = FigureLayout.panelAreas(rows.count, top: top, bottom: legendTop - 12, pageWidth: size.width, style: style)
         // The top of the axis is labelled: where a bound leaves the plot, the reader sees how high that is.
-        scale = labelledAtTop(scale, probe: { LogPanel("", in: area(0), scale: $0, rightGap: 12, style: style, measurer: measurer).yTicks })
+        scale = labelledAtTop(scale, probe: { LogPanel("", in: areas[0], scale: $0, rightGap: 12, style: style, measurer: measurer).yTicks })
         for (p, row) in rows.enumerated() {
-            let area = area(p)
+            let area = areas[p]
             let panel = LogPanel(row.0, in: area, scale: scale, rightGap: 12, style: style, measurer: measurer)
             scene.append(panel.title)
             let x = PlotScale.linear(0, maxLag)
-            let xTicks = Ticks.linear(from: 0, to: maxLag, maxCount: 6) { v, _ in NumberFormat.fixed(v, digits: 0) }
+            let xTicks = Ticks.linear(from: 0, to: maxLag,
+                                      maxCount: FigureLayout.tickCount(6, length: panel.frame.width, labelSpan: 4, style: style)) { v, _ in
+                NumberFormat.fixed(v, digits: 0)
+            }
             var axes = Axes(frame: panel.frame, xTicks: xTicks, yTicks: panel.yTicks, xTitle: "time lag T − t",
                             yTitle: "‖∂L/∂hₜ‖ / ‖∂L/∂h_T‖")
             axes.horizontalGrid = true

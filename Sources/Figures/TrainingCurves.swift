@@ -12,29 +12,28 @@ public enum TrainingCurves {
 
     /// Loss (left, log axis) and test accuracy (right) of `runs`, with one legend below.
     public static func scene(_ runs: [FigureRun], style: FigureStyle = .standard, measurer: TextMeasurer) -> Scene {
+        let size = FigureLayout.canvas(natural: Self.size, style: style)
         var scene = Scene(width: size.width, height: size.height)
         // An imported log has no test accuracy: its loss takes the whole width.
         let accuracy = runs.contains { !$0.run.testAccuracy.isEmpty || $0.run.settings.importedFrom == nil }
         let recurrent = runs.contains { $0.run.time != nil }
         let title = recurrent ? "Training loss and test \(metricName(runs))" : (accuracy ? "Training loss and test accuracy" : "Training loss")
         let top = FigureLayout.title(title, in: &scene, style: style, measurer: measurer)
-        var entries = runs.map { LegendEntry(mark: .line(style.networkColor($0.colorIndex), dash: [], marker: false), label: $0.label) }
+        var entries = runs.map { LegendEntry(mark: .line(style.networkColor($0.colorIndex), dash: style.networkDash($0.colorIndex), marker: false), label: $0.label) }
         if recurrent { entries += MemoryAndLearning.metricLegendEntries(runs, style: style) }
         if runs.contains(where: { $0.run.diverged != nil }) {
             entries.append(LegendEntry(mark: .cross(style.mutedTextColor), label: "diverged (loss or gradient not finite)"))
         }
         let legendTop = FigureLayout.bottomLegend(entries, in: &scene, style: style, measurer: measurer)
         let bottom = legendTop - 12
-        let half = (size.width - 2 * FigureLayout.margin) / (accuracy ? 2 : 1)
-        scene.append(contentsOf: lossPanel(runs, in: Rect(x: FigureLayout.margin, y: top, width: half - 12, height: bottom - top),
-                                           style: style, measurer: measurer))
+        let areas = FigureLayout.panelAreas(accuracy ? 2 : 1, top: top, bottom: bottom, pageWidth: size.width, style: style)
+        scene.append(contentsOf: lossPanel(runs, in: areas[0], style: style, measurer: measurer))
         guard accuracy else { return scene }
-        let right = Rect(x: FigureLayout.margin + half, y: top, width: half - 12, height: bottom - top)
         if recurrent {
-            scene.append(contentsOf: MemoryAndLearning.metricPanel(runs, in: right, style: style, measurer: measurer))
+            scene.append(contentsOf: MemoryAndLearning.metricPanel(runs, in: areas[1], style: style, measurer: measurer))
             return scene
         }
-        scene.append(contentsOf: accuracyPanel(runs, in: right, style: style, measurer: measurer))
+        scene.append(contentsOf: accuracyPanel(runs, in: areas[1], style: style, measurer: measurer))
         return scene
     }
 
@@ -79,7 +78,8 @@ public enum TrainingCurves {
                                       rasterAntialias: .fast)
             }
             let smooth = zip(pts, movingGeometricMean(run.run.loss.map(Double.init), window: window)).map { (x: $0.x, y: $1) }
-            data += LinePlot.line(smooth, x: x, y: .log(scale), frame: frame, color: color, width: style.lineWidth, markers: false)
+            data += LinePlot.line(smooth, x: x, y: .log(scale), frame: frame, color: color, width: style.lineWidth,
+                                  dash: style.networkDash(run.colorIndex), markers: false)
             if let d = run.run.diverged, let fx = x.fraction(Double(d)) {
                 data += LinePlot.nonFiniteMark(atFraction: fx, frame: frame, color: color)
             }
@@ -128,11 +128,14 @@ public enum TrainingCurves {
     }
 
     static func accuracyPanel(_ runs: [FigureRun], in area: Rect, style: FigureStyle, measurer: TextMeasurer) -> [SceneItem] {
-        var out = [panelTitle("test accuracy (after each epoch)", area, style)]
+        var out = [panelTitle(TextWrap.truncated("test accuracy (after each epoch)", width: area.width,
+                                                 style: style.text(style.panelTitleSize, weight: .bold), measurer: measurer), area, style)]
         let epochs = runs.map { $0.run.testAccuracy.count }.max() ?? 0
         let top = area.minY + style.panelTitleSize * 1.2 + 10
         let bottom = area.maxY - Axes.bottomMargin(style: style)
-        let yTicks = Ticks.linear(from: 0, to: 1, maxCount: 5) { v, _ in NumberFormat.percent(v, digits: 0) }
+        let yTicks = Ticks.linear(from: 0, to: 1, maxCount: FigureLayout.tickCount(5, length: bottom - top, labelSpan: 2.2, style: style)) { v, _ in
+            NumberFormat.percent(v, digits: 0)
+        }
         let left = area.minX + Axes.leftMargin(labels: yTicks.map(\.label), style: style, measurer: measurer)
         let frame = Rect(x: left, y: top, width: area.maxX - left - 16, height: bottom - top)
         let x = PlotScale.linear(0.5, Double(max(epochs, 1)) + 0.5)
@@ -152,7 +155,7 @@ public enum TrainingCurves {
         for run in runs {
             let pts = run.run.testAccuracy.enumerated().map { (x: Double($0.offset + 1), y: Double($0.element)) }
             data += LinePlot.line(pts, x: x, y: .linear(0, 1), frame: frame, color: style.networkColor(run.colorIndex),
-                                  width: style.lineWidth, markers: epochs <= 40)
+                                  width: style.lineWidth, dash: style.networkDash(run.colorIndex), markers: epochs <= 40)
         }
         out.append(.group(data, clip: frame.insetBy(dx: -6, dy: -6), opacity: 1))
         return out

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A colour with straight (not premultiplied) alpha, each channel in 0…1, sRGB.
 public struct Color: Hashable, Sendable {
     public var red: Double
@@ -24,4 +26,12 @@ public struct Color: Hashable, Sendable {
     public static let black = Color(red: 0, green: 0, blue: 0)
     public static let white = Color(red: 1, green: 1, blue: 1)
     public static let clear = Color(red: 0, green: 0, blue: 0, alpha: 0)
+}
+
+extension Color {
+    /// Relative luminance (WCAG / sRGB), 0 for black to 1 for white; alpha ignored.
+    public var luminance: Double {
+        func linear(_ c: Double) -> Double { c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4) }
+        return 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
+    }
 }

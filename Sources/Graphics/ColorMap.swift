@@ -1,3 +1,5 @@
+import Foundation
+
 /// A sequential colour map: 256 colours from the low end to the high end of a scale.
 ///
 /// The shipped maps (viridis, magma, cividis) are perceptually uniform, readable in
@@ -74,6 +76,21 @@ public struct ColorMap: Hashable, Sendable {
     /// Perceptually uniform blue → grey → yellow, optimised for colour-vision deficiency.
     public static let cividis = ColorMap(
         name: "cividis", rgbTable: cividisTable, underflowColor: lightGrey, nonFiniteColor: alarmRed)
+
+    /// Light grey to dark grey, even steps of CIE lightness (L* 90 → 22): it prints the same in black and white.
+    ///
+    /// Zero is white and NaN / Inf black, beyond both ends, so the two special values survive a grey-scale printer too.
+    public static let printGrey = ColorMap(
+        name: "print-grey",
+        colors: (0..<256).map { i in
+            let lightness = 90 - 68 * Double(i) / 255
+            // CIE L* to sRGB grey: L* → relative luminance Y → gamma-encoded channel.
+            let f = (lightness + 16) / 116
+            let y = lightness > 8 ? f * f * f : lightness / 903.3
+            let c = y <= 0.0031308 ? 12.92 * y : 1.055 * pow(y, 1 / 2.4) - 0.055
+            return Color(red: c, green: c, blue: c)
+        },
+        underflowColor: .white, nonFiniteColor: .black)
 
     /// Every shipped map, in the order users see them listed.
     public static let all: [ColorMap] = [viridis, magma, cividis]

@@ -50,9 +50,12 @@ public struct RenderRequest: Sendable {
     public var dpi: Double
     /// How to read `historyPath` when it is a TensorBoard log.
     public var tensorBoard: TensorBoardImportOptions
+    /// The figures' size, type scale and theme.
+    public var appearance: FigureAppearance
 
     public init(historyPath: String, outputFolder: String, formats: [FigureFormat] = [.png], dpi: Double = 144,
-                tensorBoard: TensorBoardImportOptions = TensorBoardImportOptions()) {
+                tensorBoard: TensorBoardImportOptions = TensorBoardImportOptions(), appearance: FigureAppearance = .standard) {
+        self.appearance = appearance
         self.historyPath = historyPath
         self.outputFolder = outputFolder
         self.formats = formats
@@ -123,10 +126,11 @@ public enum RenderFigures {
                            encode: Encoder) throws -> [String] {
         guard !request.formats.isEmpty else { throw RenderError.badOption("--format lists no format; valid: png, svg, pdf") }
         try RenderRequest.checkDPI(request.dpi)
+        do { try request.appearance.validate() } catch { throw RenderError.badOption(error.description) }
         let history = try HistoryInput.read(request.historyPath, tensorBoard: request.tensorBoard)
         // Staged, so that a failure halfway leaves no new file in the folder.
         let output = try StagedOutput.prepare(URL(fileURLWithPath: request.outputFolder, isDirectory: true))
-        var style = FigureStyle.standard
+        var style = request.appearance.style()
         style.pixelsPerPoint = max(1, request.dpi / 72)
         var staged: [URL] = []
         do {

@@ -23,12 +23,15 @@ public struct RunRequest: Sendable {
     public var dpi: Double
     /// How to read `historyPath` when it is a TensorBoard log.
     public var tensorBoard: TensorBoardImportOptions
+    /// The figures' size, type scale and theme (the report's pages keep theirs).
+    public var appearance: FigureAppearance
 
     public init(
         specOrPreset: String = "zoo", outputFolder: String? = nil, formats: [FigureFormat] = RunRequest.defaultFormats,
         threads: Int? = nil, historyPath: String? = nil, dpi: Double = CairoRenderer.defaultDPI,
-        tensorBoard: TensorBoardImportOptions = TensorBoardImportOptions()
+        tensorBoard: TensorBoardImportOptions = TensorBoardImportOptions(), appearance: FigureAppearance = .standard
     ) {
+        self.appearance = appearance
         self.specOrPreset = specOrPreset
         self.outputFolder = outputFolder
         self.formats = formats
@@ -71,6 +74,7 @@ public enum RunReport {
     ) throws -> RunResult {
         guard !request.formats.isEmpty else { throw RenderError.badOption("--format lists no format; valid: png, svg, pdf") }
         try RenderRequest.checkDPI(request.dpi)
+        do { try request.appearance.validate() } catch { throw RenderError.badOption(error.description) }
         let renderer = try CairoRenderer()
         let history: GradientHistory
         let output: StagedOutput
@@ -104,7 +108,8 @@ public enum RunReport {
             }
         }
         let written = try writeReportFolder(history, data: data, into: output, formats: request.formats, dpi: request.dpi,
-                                            renderer: renderer, status: status, cancellation: cancellation)
+                                            renderer: renderer, figureStyle: request.appearance.style(), status: status,
+                                            cancellation: cancellation)
         return RunResult(history: history, written: written)
     }
 
@@ -112,14 +117,15 @@ public enum RunReport {
     /// into place; on any error (or Ctrl-C) discards them all. Returns the files written.
     static func writeReportFolder(
         _ history: GradientHistory, data: DataSummary?, into output: StagedOutput, formats: [FigureFormat], dpi: Double,
-        renderer: CairoRenderer, status: (@Sendable (String) -> Void)?, cancellation: CancellationFlag?
+        renderer: CairoRenderer, figureStyle: FigureStyle = .standard, status: (@Sendable (String) -> Void)?,
+        cancellation: CancellationFlag?
     ) throws -> [URL] {
         do {
             var staged = try TrainExperiment.writeHistory(history, into: output)
             status?("rendering the report")
             staged += try writeReport(history, data: data, to: output.staging,
                                       formats: formats, dpi: dpi, renderer: renderer,
-                                      cancellation: cancellation)
+                                      figureStyle: figureStyle, cancellation: cancellation)
             return try output.commit(staged, cancellation: cancellation)
         } catch is CancellationError {
             output.discard()
@@ -154,7 +160,8 @@ public enum RunReport {
     /// Writes report.pdf and the figure files of `history` into `folder`; returns the files written.
     public static func writeReport(
         _ history: GradientHistory, data: DataSummary?, to folder: URL, formats: [FigureFormat],
-        dpi: Double = CairoRenderer.defaultDPI, renderer: CairoRenderer, cancellation: CancellationFlag? = nil
+        dpi: Double = CairoRenderer.defaultDPI, renderer: CairoRenderer, figureStyle: FigureStyle = .standard,
+        cancellation: CancellationFlag? = nil
     ) throws -> [URL] {
         try createFolder(folder)
         var written: [URL] = []
@@ -162,9 +169,8 @@ public enum RunReport {
         let figureFormats = formats.filter { $0 != .pdf }
         let figures = folder.appendingPathComponent(figureFolder, isDirectory: true)
         if cancellation?.isCancelled == true { throw CancellationError() }
-        var figureStyle = FigureStyle.standard
-        figureStyle.pixelsPerPoint = max(1, dpi / 72)
-        let style = figureStyle
+        var style = figureStyle
+        style.pixelsPerPoint = max(1, dpi / 72)
         if !figureFormats.isEmpty { try createFolder(figures) }
         // The report's sections (the longer jobs, first) and the figures' scenes are laid out as one
         // set of jobs on all cores, so neither waits for the other on a core of its own.

@@ -36,17 +36,18 @@ struct RenderCommand: ParsableCommand {
     @Option(name: .long, help: "Comma-separated formats: png, svg, pdf.")
     var format: String = "png"
 
-    @Option(name: .long, parsing: .unconditional, help: "Resolution of PNG files in dots per inch (36–1200).")
-    var dpi: Double = 144
+    @OptionGroup(title: "Figure size and colours")
+    var appearance: FigureAppearanceOptions
 
     func run() throws {
         do {
             let formats = try FigureFormat.parseList(format)
+            let figureAppearance = try appearance.appearance()
             let interrupt = Interrupt()
             defer { interrupt.uninstall() }
             let written = try RenderFigures.run(
-                RenderRequest(historyPath: history, outputFolder: out, formats: formats, dpi: dpi,
-                              tensorBoard: try tensorBoard.importOptions()),
+                RenderRequest(historyPath: history, outputFolder: out, formats: formats, dpi: figureAppearance.resolvedDPI,
+                              tensorBoard: try tensorBoard.importOptions(), appearance: figureAppearance),
                 cancellation: interrupt.flag)
             print("wrote \(written.count) files to \(out)")
         } catch let error as RenderError {

@@ -29,8 +29,8 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: "How many runs train at once (default: one per core).")
     var threads: Int?
 
-    @Option(name: .long, parsing: .unconditional, help: "Resolution of the figure PNGs in dots per inch (72 = one pixel per point).")
-    var dpi: Double = 144
+    @OptionGroup(title: "Figure size and colours")
+    var appearance: FigureAppearanceOptions
 
     @Option(name: .long, help: "Re-render this history.json instead of training.")
     var fromHistory: String?
@@ -82,9 +82,10 @@ struct RunCommand: ParsableCommand {
             try ShardCommandLine.train(request, shard: try Shard.parse(shard), quiet: quiet)
             return
         }
+        let figureAppearance = try appearance.appearance()
         let request = RunRequest(specOrPreset: specOrPreset, outputFolder: out, formats: formats, threads: threads,
-                                 historyPath: fromHistory ?? importLog, dpi: dpi,
-                                 tensorBoard: try tensorBoard.importOptions())
+                                 historyPath: fromHistory ?? importLog, dpi: figureAppearance.resolvedDPI,
+                                 tensorBoard: try tensorBoard.importOptions(), appearance: figureAppearance)
         var runs = 0
         if fromHistory == nil, importLog == nil, let spec = try? TrainExperiment.resolveSpec(specOrPreset).spec {
             runs = spec.expandedNetworks.count * spec.seeds.count

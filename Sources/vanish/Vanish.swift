@@ -15,6 +15,7 @@ struct Vanish: ParsableCommand {
             TrainCommand.self,
             RenderCommand.self,
             MergeCommand.self,
+            FigureCommand.self,
             CompareCommand.self,
             BenchCommand.self,
         ],

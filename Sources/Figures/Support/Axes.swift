@@ -73,13 +73,31 @@ struct Axes {
         }
         if let xTitle {
             let y = frame.maxY + Self.tickLength + Self.gap + style.tickSize * 1.2 + 6
-            out.append(.text(xTitle, at: Point(frame.midX, y), style: style.text(style.labelSize, anchor: .middle, baseline: .top), rotation: 0))
+            let s = style.text(style.labelSize, anchor: .middle, baseline: .top)
+            out.append(.text(Self.fitted(xTitle, length: frame.width + 40, style: s, measurer: measurer), at: Point(frame.midX, y),
+                             style: s, rotation: 0))
         }
         if let yTitle {
             let x = frame.minX - Self.tickLength - Self.gap - widest - 8
-            out.append(.text(yTitle, at: Point(x, frame.midY),
-                             style: style.text(style.labelSize, anchor: .middle, baseline: .bottom), rotation: -Double.pi / 2))
+            let s = style.text(style.labelSize, anchor: .middle, baseline: .bottom)
+            let fitted = Self.fitted(yTitle, length: frame.height, style: s, measurer: measurer)
+            if !fitted.isEmpty {
+                out.append(.text(fitted, at: Point(x, frame.midY), style: s, rotation: -Double.pi / 2))
+            }
         }
         return out
+    }
+
+    /// `title` as it fits `length` points: whole, or without its parenthesis (`layer (1 = input side)` → `layer`),
+    /// or cut short with an ellipsis, so a short axis never pushes its title into the figure's title.
+    static func fitted(_ title: String, length: Double, style: TextStyle, measurer: TextMeasurer) -> String {
+        if measurer.measure(title, style: style).width <= length { return title }
+        if let open = title.range(of: " (") {
+            let short = String(title[..<open.lowerBound])
+            if measurer.measure(short, style: style).width <= length { return short }
+        }
+        // A stub of a word or two letters says nothing: no title then (the figure's own title names the quantity).
+        let cut = TextWrap.truncated(title, width: length, style: style, measurer: measurer)
+        return cut.filter { $0.isLetter }.count < 5 ? "" : cut
     }
 }

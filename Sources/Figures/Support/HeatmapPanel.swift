@@ -91,12 +91,14 @@ extension HeatmapPanel {
         title: String, panels: [HeatmapPanel], cellHeight: Double, colorBar: (Double) -> ColorBar,
         style: FigureStyle, measurer: TextMeasurer
     ) -> Scene {
-        let grid = FigureLayout.Grid(count: panels.count, cellWidth: 340, cellHeight: cellHeight)
+        let naturalGrid = FigureLayout.Grid(count: panels.count, cellWidth: 340, cellHeight: cellHeight)
+        let barWidth = colorBar(naturalGrid.height - 80).width(style: style, measurer: measurer)
+        let layout = FigureLayout.titledGrid(
+            title, count: panels.count, naturalCell: (340, cellHeight),
+            besideGrid: 2 * FigureLayout.margin + barWidth + 28, style: style, measurer: measurer)
+        var scene = layout.scene
+        let top = layout.top, grid = layout.grid
         let bar = colorBar(grid.height - 80)
-        let barWidth = bar.width(style: style, measurer: measurer)
-        var scene = Scene(width: grid.width + 2 * FigureLayout.margin + barWidth + 28, height: 0)
-        let top = FigureLayout.title(title, in: &scene, style: style, measurer: measurer)
-        scene.height = top + grid.height + FigureLayout.margin
         for (i, panel) in panels.enumerated() {
             let cell = grid.cell(i, origin: Point(FigureLayout.margin, top))
             scene.append(contentsOf: panel.items(in: cell.insetBy(dx: 6, dy: 6), style: style, measurer: measurer))

@@ -30,6 +30,16 @@ struct Legend {
         markWidth + 6 + measurer.measure(e.label, style: style.text(textSize)).width
     }
 
+    /// The entries with every label cut short (…) to fit `maxWidth` on a row of its own: a narrow page.
+    private func fitting(_ maxWidth: Double, measurer: TextMeasurer, style: FigureStyle) -> Legend {
+        var out = self
+        let room = maxWidth - markWidth - 6
+        for i in out.entries.indices where measurer.measure(out.entries[i].label, style: style.text(textSize)).width > room {
+            out.entries[i].label = TextWrap.truncated(out.entries[i].label, width: room, style: style.text(textSize), measurer: measurer)
+        }
+        return out
+    }
+
     /// The rows of entry indices when wrapped at `maxWidth`.
     private func rows(maxWidth: Double, measurer: TextMeasurer, style: FigureStyle) -> [[Int]] {
         var rows: [[Int]] = [[]]
@@ -48,6 +58,11 @@ struct Legend {
 
     /// The size the legend takes when wrapped at `maxWidth`.
     func size(maxWidth: Double, measurer: TextMeasurer, style: FigureStyle) -> (width: Double, height: Double) {
+        let legend = fitting(maxWidth, measurer: measurer, style: style)
+        return legend.unfittedSize(maxWidth: maxWidth, measurer: measurer, style: style)
+    }
+
+    private func unfittedSize(maxWidth: Double, measurer: TextMeasurer, style: FigureStyle) -> (width: Double, height: Double) {
         let r = rows(maxWidth: maxWidth, measurer: measurer, style: style)
         let widths = r.map { row in
             row.map { entryWidth(entries[$0], measurer: measurer, style: style) }.reduce(0, +)
@@ -58,8 +73,10 @@ struct Legend {
 
     /// The legend's items, rows centred on `centerX`, first row's top at `top`.
     func items(centerX: Double, top: Double, maxWidth: Double, measurer: TextMeasurer, style: FigureStyle) -> [SceneItem] {
+        let entries = fitting(maxWidth, measurer: measurer, style: style).entries
+        let legend = Legend(entries: entries, textSize: textSize)
         var out: [SceneItem] = []
-        for (r, row) in rows(maxWidth: maxWidth, measurer: measurer, style: style).enumerated() {
+        for (r, row) in legend.rows(maxWidth: maxWidth, measurer: measurer, style: style).enumerated() {
             let widths = row.map { entryWidth(entries[$0], measurer: measurer, style: style) }
             let total = widths.reduce(0, +) + Double(max(0, row.count - 1)) * entryGap
             var x = centerX - total / 2
