@@ -31,10 +31,11 @@ public enum GradientHeatmap {
             maxColumns: maxColumns, maxRows: maxRows, aggregation: .logMean, coloring: .logScale(scale, map))
     }
 
-    /// The heatmap of one run with its colour bar; `scale` defaults to the run's own range.
+    /// The heatmap of one run with its colour bar; `scale` defaults to the run's own range, `stepAxis`
+    /// (the steps the x axis spans) to the run's own steps.
     public static func scene(
         _ run: FigureRun, scale: LogScale? = nil, quantity: GradientQuantity = .weightGradient,
-        style: FigureStyle = .standard, measurer: TextMeasurer
+        stepAxis: [Int]? = nil, style: FigureStyle = .standard, measurer: TextMeasurer
     ) -> Scene {
         let scale = scale ?? sharedScale([run.run], quantity: quantity)
         var scene = Scene(width: size.width, height: size.height)
@@ -44,8 +45,9 @@ public enum GradientHeatmap {
         let barWidth = bar.width(style: style, measurer: measurer)
         let area = Rect(x: FigureLayout.margin, y: top, width: size.width - 2 * FigureLayout.margin - barWidth - 24,
                         height: size.height - top - FigureLayout.margin)
-        scene.append(contentsOf: panel(run.run, title: nil, scale: scale, quantity: quantity, style: style)
-            .items(in: area, style: style, measurer: measurer))
+        var panel = panel(run.run, title: nil, scale: scale, quantity: quantity, style: style)
+        panel.axisSteps = stepAxis
+        scene.append(contentsOf: panel.items(in: area, style: style, measurer: measurer))
         let barRect = Rect(x: area.maxX + 24, y: area.minY, width: barWidth,
                            height: area.height - Axes.bottomMargin(style: style))
         scene.append(contentsOf: bar.items(in: barRect, style: style))

@@ -63,8 +63,9 @@ public enum TimeHeatmap {
         return scene
     }
 
-    /// The time heatmap of one run with its colour bar, on `scale` (default: the run's own range).
-    public static func scene(_ run: FigureRun, scale: LogScale? = nil, style: FigureStyle = .standard,
+    /// The time heatmap of one run with its colour bar, on `scale` (default: the run's own range),
+    /// its x axis spanning `stepAxis` (default: the run's own steps).
+    public static func scene(_ run: FigureRun, scale: LogScale? = nil, stepAxis: [Int]? = nil, style: FigureStyle = .standard,
                              measurer: TextMeasurer) -> Scene {
         let scale = scale ?? sharedScale([run.run])
         let size = GradientHeatmap.size
@@ -75,7 +76,9 @@ public enum TimeHeatmap {
         let barWidth = bar.width(style: style, measurer: measurer)
         let area = Rect(x: FigureLayout.margin, y: top, width: size.width - 2 * FigureLayout.margin - barWidth - 24,
                         height: size.height - top - FigureLayout.margin)
-        scene.append(contentsOf: panel(run.run, title: nil, scale: scale, style: style).items(in: area, style: style, measurer: measurer))
+        var panel = panel(run.run, title: nil, scale: scale, style: style)
+        panel.axisSteps = stepAxis
+        scene.append(contentsOf: panel.items(in: area, style: style, measurer: measurer))
         let barRect = Rect(x: area.maxX + 24, y: area.minY, width: barWidth, height: area.height - Axes.bottomMargin(style: style))
         scene.append(contentsOf: bar.items(in: barRect, style: style))
         return scene

@@ -14,6 +14,7 @@ struct Vanish: ParsableCommand {
             PresetsCommand.self,
             TrainCommand.self,
             RenderCommand.self,
+            AnimateCommand.self,
             CompareCommand.self,
             BenchCommand.self,
         ],
