@@ -43,6 +43,10 @@ let package = Package(
         .systemLibrary(
             name: "CZlib",
             providers: [.apt(["zlib1g-dev"])]),
+        // Animated GIFs (Debian: libgif-dev); giflib has no pkg-config file.
+        .systemLibrary(
+            name: "CGIF",
+            providers: [.apt(["libgif-dev"]), .brew(["giflib"])]),
 
         .target(
             name: "GradientData",
@@ -71,7 +75,7 @@ let package = Package(
             dependencies: ["Graphics", "GradientData", "MeanFieldTheory"]),
         .target(
             name: "CairoBackend",
-            dependencies: ["Graphics", "CCairo", "CPNG"],
+            dependencies: ["Graphics", "CCairo", "CPNG", "CGIF"],
             resources: [
                 .copy("Resources/DejaVuSans.ttf"),
                 .copy("Resources/DejaVuSans-Bold.ttf"),
@@ -116,6 +120,6 @@ let package = Package(
         .testTarget(name: "CairoBackendTests", dependencies: ["CairoBackend", "Graphics", "TestSupport", "CZlib", "CCairo", "CPNG"]),
         .testTarget(name: "GoldenImageTests", dependencies: ["GoldenImage", "CairoBackend", "Graphics", "Figures", "GradientData", "VanishCommands", "vanish", "TestSupport"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Figures", "CairoBackend", "VanishCommands", "GradientData", "TestSupport"]),
-        .testTarget(name: "VanishTests", dependencies: ["vanish", "VanishCommands", "TestSupport"]),
+        .testTarget(name: "VanishTests", dependencies: ["vanish", "VanishCommands", "CairoBackend", "Figures", "Graphics", "GradientData", "TestSupport"]),
     ]
 )

@@ -31,18 +31,21 @@ public enum GradientHeatmap {
             maxColumns: maxColumns, maxRows: maxRows, aggregation: .logMean, coloring: .logScale(scale, map))
     }
 
-    /// The heatmap of one run with its colour bar; `scale` defaults to the run's own range.
+    /// The heatmap of one run with its colour bar; `scale` defaults to the run's own range, `stepAxis`
+    /// (the steps the x axis spans) to the run's own steps.
     public static func scene(
         _ run: FigureRun, scale: LogScale? = nil, quantity: GradientQuantity = .weightGradient,
-        style: FigureStyle = .standard, measurer: TextMeasurer
+        stepAxis: [Int]? = nil, style: FigureStyle = .standard, measurer: TextMeasurer
     ) -> Scene {
         let scale = scale ?? sharedScale([run.run], quantity: quantity)
         let size = FigureLayout.canvas(natural: Self.size, style: style)
         var scene = Scene(width: size.width, height: size.height)
         let top = FigureLayout.title("\(quantity.symbol) per layer during training: \(run.label)",
                                      in: &scene, style: style, measurer: measurer)
+        var panel = panel(run.run, title: nil, scale: scale, quantity: quantity, style: style)
+        panel.axisSteps = stepAxis
         scene.append(contentsOf: FigureLayout.heatmapWithBar(
-            panel(run.run, title: nil, scale: scale, quantity: quantity, style: style), size: size, top: top,
+            panel, size: size, top: top,
             bar: { colorBar(scale, quantity: quantity, style: style, height: $0) }, scale: scale, style: style, measurer: measurer))
         return scene
     }

@@ -51,16 +51,19 @@ public enum TimeHeatmap {
             colorBar: { colorBar(scale, style: style, height: $0) }, style: style, measurer: measurer)
     }
 
-    /// The time heatmap of one run with its colour bar, on `scale` (default: the run's own range).
-    public static func scene(_ run: FigureRun, scale: LogScale? = nil, style: FigureStyle = .standard,
+    /// The time heatmap of one run with its colour bar, on `scale` (default: the run's own range),
+    /// its x axis spanning `stepAxis` (default: the run's own steps).
+    public static func scene(_ run: FigureRun, scale: LogScale? = nil, stepAxis: [Int]? = nil, style: FigureStyle = .standard,
                              measurer: TextMeasurer) -> Scene {
         let scale = scale ?? sharedScale([run.run])
         let size = FigureLayout.canvas(natural: GradientHeatmap.size, style: style)
         var scene = Scene(width: size.width, height: size.height)
         let top = FigureLayout.title("Gradient reaching each time step during training: \(run.label)",
                                      in: &scene, style: style, measurer: measurer)
+        var panel = panel(run.run, title: nil, scale: scale, style: style)
+        panel.axisSteps = stepAxis
         scene.append(contentsOf: FigureLayout.heatmapWithBar(
-            panel(run.run, title: nil, scale: scale, style: style), size: size, top: top,
+            panel, size: size, top: top,
             bar: { colorBar(scale, style: style, height: $0) }, scale: scale, style: style, measurer: measurer))
         return scene
     }

@@ -19,11 +19,10 @@ extension RunHistory {
             weightGradNormMax: cut(stats.weightGradNormMax))
         out.loss = Array(loss.prefix(rows))
         out.trainAccuracy = Array(trainAccuracy.prefix(rows))
-        if settings.steps > 0, !testAccuracy.isEmpty {
-            let perEntry = Double(settings.steps) / Double(testAccuracy.count)
-            let finished = Int((Double(max(0, step)) / perEntry + 1e-9).rounded(.down))
-            out.testAccuracy = Array(testAccuracy.prefix(max(0, finished)))
-        }
+        // Test accuracy is measured after each epoch: keep the epochs finished once step `step`'s
+        // update is made (steps count from 0, so the last step ends the last epoch).
+        let done = settings.steps > 0 ? (Double(max(0, step)) + 1) / Double(settings.steps) * Double(testAccuracy.count) : 0
+        out.testAccuracy = Array(testAccuracy.prefix(min(testAccuracy.count, Int(min(done, Double(testAccuracy.count)).rounded(.down)))))
         if let diverged, diverged > step { out.diverged = nil }
         if var time {
             time.hiddenGradNorm = cut(time.hiddenGradNorm)

@@ -9,7 +9,7 @@ import Reporting
 
 /// A part of `vanish bench`, selectable with `--only`.
 public enum BenchPart: String, CaseIterable, Sendable {
-    case training, gemm, render, memory, recurrent, shards
+    case training, gemm, render, animation, memory, recurrent, shards
 
     /// Parts from a comma-separated list (`training,render`), in the order given, without repeats.
     public static func parseList(_ text: String) throws -> [BenchPart] {
@@ -147,7 +147,7 @@ public enum Bench {
             case .gemm:
                 status?("matrix products")
                 rows += gemmRows(repeats: request.repeats)
-            case .render:
+            case .render, .animation:
                 let history: GradientHistory
                 if let path = request.historyPath {
                     history = try HistoryInput.read(path)
@@ -158,9 +158,14 @@ public enum Bench {
                     history = try Experiment.run(spec, threads: cores, dataFolder: folder)
                     trained = history
                 }
-                status?("rendering \(history.spec.name) \(request.repeats) times")
-                rows += try renderRows(history, data: RunReport.dataSummary(history.spec, folder: folder),
-                                       dpi: request.dpi, repeats: request.repeats)
+                if part == .render {
+                    status?("rendering \(history.spec.name) \(request.repeats) times")
+                    rows += try renderRows(history, data: RunReport.dataSummary(history.spec, folder: folder),
+                                           dpi: request.dpi, repeats: request.repeats)
+                } else {
+                    status?("animating \(history.spec.name)'s first network \(request.repeats) times")
+                    rows += try animationRows(history, dpi: request.dpi, repeats: request.repeats)
+                }
             case .recurrent:
                 status?("training the through-time networks for \(recurrentBenchSteps) steps \(request.repeats) times")
                 rows.append(try recurrentRow(threads: cores, repeats: request.repeats,
@@ -365,6 +370,31 @@ public enum Bench {
                              note: "\(figureCount) PNG at \(NumberText.fixed(dpi, digits: 0)) dpi + report.pdf, written; all cores",
                              cpuSamples: reportCPU))
         return rows
+    }
+
+    /// The fading diagram of the history's first network animated over 60 frames, written as a GIF:
+    /// scenes, Cairo frames, palette, giflib, file.
+    static func animationRows(_ history: GradientHistory, dpi: Double, repeats: Int) throws -> [BenchRow] {
+        guard let run = history.runs.first, !history.spec.isRecurrent else { return [] }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vanish-bench-\(UUID().uuidString)", isDirectory: true)
+        StagedOutput.registerScratch(folder)
+        defer {
+            try? FileManager.default.removeItem(at: folder)
+            StagedOutput.unregisterScratch(folder)
+        }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let url = folder.appendingPathComponent("fading.gif")
+        func animate() throws -> FigureAnimation.Summary {
+            try FigureAnimation.write(history: history, kind: .fading, network: run.network, seed: run.seed, frames: 60,
+                                      to: url, dpi: dpi)
+        }
+        // Once untimed, so fonts and glyph caches are warm for every timed sample alike.
+        let summary = try animate()
+        let (wall, cpu) = try samples(repeats) { _ = try animate() }
+        let size = NumberText.fixed(Double(summary.bytes) / 1e6, digits: 2)
+        return [BenchRow(part: "animation", name: "fading GIF, \(summary.steps.count) frames", samples: wall, unit: "s", digits: 3,
+                         note: "\(run.network), \(run.settings.depth) hidden layers, \(summary.width) × \(summary.height) px, \(size) MB; all cores",
+                         cpuSamples: cpu)]
     }
 
     /// How many shards the shard rows split the spec into.

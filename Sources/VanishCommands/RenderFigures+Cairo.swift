@@ -24,8 +24,8 @@ extension RenderFigures {
 
 extension SingleFigure {
     /// Draws and writes the request's figure with the Cairo backend (DejaVu Sans text).
-    public static func run(_ request: FigureRequest) throws -> String {
+    public static func run(_ request: FigureRequest, note: (String) -> Void = HistoryInput.printNote) throws -> String {
         let renderer = try CairoRenderer()
-        return try run(request, measurer: renderer.measurer, encode: RenderFigures.encoder(renderer))
+        return try run(request, measurer: renderer.measurer, encode: RenderFigures.encoder(renderer), note: note)
     }
 }

@@ -39,10 +39,20 @@ public struct FigureRequest: Sendable {
     public var outputPath: String?
     public var appearance: FigureAppearance
     public var tensorBoard: TensorBoardImportOptions
+    /// An animation's (`.gif`) frames: evenly spaced recorded steps.
+    public var frames: Int
+    /// An animation's frames per second.
+    public var fps: Int
+    /// The threads an animation's frames render on (nil: every core); the bytes do not depend on it.
+    public var threads: Int?
 
     public init(kind: String, historyPath: String, network: String? = nil, seed: Int? = nil, moment: TrainingMoment? = nil,
                 outputPath: String? = nil, appearance: FigureAppearance = .standard,
-                tensorBoard: TensorBoardImportOptions = TensorBoardImportOptions()) {
+                tensorBoard: TensorBoardImportOptions = TensorBoardImportOptions(),
+                frames: Int = FigureAnimation.defaultFrames, fps: Int = FigureAnimation.defaultFPS, threads: Int? = nil) {
+        self.frames = frames
+        self.fps = fps
+        self.threads = threads
         self.kind = kind
         self.historyPath = historyPath
         self.network = network
@@ -178,21 +188,36 @@ public enum SingleFigure {
         return ext
     }
 
+    /// Animates the request's figure over training into the `.gif` at `path`; `note` hears what it holds.
+    static func animate(_ request: FigureRequest, to path: String, note: (String) -> Void) throws -> String {
+        do { try request.appearance.validate() } catch { throw RenderError.badOption(error.description) }
+        guard request.moment == nil else {
+            throw RenderError.badOption("--step and --at choose a still; an animation (.gif) runs over all of training: leave them out")
+        }
+        let kind = try FigureAnimation.Kind.named(request.kind)
+        let dpi = request.appearance.resolvedDPI
+        try FigureAnimation.checkOptions(frames: request.frames, fps: request.fps, dpi: dpi, threads: request.threads)
+        let url = URL(fileURLWithPath: path)
+        try FigureAnimation.checkDestination(url)
+        let history = try HistoryInput.read(request.historyPath, tensorBoard: request.tensorBoard)
+        let summary = try FigureAnimation.write(
+            history: history, kind: kind, network: request.network, seed: request.seed, frames: request.frames, fps: request.fps,
+            to: url, style: request.appearance.style(), dpi: dpi, threads: request.threads, source: request.historyPath)
+        note(summary.details)
+        return path
+    }
+
     /// Draws the request's figure and writes it atomically; returns the path written.
     ///
     /// A `.gif` file is handed to `FigureAnimation.write`. Nothing is written on any error.
     public static func run(_ request: FigureRequest, measurer: TextMeasurer, encode: RenderFigures.Encoder,
                            note: (String) -> Void = HistoryInput.printNote) throws -> String {
-        if let out = request.outputPath { _ = try format(of: out) }
+        if let out = request.outputPath, try format(of: out) == "gif" { return try animate(request, to: out, note: note) }
         let history = try HistoryInput.read(request.historyPath, tensorBoard: request.tensorBoard)
         let chosen = try choose(request, history: history, measurer: measurer, note: note)
         let path = request.outputPath ?? chosen.defaultName + ".png"
         let ext = try format(of: path)
         let url = URL(fileURLWithPath: path)
-        guard ext != "gif" else {
-            try FigureAnimation.write(request, history: history, to: url)
-            return path
-        }
         guard let format = FigureFormat(rawValue: ext) else {
             throw RenderError.badOption("cannot write '\(path)'; use .png, .svg, .pdf or .gif")
         }

@@ -10,8 +10,9 @@ struct BenchCommand: ParsableCommand {
         discussion: """
             Prints one table: zoo training time and steps per second (one run per core), matrix \
             product speed, render time per figure kind, for report.pdf and for the whole report \
-            (every figure PNG and the PDF, from a history trained once), what training in shards and \
-            merging them adds, and the peak resident memory. \
+            (every figure PNG and the PDF, from a history trained once), a 60-frame GIF of the first \
+            network's fading diagram, what training in shards and merging them adds, and the peak \
+            resident memory. \
             Numbers vary with the load on the machine; the range column shows the spread.
             """)
 
@@ -21,7 +22,7 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: "How many times to repeat each measurement (the table shows the median).")
     var repeats: Int = 3
 
-    @Option(name: .long, help: "What to measure, comma-separated: training, gemm, render, memory, recurrent, shards (default: all).")
+    @Option(name: .long, help: "What to measure, comma-separated: training, gemm, render, animation, memory, recurrent, shards (default: all).")
     var only: String = BenchPart.allCases.map(\.rawValue).joined(separator: ",")
 
     @Option(name: .long, help: "Render this history.json instead of training one.")

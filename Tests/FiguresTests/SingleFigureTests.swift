@@ -111,7 +111,7 @@ import VanishCommands
         #expect(try choose("filmstrip", history: one, notes: &notes).job.name == "filmstrip-tanh")
     }
 
-    @Test func writesOneFileInTheFormatOfItsExtensionAndGIFIsHandedOn() throws {
+    @Test func writesOneFileInTheFormatOfItsExtensionAGIFAnimated() throws {
         let folder = try TestPaths.makeTemporaryFolder("vanish-figure")
         let history = TestPaths.fixtures.appendingPathComponent("histories/zoo-small.json").path
         for ext in ["png", "svg", "pdf"] {
@@ -125,10 +125,16 @@ import VanishCommands
         }
         let png = try PNGCodec.decode(contentsOf: folder.appendingPathComponent("fading.png"))
         #expect(png.width == 1440 && png.height == 810)
+        // A .gif is the figure animated over training, in the same size and theme.
         let gif = folder.appendingPathComponent("fading.gif")
-        #expect(throws: RenderError.self) {
-            try SingleFigure.run(FigureRequest(kind: "fading", historyPath: history, network: "sigmoid", outputPath: gif.path))
-        }
-        #expect(!FileManager.default.fileExists(atPath: gif.path))
+        var notes: [String] = []
+        let written = try SingleFigure.run(FigureRequest(kind: "fading", historyPath: history, network: "sigmoid", outputPath: gif.path,
+                                                         appearance: FigureAppearance(size: .aspect(width: 16, height: 9), theme: .dark),
+                                                         frames: 4),
+                                           note: { notes.append($0) })
+        #expect(written == gif.path)
+        #expect(notes.count == 1 && notes[0].hasPrefix("4 frames"), "\(notes)")
+        let bytes = try Data(contentsOf: gif)
+        #expect(Array(bytes.prefix(6)) == Array("GIF89a".utf8))
     }
 }

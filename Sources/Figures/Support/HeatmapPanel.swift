@@ -14,6 +14,9 @@ struct HeatmapPanel {
     var yTitle: String? = "layer (1 = input side)"
     /// The label of row i when rows are not layers (time buckets); nil: the run's layer labels.
     var rowLabel: (@Sendable (Int) -> String)? = nil
+    /// The recorded steps the x axis spans; nil: the run's own. A frame of an animation passes its
+    /// whole run's, so the axis holds still while the data grows along it.
+    var axisSteps: [Int]? = nil
 
     var stepCount: Int { min(run.steps.count, values.count) }
     var layerCount: Int { max(run.layers.count, values.first?.count ?? 0) }
@@ -58,18 +61,22 @@ struct HeatmapPanel {
         }
         let left = area.minX + Axes.leftMargin(labels: yTicks.map(\.label), style: style, measurer: measurer, hasTitle: yTitle != nil)
         // Leave room for half of the last step label, which is centred on the right edge.
-        let lastLabel = String(run.steps.last ?? 0) + "0"
+        let axis = axisSteps ?? Array(run.steps.prefix(stepCount))
+        let lastLabel = String((axisSteps ?? run.steps).last ?? 0) + "0"
         let right = area.maxX - measurer.measure(lastLabel, style: style.text(style.tickSize)).width / 2
         let frame = Rect(x: left, y: top, width: max(10, right - left), height: height)
-        let xTicks = Self.stepTicks(run.steps, count: stepCount, width: frame.width, style: style, measurer: measurer)
+        let xTicks = Self.stepTicks(axis, count: axis.count, width: frame.width, style: style, measurer: measurer)
+        // The recorded columns fill their share of the axis, from the left.
+        let shown = axis.count > stepCount && axis.count > 0 ? Double(stepCount) / Double(axis.count) : 1
+        let imageFrame = Rect(x: frame.minX, y: frame.minY, width: frame.width * shown, height: frame.height)
 
         if stepCount > 0 && layerCount > 0 {
             let image = HeatmapRaster.image(
                 values: values, steps: stepCount, layers: layerCount,
-                maxColumns: max(1, Int(frame.width * style.pixelsPerPoint)),
+                maxColumns: max(1, Int(imageFrame.width * style.pixelsPerPoint)),
                 maxRows: max(1, Int(frame.height * style.pixelsPerPoint)),
                 aggregation: aggregation, coloring: coloring)
-            out.append(.image(image, rect: frame, interpolation: .nearest))
+            out.append(.image(image, rect: imageFrame, interpolation: .nearest))
         } else {
             out.append(.text("nothing recorded", at: Point(frame.midX, frame.midY),
                              style: style.text(style.labelSize, anchor: .middle, baseline: .middle, color: style.mutedTextColor),
