@@ -6,11 +6,15 @@
 /// colours, so those are exact; those the images never show are left out), then, one at a time,
 /// the colour whose pixels lie farthest from the palette so far, weighted by how many there are:
 /// large flat areas get their own entry, and a rare colour far from all others still gets one.
-/// Pixels less than half opaque map to one transparent index, reserved only if there are any.
+/// Pixels less than `opaqueFrom`/255 opaque map to one transparent index, reserved only if there are any.
 public struct IndexedPalette: Sendable {
+    /// The least alpha (of 255) drawn opaque. GIF has no partial transparency: a low threshold keeps
+    /// the thin, mostly translucent strokes of small type (a superscript minus) rather than dropping them.
+    public static let opaqueFrom: UInt32 = 40
+
     /// Palette colours as `RasterImage.word`s with alpha 255; the transparent entry, if any, is last.
     public let colors: [UInt32]
-    /// The index of "no colour" (pixels less than half opaque), nil if no pixel needed it.
+    /// The index of "no colour" (pixels less than `opaqueFrom` opaque), nil if no pixel needed it.
     public let transparentIndex: Int?
     /// The palette index of each 24-bit colour the images hold (`red | green << 8 | blue << 16`); 0 elsewhere.
     private let lookup: [UInt8]
@@ -31,7 +35,7 @@ public struct IndexedPalette: Sendable {
                     let words = raw.bindMemory(to: UInt32.self)
                     for word in words {
                         let w = UInt32(littleEndian: word)
-                        if w >> 24 < 128 { transparentPixels += 1 } else { counts[Int(w & 0xFF_FFFF)] &+= 1 }
+                        if w >> 24 < Self.opaqueFrom { transparentPixels += 1 } else { counts[Int(w & 0xFF_FFFF)] &+= 1 }
                     }
                 }
             }
@@ -100,7 +104,7 @@ public struct IndexedPalette: Sendable {
                     let words = raw.bindMemory(to: UInt32.self)
                     for i in 0..<words.count {
                         let w = UInt32(littleEndian: words[i])
-                        out[i] = w >> 24 < 128 ? transparent : lookup[Int(w & 0xFF_FFFF)]
+                        out[i] = w >> 24 < Self.opaqueFrom ? transparent : lookup[Int(w & 0xFF_FFFF)]
                     }
                 }
             }

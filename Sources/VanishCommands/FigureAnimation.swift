@@ -146,17 +146,28 @@ public enum FigureAnimation {
         let whole = history.runs[chosen[0]]
         let axis = Array(whole.steps.prefix(kind.isRecurrent ? min(whole.steps.count, whole.time?.hiddenGradNorm.count ?? 0)
                                                               : min(whole.steps.count, whole.stats.weightGradNorm.count)))
-        let figures = parallelMap(steps.count, threads: threads) { i -> Scene in
-            let cut = history.truncated(atStep: steps[i])
+        @Sendable func figure(_ cut: GradientHistory, style: FigureStyle) -> Scene {
             let runs = FigureRun.all(in: cut)
             let run = runs[chosen[0]]
+            var scene: Scene
             switch kind {
-            case .fading: return FadingLayerDiagram.scene(run, style: style, measurer: measurer)
-            case .heatmap: return GradientHeatmap.scene(run, scale: heatmapScale, stepAxis: axis, style: style, measurer: measurer)
-            case .filmstrip: return FadingLayerDiagram.filmStrip(run, style: style, measurer: measurer)
-            case .profile: return GradientProfile.scene(chosen.map { runs[$0] }, style: style, measurer: measurer)
-            case .timeHeatmap: return TimeHeatmap.scene(run, scale: timeScale, stepAxis: axis, style: style, measurer: measurer)
+            case .fading: scene = FadingLayerDiagram.scene(run, style: style, measurer: measurer)
+            case .heatmap: scene = GradientHeatmap.scene(run, scale: heatmapScale, stepAxis: axis, style: style, measurer: measurer)
+            case .filmstrip: scene = FadingLayerDiagram.filmStrip(run, style: style, measurer: measurer)
+            case .profile: scene = GradientProfile.scene(chosen.map { runs[$0] }, style: style, measurer: measurer)
+            case .timeHeatmap: scene = TimeHeatmap.scene(run, scale: timeScale, stepAxis: axis, style: style, measurer: measurer)
             }
+            scene.background = style.background
+            return scene
+        }
+        // A size asked for is the whole frame's: the figure is laid out in what the progress strip leaves.
+        var frameStyle = style
+        if style.canvas != nil {
+            let whole = figure(history, style: style)
+            frameStyle.canvas = .points(width: whole.width, height: max(whole.height / 2, whole.height - ProgressStrip.height(style: style)))
+        }
+        let figures = parallelMap(steps.count, threads: threads) { [frameStyle] i -> Scene in
+            figure(history.truncated(atStep: steps[i]), style: frameStyle)
         }
         let width = figures.map(\.width).max() ?? 0, height = figures.map(\.height).max() ?? 0
         let scenes = figures.enumerated().map { i, figure in

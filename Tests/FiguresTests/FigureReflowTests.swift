@@ -1,5 +1,5 @@
 import CairoBackend
-import Figures
+@testable import Figures
 import Foundation
 import GradientData
 import Graphics
@@ -19,26 +19,16 @@ import TestSupport
     static let sizes = ["16:9", "4:3", "8.5cmx6.5cm", "1080x1080"]
     static let histories = ["edge-cases", "zoo-small", "through-time-quick", "init-small", "sweep-small", "edge-of-chaos-quick"]
 
-    /// The figures a paper column holds without a collision. Comparisons of several networks (heatmaps,
-    /// fading, saturation), the depth sweep and Nielsen's bars need a page wider than 8.5 cm: at that
-    /// width they are laid out, but labels touch.
-    static let paperColumnKinds: Set = ["heatmap", "fading", "filmstrip", "time-heatmap", "summary", "profile", "curves",
-                                        "time-profile", "memory"]
-
     @Test(arguments: sizes)
     func everyFigureFitsTheCanvasWithoutCollisions(size: String) throws {
         let appearance = FigureAppearance(size: try FigureSize.parse(size))
         let style = appearance.style()
-        let paper = size.hasSuffix("cm")
         for name in Self.histories {
             let history = try FigureFixtures.load(name)
             let natural = FigureCatalog.jobs(for: history, measurer: measurer)
             let jobs = FigureCatalog.jobs(for: history, style: style, measurer: measurer)
             #expect(jobs.map(\.name) == natural.map(\.name))
             for (job, naturalJob) in zip(jobs, natural) {
-                // The 300-layer diagram's sampling note needs a wider page too.
-                if paper && (!Self.paperColumnKinds.contains(job.kindName) || (job.kindName == "fading" && job.run == nil)
-                             || job.name.hasSuffix("deep-300")) { continue }
                 let scene = job.scene()
                 let where_ = "\(size) \(name)/\(job.name)"
                 // A capped comparison adds its note below the canvas; the rest is the canvas exactly.
@@ -77,5 +67,22 @@ import TestSupport
         let heatmap = GradientHeatmap.scene(runs[0], style: FigureAppearance(size: try FigureSize.parse("8.5cmx6.5cm")).style(),
                                             measurer: measurer)
         #expect(abs(heatmap.width - 8.5 / 2.54 * 72) < 1e-9)
+    }
+
+    /// A figure whose labels cannot all fit the canvas at its type size is laid out on a larger page
+    /// of the same shape and scaled down to the canvas: smaller type, nothing clipped or colliding.
+    /// A figure that fits keeps its type.
+    @Test func aFigureTooFullForItsCanvasIsLaidOutLargerAndScaledDown() throws {
+        let history = try FigureFixtures.load("zoo-small")
+        let column = FigureAppearance(size: try FigureSize.parse("8.5cmx6.5cm")).style()
+        let jobs = FigureCatalog.jobs(for: history, style: column, measurer: measurer)
+        func axisTitleHeight(_ name: String) throws -> Double {
+            let scene = try #require(jobs.first { $0.name == name }).scene()
+            return try #require(scene.placedTexts(measurer: measurer).first { $0.string == "training step" }).bounds.height
+        }
+        let alone = try axisTitleHeight("heatmap-sigmoid"), compared = try axisTitleHeight("heatmaps")
+        let asked = column.text(column.labelSize).box(of: "training step", at: Point(0, 0), measurer: measurer).height
+        #expect(abs(alone - asked) < 1e-9, "one network's heatmap keeps its type: \(alone) against \(asked)")
+        #expect(compared < alone * 0.9 && compared > alone * 0.2, "five panels: \(compared) against \(alone)")
     }
 }

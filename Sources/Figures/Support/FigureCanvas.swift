@@ -117,3 +117,33 @@ extension FigureLayout {
         max(2, min(preferred, Int(length / (style.tickSize * labelSpan))))
     }
 }
+
+extension FigureLayout {
+    /// Whether a label of `scene` leaves the page or runs into another (boxes shrunk by half a point
+    /// across and 1.5 points down, the room type leaves inside its line).
+    static func labelsCollide(_ scene: Scene, measurer: TextMeasurer) -> Bool {
+        let boxes = scene.placedTexts(measurer: measurer).filter { !$0.string.isEmpty }.map(\.bounds)
+        let page = scene.bounds
+        for box in boxes where !page.contains(box, tolerance: 0.5) { return true }
+        let shrunk = boxes.map { $0.insetBy(dx: 0.5, dy: 1.5) }.sorted { $0.minY < $1.minY }
+        // Sorted by top: a box meets only those that start above its bottom.
+        for i in shrunk.indices {
+            var j = i + 1
+            while j < shrunk.count && shrunk[j].minY < shrunk[i].maxY {
+                if shrunk[i].intersects(shrunk[j]) { return true }
+                j += 1
+            }
+        }
+        return false
+    }
+
+    /// `scene` scaled down, whole, onto a page of `size`, its top-left corner at the page's.
+    static func scaled(_ scene: Scene, toFit size: (width: Double, height: Double)) -> Scene {
+        let scale = min(size.width / scene.width, size.height / scene.height)
+        var inner = scene
+        inner.background = nil
+        var out = Scene(width: size.width, height: size.height)
+        out.place(inner, at: Point((size.width - scene.width * scale) / 2, (size.height - scene.height * scale) / 2), scale: scale)
+        return out
+    }
+}
