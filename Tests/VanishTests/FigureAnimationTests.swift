@@ -37,6 +37,23 @@ struct FigureAnimationTests {
         #expect(first.prefix(6) == Data("GIF89a".utf8))
     }
 
+    @Test("a dark 16:9 animation is 16:9 with its strip, on the dark page in every frame")
+    func sizeAndTheme() throws {
+        let appearance = FigureAppearance(size: .aspect(width: 16, height: 9), theme: .dark)
+        let folder = try TestPaths.makeTemporaryFolder("vanish-gif")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("dark.gif")
+        try FigureAnimation.write(history: try Self.history(Self.zoo), kind: .fading, network: "sigmoid", frames: 4, to: url,
+                                  style: appearance.style(), dpi: 72)
+        let gif = try GIFCodec.decode(try Data(contentsOf: url))
+        #expect(gif.width == 720 && gif.height == 405, "\(gif.width) × \(gif.height)")
+        let page = RasterImage.word(appearance.style().background ?? .white) & 0xFF_FFFF
+        // The first frame is whole: its corner pixel is the page colour, not white.
+        let first = try #require(gif.frames.first)
+        #expect(first.width == gif.width && first.height == gif.height)
+        #expect(UInt32(littleEndian: gif.palette[Int(first.indices[0])]) & 0xFF_FFFF == page)
+    }
+
     @Test("frames at evenly spaced recorded steps, capped by what was recorded")
     func frameSteps() throws {
         let history = try Self.history(Self.zoo)
