@@ -150,6 +150,7 @@ public enum FadingLayerDiagram {
                         height: legend.top - top - 24)
         scene.append(contentsOf: network(run.run, index: i, quantity: quantity, in: area, style: style, measurer: measurer))
         scene.append(contentsOf: legend.items)
+        scene.crowded = area.height < minimumNetworkHeight(style)
         return scene
     }
 
@@ -184,6 +185,7 @@ public enum FadingLayerDiagram {
         let legend = legendItems(style: style, measurer: measurer, centerX: scene.width / 2, bottom: scene.height - FigureLayout.margin,
                                  maxWidth: scene.width - 32)
         scene.append(contentsOf: legend.items)
+        scene.crowded = grid.cellHeight - 8 - style.panelTitleSize * 1.2 - 10 < minimumNetworkHeight(style)
         return scene
     }
 
@@ -218,8 +220,12 @@ public enum FadingLayerDiagram {
         let legend = legendItems(style: style, measurer: measurer, centerX: scene.width / 2, bottom: scene.height - FigureLayout.margin,
                                  maxWidth: scene.width - 32)
         scene.append(contentsOf: legend.items)
+        scene.crowded = grid.cellHeight - 8 - style.panelTitleSize * 1.2 - 10 < minimumNetworkHeight(style)
         return scene
     }
+
+    /// The least height, in points, a network's planes and layer numbers need to be read.
+    static func minimumNetworkHeight(_ style: FigureStyle) -> Double { style.tickSize * 8 }
 
     /// A plain-language sentence on how much gradient reaches layer 1.
     static func explanation(_ run: RunHistory, index: Int, quantity: GradientQuantity) -> String {

@@ -117,8 +117,12 @@ public enum FadingTimeDiagram {
         }
         scene.append(contentsOf: legend(style: style, measurer: measurer, width: scene.width,
                                         bottom: scene.height - FigureLayout.margin).items)
+        scene.crowded = grid.cellHeight < minimumRowHeight(style)
         return scene
     }
+
+    /// The least height, in points, of a panel holding a chain: its title, the readout, the cells and the time steps.
+    static func minimumRowHeight(_ style: FigureStyle) -> Double { style.panelTitleSize * 1.2 + 6 + style.tickSize * 5 + 30 }
 
     /// One network over training: the chain at `frames` evenly spaced recorded steps, step 0 first
     /// (repeats dropped when a run has fewer recorded steps).
@@ -148,7 +152,7 @@ public enum FadingTimeDiagram {
             top = FigureLayout.title(title, in: &scene, style: style, measurer: measurer)
             let area = (width: size.width - 2 * FigureLayout.margin, height: size.height - top - below(size.width))
             // A small canvas shows fewer frames (never fewer than the start and the end) rather than chains too flat to read.
-            let minRow = style.panelTitleSize * 1.2 + 6 + style.tickSize * 5 + 30
+            let minRow = minimumRowHeight(style)
             for count in stride(from: max(frames, 2), through: 2, by: -1) {
                 shown = frameIndices(count)
                 grid = FigureLayout.Grid(count: shown.count, filling: area, naturalCell: (420, naturalRow), maxColumns: 3)
@@ -165,6 +169,7 @@ public enum FadingTimeDiagram {
         }
         scene.append(contentsOf: legend(style: style, measurer: measurer, width: scene.width,
                                         bottom: scene.height - FigureLayout.margin).items)
+        scene.crowded = grid.cellHeight < minimumRowHeight(style)
         return scene
     }
 

@@ -77,7 +77,7 @@ public enum FigureCatalog {
     /// The larger pages, as multiples of the one asked for, that a figure whose labels collide is tried on.
     static let enlargements = [1.25, 1.5, 1.75, 2, 2.5, 3, 4]
 
-    /// `enlarging`: a figure whose labels collide or leave the page at the canvas asked for is laid
+    /// `enlarging`: a figure that is crowded, or whose labels collide or leave the page, at the canvas asked for is laid
     /// out on the smallest larger page (same shape, same type) where none does, and scaled down to the
     /// size asked for: smaller type, but every label readable and apart.
     static func jobs(
@@ -90,14 +90,14 @@ public enum FigureCatalog {
             guard kinds.contains(kind) else { return }
             out.append(Job(name: name, caption: caption, run: run) {
                 var scene = make()
-                if enlarging, style.canvas != nil, FigureLayout.labelsCollide(scene, measurer: measurer) {
+                if enlarging, style.canvas != nil, scene.crowded || FigureLayout.labelsCollide(scene, measurer: measurer) {
                     for factor in enlargements {
                         var larger = style
                         larger.canvas = .points(width: scene.width * factor, height: scene.height * factor)
                         guard let job = jobs(for: history, kinds: [kind], style: larger, measurer: measurer, enlarging: false)
                             .first(where: { $0.name == name }) else { break }
                         let big = job.scene()
-                        if !FigureLayout.labelsCollide(big, measurer: measurer) {
+                        if !big.crowded && !FigureLayout.labelsCollide(big, measurer: measurer) {
                             scene = FigureLayout.scaled(big, toFit: (scene.width, scene.height))
                             break
                         }

@@ -73,6 +73,7 @@ public enum GradientProfile {
 
         let panelBottom = legendTop - 12
         let areas = FigureLayout.panelAreas(rows.count, top: top, bottom: panelBottom, pageWidth: size.width, style: style)
+        scene.crowded = FigureLayout.crowded(areas, style: style)
         for (p, (name, row)) in rows.enumerated() {
             let area = areas[p]
             scene.append(contentsOf: panel(name, runs: runs, row: row, quantity: quantity, scale: scale, maxLayers: maxLayers,

@@ -31,6 +31,7 @@ public enum MemoryAndLearning {
         let entries = runs.map { LegendEntry(mark: .line(style.networkColor($0.colorIndex), dash: style.networkDash($0.colorIndex), marker: false), label: $0.label) }
         let legendTop = FigureLayout.bottomLegend(entries + metricLegendEntries(runs, style: style), in: &scene, style: style, measurer: measurer)
         let areas = FigureLayout.panelAreas(2, top: top, bottom: legendTop - 12, pageWidth: size.width, style: style)
+        scene.crowded = FigureLayout.crowded(areas, style: style)
         let (x, xTicks, _) = stepAxis(runs, length: areas[0].width - 60, style: style)
 
         // Left: the memory gate, on a linear axis from 0 (forgets everything) to 1 (keeps everything).

@@ -37,6 +37,7 @@ public enum SaturationStrip {
         let barRect = Rect(x: FigureLayout.margin + grid.width + 20, y: top + 6 + style.panelTitleSize * 1.2 + 8,
                            width: barWidth, height: min(grid.height, 300) - 70)
         scene.append(contentsOf: bar.items(in: barRect, style: style))
+        scene.crowded = HeatmapPanel.crowded(cellHeight: grid.cellHeight, style: style)
         return scene
     }
 }

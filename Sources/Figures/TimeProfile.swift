@@ -73,6 +73,7 @@ public enum TimeProfile {
         }
         let legendTop = FigureLayout.bottomLegend(entries, in: &scene, style: style, measurer: measurer)
         let areas = FigureLayout.panelAreas(rows.count, top: top, bottom: legendTop - 12, pageWidth: size.width, style: style)
+        scene.crowded = FigureLayout.crowded(areas, style: style)
         // The top of the axis is labelled: where a bound leaves the plot, the reader sees how high that is.
         scale = labelledAtTop(scale, probe: { LogPanel("", in: areas[0], scale: $0, rightGap: 12, style: style, measurer: measurer).yTicks })
         for (p, row) in rows.enumerated() {

@@ -27,6 +27,7 @@ public enum TrainingCurves {
         let legendTop = FigureLayout.bottomLegend(entries, in: &scene, style: style, measurer: measurer)
         let bottom = legendTop - 12
         let areas = FigureLayout.panelAreas(accuracy ? 2 : 1, top: top, bottom: bottom, pageWidth: size.width, style: style)
+        scene.crowded = FigureLayout.crowded(areas, style: style)
         scene.append(contentsOf: lossPanel(runs, in: areas[0], style: style, measurer: measurer))
         guard accuracy else { return scene }
         if recurrent {

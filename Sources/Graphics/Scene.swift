@@ -65,6 +65,9 @@ public struct Scene: Hashable, Sendable {
     public var height: Double
     public var background: Color?
     public var items: [SceneItem]
+    /// The layout had less room than its content needs to be read (a diagram a few points tall on a
+    /// small canvas); whoever asked for the size may lay the figure out larger and scale it down.
+    public var crowded = false
 
     public init(width: Double, height: Double, background: Color? = .white, items: [SceneItem] = []) {
         self.width = width

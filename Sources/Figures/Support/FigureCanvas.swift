@@ -80,7 +80,8 @@ extension FigureLayout {
     /// `count` panel areas between `top` and `bottom` across the page: side by side, or, on a page too
     /// narrow for that (a paper column), stacked, so each panel keeps room for its ticks.
     ///
-    /// Each area leaves `gap` points to its right (and below it when stacked).
+    /// Each area leaves `gap` points to its right (and below it when stacked). See `crowded(_:style:)`
+    /// for when even that leaves too little room.
     static func panelAreas(_ count: Int, top: Double, bottom: Double, pageWidth: Double, gap: Double = 12,
                            style: FigureStyle) -> [Rect] {
         let n = max(1, count)
@@ -91,6 +92,13 @@ extension FigureLayout {
             return (0..<n).map { Rect(x: margin + Double($0) * side, y: top, width: side - gap, height: bottom - top) }
         }
         return (0..<n).map { Rect(x: margin, y: top + Double($0) * stackedHeight, width: width - gap, height: stackedHeight - gap) }
+    }
+}
+
+extension FigureLayout {
+    /// Whether plot panels in `areas` are too small for their ticks, axis titles and data to be read.
+    static func crowded(_ areas: [Rect], style: FigureStyle) -> Bool {
+        areas.contains { $0.height < style.tickSize * 12 || $0.width < style.tickSize * 12 }
     }
 }
 

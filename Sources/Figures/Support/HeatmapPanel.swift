@@ -113,6 +113,13 @@ extension HeatmapPanel {
         let barRect = Rect(x: FigureLayout.margin + grid.width + 20, y: top + 6 + style.panelTitleSize * 1.2 + 8,
                            width: barWidth, height: min(grid.height, 420) - 60)
         scene.append(contentsOf: bar.items(in: barRect, style: style))
+        scene.crowded = crowded(cellHeight: grid.cellHeight, style: style)
         return scene
+    }
+
+    /// Whether a grid cell `cellHeight` tall leaves a panel's heatmap, under its title and above its
+    /// ticks and axis title, too thin to read.
+    static func crowded(cellHeight: Double, style: FigureStyle) -> Bool {
+        cellHeight - 12 < style.panelTitleSize * 1.2 + Axes.bottomMargin(style: style) + style.tickSize * 6
     }
 }
