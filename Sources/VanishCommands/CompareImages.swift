@@ -115,7 +115,6 @@ public enum CompareImages {
         try checkSettings(request)
         let actualKind = kind(of: request.actualPath)
         guard actualKind != .none else { throw CompareRefusal(description: "\(request.actualPath): no such file or folder") }
-        var expectedKind: PathKind?
         if let expected = request.expectedPath {
             let found = kind(of: expected)
             guard found != .none else { throw CompareRefusal(description: "\(expected): no such file or folder") }
@@ -124,7 +123,6 @@ public enum CompareImages {
                 let file = found == .folder ? request.actualPath : expected
                 throw CompareRefusal(description: "vanish compare: \(folder) is a folder but \(file) is a file; give two files or two folders")
             }
-            expectedKind = found
         } else if request.hashLibraryPath == nil {
             throw CompareRefusal(description: "vanish compare: give EXPECTED and ACTUAL, or --hash-library FILE and ACTUAL")
         }

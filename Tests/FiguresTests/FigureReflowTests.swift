@@ -86,3 +86,16 @@ import TestSupport
         #expect(compared < alone * 0.9 && compared > alone * 0.2, "five panels: \(compared) against \(alone)")
     }
 }
+
+/// Step ticks of a heatmap fall on whole steps, each labelled once, however few the steps.
+@Suite struct HeatmapStepTickTests {
+    @Test(arguments: [2, 3, 4, 7])
+    func aFewStepsGetEachLabelOnce(count: Int) throws {
+        let measurer = try CairoTextMeasurer()
+        let ticks = HeatmapPanel.stepTicks(Array(0..<count), count: count, width: 600, style: .standard, measurer: measurer)
+        let labels = ticks.map(\.label)
+        #expect(Set(labels).count == labels.count, "\(labels)")
+        #expect(labels.first == "0")
+        #expect(labels.allSatisfy { Int($0) != nil }, "\(labels)")
+    }
+}

@@ -31,7 +31,11 @@ struct HeatmapPanel {
         let labelWidth = measurer.measure(String(Int(end)), style: style.text(style.tickSize)).width
         let maxCount = max(2, Int(width / (labelWidth + 28)))
         let ticks = Ticks.linear(from: first, to: end, maxCount: maxCount) { v, _ in NumberFormat.fixed(v, digits: 0) }
-        return ticks.filter { $0.fraction <= 1 + 1e-9 }
+        // Steps are whole numbers: a tick between two (1.5 of a 3-step run) would repeat a label.
+        return ticks.filter { tick in
+            let step = first + tick.fraction * (end - first)
+            return tick.fraction <= 1 + 1e-9 && abs(step - step.rounded()) < 1e-6
+        }
     }
 
     /// The y-axis ticks at layer-row centres, thinned to what `height` holds (and never more than 31).
