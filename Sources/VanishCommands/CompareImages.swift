@@ -325,6 +325,13 @@ public enum CompareImages {
             if kind(of: path) == .folder {
                 throw CompareRefusal(description: "vanish compare: \(option) \(path) is a folder; give a file name")
             }
+            // compare writes its summaries and pictures into --out: a report there must not share a name with them.
+            if let out = request.outputFolder, RealPath.isSameOrInside(real, RealPath.of(out)) {
+                let name = URL(fileURLWithPath: path).lastPathComponent
+                if ["summary.md", "summary.html"].contains(name) || name.lowercased().hasSuffix(".png") {
+                    throw CompareRefusal(description: "vanish compare: \(option) \(path) would overwrite a file compare writes into --out \(out); choose another name")
+                }
+            }
         }
         if let junit = request.junitPath, let json = request.jsonPath, RealPath.of(junit) == RealPath.of(json) {
             throw CompareRefusal(description: "vanish compare: --junit and --json name the same file \(junit)")

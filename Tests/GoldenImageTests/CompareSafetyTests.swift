@@ -77,6 +77,16 @@ struct CompareSafetyTests {
             expectedPath: nil, actualPath: pair.actual.path, jsonPath: library.path, hashLibraryPath: library.path))
         #expect(onLibrary.0 == .trouble)
         #expect(onLibrary.2 == ["vanish compare: --json \(library.path) is the input file \(library.path)"])
+        // Inside --out, a report may not take the name of a summary or picture compare writes there.
+        let out = pair.root.appendingPathComponent("out")
+        for name in ["summary.html", "summary.md", "changed-diff.png"] {
+            let clash = runCompare(CompareRequest(
+                expectedPath: pair.expected.path, actualPath: pair.actual.path, outputFolder: out.path,
+                junitPath: out.appendingPathComponent(name).path))
+            #expect(clash.0 == .trouble, "\(name)")
+            #expect(clash.2 == ["vanish compare: --junit \(out.path)/\(name) would overwrite a file compare writes into --out \(out.path); choose another name"])
+        }
+        #expect(!FileManager.default.fileExists(atPath: out.path), "nothing written for a refused report")
         try FileManager.default.removeItem(at: library)
         #expect(folderSnapshot(pair.root) == before)
     }
