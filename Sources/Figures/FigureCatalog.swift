@@ -99,6 +99,7 @@ public enum FigureCatalog {
                         let big = job.scene()
                         if !big.crowded && !FigureLayout.labelsCollide(big, measurer: measurer) {
                             scene = FigureLayout.scaled(big, toFit: (scene.width, scene.height))
+                            scene.enlargement = factor
                             break
                         }
                     }

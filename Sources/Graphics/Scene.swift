@@ -68,6 +68,9 @@ public struct Scene: Hashable, Sendable {
     /// The layout had less room than its content needs to be read (a diagram a few points tall on a
     /// small canvas); whoever asked for the size may lay the figure out larger and scale it down.
     public var crowded = false
+    /// How many times larger than this page the figure was laid out before being scaled down onto it
+    /// (1: laid out at this size), so its type is this many times smaller than asked.
+    public var enlargement = 1.0
 
     public init(width: Double, height: Double, background: Color? = .white, items: [SceneItem] = []) {
         self.width = width

@@ -221,7 +221,14 @@ public enum SingleFigure {
         guard let format = FigureFormat(rawValue: ext) else {
             throw RenderError.badOption("cannot write '\(path)'; use .png, .svg, .pdf or .gif")
         }
-        let bytes = try encode(chosen.job.scene(), format, request.appearance.resolvedDPI)
+        let scene = chosen.job.scene()
+        if scene.enlargement > 1 {
+            let e = scene.enlargement
+            let digits = e == e.rounded() ? 0 : (e * 10 == (e * 10).rounded() ? 1 : 2)
+            note("\(chosen.job.name) does not fit this size at its type size: laid out \(NumberFormat.fixed(e, digits: digits))× larger "
+                + "and scaled down, its type \(NumberFormat.percent(1 / scene.enlargement, digits: 0)) of the size asked; a larger --size keeps it full size")
+        }
+        let bytes = try encode(scene, format, request.appearance.resolvedDPI)
         try AtomicFile.write(bytes, to: url)
         return path
     }

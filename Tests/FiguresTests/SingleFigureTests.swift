@@ -137,4 +137,20 @@ import VanishCommands
         let bytes = try Data(contentsOf: gif)
         #expect(Array(bytes.prefix(6)) == Array("GIF89a".utf8))
     }
+
+    @Test func aFigureScaledDownToFitSaysSo() throws {
+        let folder = try TestPaths.makeTemporaryFolder("vanish-figure")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let history = TestPaths.fixtures.appendingPathComponent("histories/zoo-small.json").path
+        let column = FigureAppearance(size: try FigureSize.parse("8.5cmx6.5cm"))
+        var notes: [String] = []
+        _ = try SingleFigure.run(FigureRequest(kind: "heatmaps", historyPath: history, outputPath: folder.appendingPathComponent("a.png").path,
+                                               appearance: column), note: { notes.append($0) })
+        #expect(notes.count == 1 && notes[0].hasPrefix("heatmaps does not fit this size") && notes[0].contains("× larger"), "\(notes)")
+        notes = []
+        _ = try SingleFigure.run(FigureRequest(kind: "heatmap", historyPath: history, network: "tanh",
+                                               outputPath: folder.appendingPathComponent("b.png").path, appearance: column),
+                                 note: { notes.append($0) })
+        #expect(notes.isEmpty, "one network's heatmap fits the column: \(notes)")
+    }
 }
