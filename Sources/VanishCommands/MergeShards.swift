@@ -1,4 +1,5 @@
 import CairoBackend
+import Figures
 import Foundation
 import GradientData
 import Graphics
@@ -11,9 +12,12 @@ public struct MergeRequest: Sendable {
     public var outputFolder: String?
     public var formats: [FigureFormat]
     public var dpi: Double
+    /// The figures' size, type scale and theme, as for `vanish run`.
+    public var appearance: FigureAppearance
 
     public init(shards: [String], outputFolder: String? = nil, formats: [FigureFormat] = RunRequest.defaultFormats,
-                dpi: Double = CairoRenderer.defaultDPI) {
+                dpi: Double = CairoRenderer.defaultDPI, appearance: FigureAppearance = .standard) {
+        self.appearance = appearance
         self.shards = shards
         self.outputFolder = outputFolder
         self.formats = formats
@@ -43,6 +47,7 @@ public enum MergeShards {
     ) throws -> MergeResult {
         guard !request.formats.isEmpty else { throw RenderError.badOption("--format lists no format; valid: png, svg, pdf") }
         try RenderRequest.checkDPI(request.dpi)
+        do { try request.appearance.validate() } catch { throw RenderError.badOption(error.description) }
         let folders = try request.shards.map(shardFolder)
         let members = try zip(request.shards, folders).map { source, folder in
             ShardSet.Member(source: source, manifest: try readManifest(in: folder, source: source))
@@ -73,7 +78,7 @@ public enum MergeShards {
         }
         let written = try RunReport.writeReportFolder(
             history, data: set.data, into: output, formats: request.formats, dpi: request.dpi, renderer: renderer,
-            status: status, cancellation: cancellation)
+            figureStyle: request.appearance.style(), status: status, cancellation: cancellation)
         return MergeResult(history: history, written: written, warning: set.kernelWarning)
     }
 

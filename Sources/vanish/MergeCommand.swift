@@ -26,8 +26,8 @@ struct MergeCommand: ParsableCommand {
     @Option(name: .long, help: "What to write, comma-separated: pdf (report.pdf), png, svg (one file per figure).")
     var format: String = "pdf,png"
 
-    @Option(name: .long, parsing: .unconditional, help: "Resolution of the figure PNGs in dots per inch (72 = one pixel per point).")
-    var dpi: Double = 144
+    @OptionGroup(title: "Figure size and colours")
+    var appearance: FigureAppearanceOptions
 
     func validate() throws {
         do {
@@ -38,7 +38,9 @@ struct MergeCommand: ParsableCommand {
     }
 
     func run() throws {
-        let request = MergeRequest(shards: shards, outputFolder: out, formats: try FigureFormat.parseList(format), dpi: dpi)
+        let figureAppearance = try appearance.appearance()
+        let request = MergeRequest(shards: shards, outputFolder: out, formats: try FigureFormat.parseList(format),
+                                   dpi: figureAppearance.resolvedDPI, appearance: figureAppearance)
         let interrupt = Interrupt()
         defer { interrupt.uninstall() }
         let result = try MergeShards.run(request, cancellation: interrupt.flag)

@@ -1,3 +1,4 @@
+import Figures
 import Foundation
 import GradientData
 import Testing
@@ -34,6 +35,27 @@ import VanishCommands
         let result = try MergeShards.run(MergeRequest(shards: (order ?? Array((0..<count).reversed())).map { folders[$0] }, outputFolder: merged.path))
         #expect(result.warning == nil)
         return try files(of: merged)
+    }
+
+    @Test func aMergeDrawsTheFiguresAtTheSizeAndThemeRunWould() throws {
+        let root = try TestPaths.makeTemporaryFolder("vanish-shards")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let appearance = FigureAppearance(size: .aspect(width: 16, height: 9), theme: .dark)
+        let one = root.appendingPathComponent("one")
+        _ = try RunReport.run(RunRequest(specOrPreset: "quick", outputFolder: one.path, formats: [.png], appearance: appearance))
+        var folders: [String] = []
+        for index in 0..<2 {
+            let folder = root.appendingPathComponent("shard-\(index)").path
+            _ = try TrainExperiment.runShard(TrainRequest(specOrPreset: "quick", outputFolder: folder), shard: try Shard(index: index, count: 2))
+            folders.append(folder)
+        }
+        let merged = root.appendingPathComponent("merged")
+        _ = try MergeShards.run(MergeRequest(shards: folders, outputFolder: merged.path, formats: [.png], appearance: appearance))
+        let expected = try Self.files(of: one), got = try Self.files(of: merged)
+        #expect(got.keys.sorted() == expected.keys.sorted())
+        #expect(got == expected, "the merged figures are the dark 16:9 ones run writes")
+        let light = try Self.shardAndMerge("quick", count: 2, root: root)
+        #expect(got["figures/heatmaps.png"] != nil && got["figures/heatmaps.png"] != light["figures/heatmaps.png"], "and not the default light ones")
     }
 
     static let seedsSpec = """
