@@ -152,4 +152,8 @@ if [ "$state" != idle ]; then
     exit 1
 fi
 echo "local Slurm: slurmctld on port $controller_port, slurmd on $node_port, node localhost with $(nproc) CPUs" >&2
-timeout "${LOCAL_SLURM_TIMEOUT:-600}" "$@"
+# In the background, waited for: a signal then stops the script at once (bash runs a trap only
+# after a foreground command ends), and stop() ends the command first, then the daemons.
+timeout "${LOCAL_SLURM_TIMEOUT:-600}" "$@" &
+pids+=($!)
+wait "$!"
