@@ -278,25 +278,44 @@ public enum EdgeOfChaos {
         let size = FigureLayout.canvas(natural: (Self.size.width, 500), style: style)
         var scene = Scene(width: size.width, height: size.height)
         let top = FigureLayout.title("Gradient growth per layer at initialisation: measured and mean-field theory", in: &scene, style: style, measurer: measurer)
-        let points = factorPoints(history)
-        let settings = history.runs.first?.settings
-        let field = settings.flatMap { theory($0) }
-        let seedsAndDepths = points.map(\.factors.count).max() ?? 0
-        let color = style.networkColor(1)
-        var entries = [
-            LegendEntry(mark: .line(style.textColor, dash: [], marker: false), label: "theory: √χ₁"),
-            LegendEntry(mark: .line(color, dash: [], marker: true), label: "measured: fit of ln ‖dL/dW_l‖ over the middle 60 % of layers, median"),
-        ]
+        // One series per network that has runs deep enough to fit and a theory to compare with.
+        let spec = history.spec
+        let series = spec.networks.indices.compactMap { n -> (name: String, points: [FactorPoint], field: MeanField, color: Color, theoryColor: Color)? in
+            let points = factorPoints(history, network: n)
+            guard let settings = cells(history, network: n).first?.runs.first?.settings,
+                  let field = theory(settings), points.contains(where: { !$0.factors.isEmpty }) else { return nil }
+            return (spec.networks[n].name, points, field, style.networkColor(n + 1), style.networkColor(n + 1))
+        }.enumerated().map { k, s in
+            // One network keeps black theory beside its coloured measurement; several pair each theory with its network's colour.
+            (name: s.name, points: s.points, field: s.field, color: s.color, theoryColor: k == 0 && spec.networks.count == 1 ? style.textColor : s.theoryColor)
+        }
+        let single = series.count <= 1
+        let seedsAndDepths = series.flatMap(\.points).map(\.factors.count).max() ?? 0
+        var entries: [LegendEntry] = []
+        for s in series {
+            let prefix = single ? "" : s.name + " "
+            entries.append(LegendEntry(mark: .line(s.theoryColor, dash: single ? [] : [5, 3], marker: false), label: prefix + "theory: √χ₁"))
+            entries.append(LegendEntry(mark: .line(s.color, dash: [], marker: true),
+                                       label: prefix + (single ? "measured: fit of ln ‖dL/dW_l‖ over the middle 60 % of layers, median" : "measured (median)")))
+        }
+        if !single {
+            entries.append(LegendEntry(mark: .line(style.mutedTextColor, dash: [], marker: true),
+                                       label: "measured: fit of ln ‖dL/dW_l‖ over the middle 60 % of layers"))
+        }
         if seedsAndDepths > 1 {
-            entries.append(LegendEntry(mark: .swatch(color.withAlpha(0.35), outline: nil), label: "each run (\(seedsAndDepths) per σ_w²: seeds × depths ≥ \(minimumFitDepth))"))
+            entries.append(LegendEntry(mark: .swatch((single ? series[0].color : style.mutedTextColor).withAlpha(0.35), outline: nil),
+                                       label: "each run (\(seedsAndDepths) per σ_w²: seeds × depths ≥ \(minimumFitDepth))"))
         }
         let legendTop = FigureLayout.bottomLegend(entries, in: &scene, style: style, measurer: measurer)
-        guard let lo = points.first?.weightVariance, let hi = points.last?.weightVariance, hi > lo, let field else { return scene }
-        let curve = (0...200).map { k -> (x: Double, y: Double) in
-            let w = lo + (hi - lo) * Double(k) / 200
-            return (w, MeanField(field.activation, weightVariance: w, biasVariance: field.biasVariance).gradientFactorPerLayer ?? .nan)
+        let weights = series.flatMap(\.points).map(\.weightVariance)
+        guard let lo = weights.min(), let hi = weights.max(), hi > lo else { return scene }
+        let curves = series.map { s in
+            (0...200).map { k -> (x: Double, y: Double) in
+                let w = lo + (hi - lo) * Double(k) / 200
+                return (w, MeanField(s.field.activation, weightVariance: w, biasVariance: s.field.biasVariance).gradientFactorPerLayer ?? .nan)
+            }
         }
-        let all = curve.map(\.y).filter(\.isFinite) + points.flatMap(\.factors).filter(\.isFinite) + [1]
+        let all = curves.flatMap { $0.map(\.y) }.filter(\.isFinite) + series.flatMap(\.points).flatMap(\.factors).filter(\.isFinite) + [1]
         let yLo = (all.min() ?? 0.8) - 0.03, yHi = (all.max() ?? 1.2) + 0.03
         let yTicks = Ticks.linear(from: yLo, to: yHi,
                                   maxCount: FigureLayout.tickCount(8, length: legendTop - top - 60, labelSpan: 2.2, style: style)) { v, _ in
@@ -321,26 +340,41 @@ public enum EdgeOfChaos {
         if let a = at(lo, 1), let b = at(hi, 1) {
             items.append(.stroke(.polyline([a, b]), StrokeStyle(color: style.axisColor, width: 1, dash: [3, 3])))
         }
-        if let critical = MeanField.criticalWeightVariance(field.activation, biasVariance: field.biasVariance),
-           let a = at(critical, yLo), let b = at(critical, yHi) {
+        // The edge of each activation (once per distinct edge), labelled one under another from the top.
+        var edges: [(value: Double, name: String)] = []
+        for s in series {
+            guard let critical = MeanField.criticalWeightVariance(s.field.activation, biasVariance: s.field.biasVariance),
+                  !edges.contains(where: { abs($0.value - critical) < 1e-9 }) else { continue }
+            edges.append((critical, s.name))
+        }
+        for (k, edge) in edges.enumerated() {
+            guard let a = at(edge.value, yLo), let b = at(edge.value, yHi) else { continue }
             items.append(.stroke(.polyline([a, b]), StrokeStyle(color: style.axisColor, width: 1.2, dash: [6, 4])))
-            items.append(.text("edge of chaos, σ_w² = \(NumberFormat.fixed(critical, digits: 2))", at: Point(a.x + 5, frame.minY + 4),
+            let label = edges.count == 1 ? "edge of chaos, σ_w² = \(NumberFormat.fixed(edge.value, digits: 2))"
+                                         : "edge of chaos (\(edge.name)), σ_w² = \(NumberFormat.fixed(edge.value, digits: 2))"
+            items.append(.text(label, at: Point(a.x + 5, frame.minY + 4 + Double(k) * style.tickSize * 1.4),
                                style: style.text(style.tickSize, baseline: .top, color: style.mutedTextColor), rotation: 0))
-            if let l = at(lo, yHi), let r = at(hi, yHi) {
-                let labelStyle = style.text(style.legendSize, baseline: .top, color: style.mutedTextColor)
-                items.append(.text("ordered: gradients vanish", at: Point(l.x + 6, frame.maxY - style.legendSize * 2), style: labelStyle, rotation: 0))
-                items.append(.text("chaotic: gradients explode", at: Point(r.x - 6, frame.minY + style.legendSize * 1.6),
-                                   style: style.text(style.legendSize, anchor: .end, baseline: .top, color: style.mutedTextColor), rotation: 0))
+        }
+        if edges.count == 1, let l = at(lo, yHi), let r = at(hi, yHi) {
+            let labelStyle = style.text(style.legendSize, baseline: .top, color: style.mutedTextColor)
+            items.append(.text("ordered: gradients vanish", at: Point(l.x + 6, frame.maxY - style.legendSize * 2), style: labelStyle, rotation: 0))
+            items.append(.text("chaotic: gradients explode", at: Point(r.x - 6, frame.minY + style.legendSize * 1.6),
+                               style: style.text(style.legendSize, anchor: .end, baseline: .top, color: style.mutedTextColor), rotation: 0))
+        }
+        for s in series {
+            for p in s.points {
+                for f in p.factors {
+                    if let pt = at(p.weightVariance, f) { items.append(.fill(.circle(center: pt, radius: 2.2), s.color.withAlpha(0.35))) }
+                }
             }
         }
-        for p in points {
-            for f in p.factors {
-                if let pt = at(p.weightVariance, f) { items.append(.fill(.circle(center: pt, radius: 2.2), color.withAlpha(0.35))) }
-            }
+        for (s, curve) in zip(series, curves) {
+            items += LinePlot.line(curve, x: x, y: y, frame: frame, color: s.theoryColor, width: 1.8, dash: single ? [] : [5, 3], markers: false)
         }
-        items += LinePlot.line(curve, x: x, y: y, frame: frame, color: style.textColor, width: 1.8, markers: false)
-        items += LinePlot.line(points.map { ($0.weightVariance, $0.median ?? .nan) }, x: x, y: y, frame: frame,
-                               color: color, width: style.lineWidth, markers: true)
+        for s in series {
+            items += LinePlot.line(s.points.map { ($0.weightVariance, $0.median ?? .nan) }, x: x, y: y, frame: frame,
+                                   color: s.color, width: style.lineWidth, markers: true)
+        }
         scene.append(.group(items, clip: frame.insetBy(dx: -6, dy: -6), opacity: 1))
         return scene
     }

@@ -59,4 +59,24 @@ import TestSupport
             #expect(abs(measured / theory - 1) < 0.03, "σ_w² \(point.weightVariance): measured \(measured), √χ₁ \(theory)")
         }
     }
+
+    /// A sweep of two activations draws each network's measurement and theory, and each activation's own edge.
+    @Test func twoNetworksGetOneSeriesAndOneEdgeEach() throws {
+        var spec = ExperimentSpec(
+            name: "two", title: "two", dataset: .digits, depth: 12, width: 32, batchSize: 64, epochs: nil, steps: 1,
+            optimizer: OptimizerSpec(kind: .sgd, learningRate: 0.01), init: .variances(InitVariances(weightVariance: 1, biasVariance: 0.05)),
+            seeds: [0], recordEvery: 1,
+            networks: [NetworkSpec(name: "tanh", activation: .tanh), NetworkSpec(name: "relu", activation: .relu)])
+        spec.sweep = ParameterSweep(axes: [SweepAxis(key: .weightVariance, given: .list([1, 2, 4]))])
+        let history = try Experiment.run(spec, threads: 2)
+        #expect(EdgeOfChaos.factorPoints(history, network: 1).allSatisfy { $0.factors.count == 1 }, "relu runs are found under their sweep names")
+        let renderer = try CairoRenderer()
+        let scene = EdgeOfChaos.factorScene(history, measurer: renderer.measurer)
+        let texts = DeepFigureGoldenTests.texts(scene.items)
+        for name in ["tanh", "relu"] {
+            #expect(texts.contains("\(name) theory: √χ₁") && texts.contains("\(name) measured (median)"), "legend lacks \(name)")
+        }
+        #expect(texts.contains { $0.hasPrefix("edge of chaos (tanh), σ_w² = ") } && texts.contains("edge of chaos (relu), σ_w² = 2.00"))
+        #expect(!texts.contains("ordered: gradients vanish"), "two edges: no single ordered and chaotic side to name")
+    }
 }
