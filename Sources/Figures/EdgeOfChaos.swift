@@ -391,12 +391,14 @@ public enum EdgeOfChaos {
         return (ordered, chaotic)
     }
 
-    /// Fading diagrams at initialisation of one network on each side of the edge.
+    /// Fading diagrams at initialisation of the first network, one on each side of the edge.
     public static func fadingScene(_ history: GradientHistory, style: FigureStyle = .standard, measurer: TextMeasurer) -> Scene {
         guard let (ordered, chaotic) = sides(history) else { return Scene(width: size.width, height: 200) }
         func label(_ run: RunHistory, _ side: String) -> String {
             let chi = theory(run.settings)?.chi1.map { ", χ₁ = \(NumberFormat.fixed($0, digits: 2))" } ?? ""
-            return "\(side), σ_w² = \(SweepCoordinate.number(run.settings.`init`.variances?.weightVariance ?? 0))\(chi)"
+            // With several networks, say which one these are (the sides are drawn for the first).
+            let network = history.spec.networks.count > 1 ? "\(history.spec.networks[0].name), " : ""
+            return "\(network)\(side), σ_w² = \(SweepCoordinate.number(run.settings.`init`.variances?.weightVariance ?? 0))\(chi)"
         }
         let runs = [
             FigureRun(run: ordered, label: label(ordered, "ordered"), fileName: "ordered", colorIndex: 0),

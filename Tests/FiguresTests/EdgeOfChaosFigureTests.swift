@@ -78,5 +78,8 @@ import TestSupport
         }
         #expect(texts.contains { $0.hasPrefix("edge of chaos (tanh), σ_w² = ") } && texts.contains("edge of chaos (relu), σ_w² = 2.00"))
         #expect(!texts.contains("ordered: gradients vanish"), "two edges: no single ordered and chaotic side to name")
+        let fading = DeepFigureGoldenTests.texts(EdgeOfChaos.fadingScene(history, measurer: renderer.measurer).items)
+        #expect(fading.contains { $0.hasPrefix("tanh, ordered, σ_w² = 1") } && fading.contains { $0.hasPrefix("tanh, chaotic, σ_w² = 4") },
+                "the fading panels name their network")
     }
 }
