@@ -280,21 +280,20 @@ public enum EdgeOfChaos {
         let top = FigureLayout.title("Gradient growth per layer at initialisation: measured and mean-field theory", in: &scene, style: style, measurer: measurer)
         // One series per network that has runs deep enough to fit and a theory to compare with.
         let spec = history.spec
-        let series = spec.networks.indices.compactMap { n -> (name: String, points: [FactorPoint], field: MeanField, color: Color, theoryColor: Color)? in
+        let series = spec.networks.indices.compactMap { n -> (name: String, points: [FactorPoint], field: MeanField, color: Color)? in
             let points = factorPoints(history, network: n)
             guard let settings = cells(history, network: n).first?.runs.first?.settings,
                   let field = theory(settings), points.contains(where: { !$0.factors.isEmpty }) else { return nil }
-            return (spec.networks[n].name, points, field, style.networkColor(n + 1), style.networkColor(n + 1))
-        }.enumerated().map { k, s in
-            // One network keeps black theory beside its coloured measurement; several pair each theory with its network's colour.
-            (name: s.name, points: s.points, field: s.field, color: s.color, theoryColor: k == 0 && spec.networks.count == 1 ? style.textColor : s.theoryColor)
+            return (spec.networks[n].name, points, field, style.networkColor(n + 1))
         }
+        // One series keeps black theory beside its coloured measurement; several pair each theory with its network's colour.
         let single = series.count <= 1
+        func theoryColor(_ color: Color) -> Color { single ? style.textColor : color }
         let seedsAndDepths = series.flatMap(\.points).map(\.factors.count).max() ?? 0
         var entries: [LegendEntry] = []
         for s in series {
             let prefix = single ? "" : s.name + " "
-            entries.append(LegendEntry(mark: .line(s.theoryColor, dash: single ? [] : [5, 3], marker: false), label: prefix + "theory: √χ₁"))
+            entries.append(LegendEntry(mark: .line(theoryColor(s.color), dash: single ? [] : [5, 3], marker: false), label: prefix + "theory: √χ₁"))
             entries.append(LegendEntry(mark: .line(s.color, dash: [], marker: true),
                                        label: prefix + (single ? "measured: fit of ln ‖dL/dW_l‖ over the middle 60 % of layers, median" : "measured (median)")))
         }
@@ -369,7 +368,7 @@ public enum EdgeOfChaos {
             }
         }
         for (s, curve) in zip(series, curves) {
-            items += LinePlot.line(curve, x: x, y: y, frame: frame, color: s.theoryColor, width: 1.8, dash: single ? [] : [5, 3], markers: false)
+            items += LinePlot.line(curve, x: x, y: y, frame: frame, color: theoryColor(s.color), width: 1.8, dash: single ? [] : [5, 3], markers: false)
         }
         for s in series {
             items += LinePlot.line(s.points.map { ($0.weightVariance, $0.median ?? .nan) }, x: x, y: y, frame: frame,
