@@ -138,8 +138,8 @@ public enum SingleFigure {
         let name = networks.first { $0 == asked } ?? networks.first { $0.lowercased() == asked.lowercased() }
             ?? FigureRun.all(in: history).first { $0.fileName == asked }?.run.network
         guard let name else {
-            throw RenderError.badOption("unknown network '\(asked)'\(NameSuggestion.hint(for: asked, among: networks)); "
-                + "this history has: \(networks.joined(separator: ", "))")
+            throw RenderError.badOption("unknown network '\(asked)'\(NameSuggestion.hint(for: asked, among: networks)) "
+                + "(this history has: \(networks.joined(separator: ", ")))")
         }
         return try seeded(history.runs.filter { $0.network == name }, request: request, networkName: name, needsOne: true)
     }

@@ -90,7 +90,7 @@ import VanishCommands
         #expect(refusal("heatmapz").contains("unknown figure 'heatmapz'; did you mean \"heatmaps\"?"))
         #expect(refusal("heatmapz").contains("this history draws: heatmaps, fading, profile, profile-delta, curves, saturation, summary, heatmap, filmstrip"))
         #expect(refusal("heatmap") == "figure 'heatmap' draws one network: add --network NAME (one of sigmoid, tanh, relu, sigmoid+batchnorm, sigmoid+residual)")
-        #expect(refusal("heatmap", network: "sigmiod") == "unknown network 'sigmiod'; did you mean \"sigmoid\"?; this history has: sigmoid, tanh, relu, sigmoid+batchnorm, sigmoid+residual")
+        #expect(refusal("heatmap", network: "sigmiod") == "unknown network 'sigmiod'; did you mean \"sigmoid\"? (this history has: sigmoid, tanh, relu, sigmoid+batchnorm, sigmoid+residual)")
         #expect(refusal("heatmap", network: "tanh", seed: 3) == "--seed 3: tanh has no run with that seed; its seeds: 0")
         #expect(refusal("heatmap", network: "tanh", moment: .step(46)) == "--step 46 is outside the history: its recorded steps run 0 to 45")
         #expect(refusal("heatmap", network: "tanh", moment: .step(-1)).contains("outside the history"))
