@@ -378,9 +378,9 @@ public enum EdgeOfChaos {
         return scene
     }
 
-    /// The deepest run (first seed) at the lowest and at the highest σ_w² of network 0: one on each side of the edge.
-    public static func sides(_ history: GradientHistory) -> (ordered: RunHistory, chaotic: RunHistory)? {
-        let data = cells(history, network: 0)
+    /// The deepest run (first seed) at the lowest and at the highest σ_w² of a network: one on each side of the edge.
+    public static func sides(_ history: GradientHistory, network: Int = 0) -> (ordered: RunHistory, chaotic: RunHistory)? {
+        let data = cells(history, network: network)
         let depth = data.compactMap { $0.runs.first?.settings.depth }.max()
         let deepest = data.filter { $0.runs.first?.settings.depth == depth }
         guard let ordered = deepest.min(by: { ($0.point[.weightVariance] ?? 0) < ($1.point[.weightVariance] ?? 0) })?.runs.first,
@@ -390,19 +390,26 @@ public enum EdgeOfChaos {
         return (ordered, chaotic)
     }
 
-    /// Fading diagrams at initialisation of the first network, one on each side of the edge.
+    /// Fading diagrams at initialisation, one on each side of the edge: a pair per network, network by network.
     public static func fadingScene(_ history: GradientHistory, style: FigureStyle = .standard, measurer: TextMeasurer) -> Scene {
-        guard let (ordered, chaotic) = sides(history) else { return Scene(width: size.width, height: 200) }
-        func label(_ run: RunHistory, _ side: String) -> String {
-            let chi = theory(run.settings)?.chi1.map { ", χ₁ = \(NumberFormat.fixed($0, digits: 2))" } ?? ""
-            // With several networks, say which one these are (the sides are drawn for the first).
-            let network = history.spec.networks.count > 1 ? "\(history.spec.networks[0].name), " : ""
-            return "\(network)\(side), σ_w² = \(SweepCoordinate.number(run.settings.`init`.variances?.weightVariance ?? 0))\(chi)"
+        let networks = history.spec.networks
+        func label(_ run: RunHistory, _ place: String, _ network: Int) -> String {
+            let chi1 = theory(run.settings)?.chi1
+            let chi = chi1.map { ", χ₁ = \(NumberFormat.fixed($0, digits: 2))" } ?? ""
+            // The side theory puts the run on; a sweep that does not straddle the edge has both ends on one side.
+            let side = chi1.map { abs($0 - 1) < 0.005 ? "at the edge" : ($0 < 1 ? "ordered" : "chaotic") } ?? place
+            // With several networks, say which one each pair is.
+            let name = networks.count > 1 ? "\(networks[network].name), " : ""
+            return "\(name)\(side), σ_w² = \(SweepCoordinate.number(run.settings.`init`.variances?.weightVariance ?? 0))\(chi)"
         }
-        let runs = [
-            FigureRun(run: ordered, label: label(ordered, "ordered"), fileName: "ordered", colorIndex: 0),
-            FigureRun(run: chaotic, label: label(chaotic, "chaotic"), fileName: "chaotic", colorIndex: 1),
-        ]
+        let runs = networks.indices.flatMap { n -> [FigureRun] in
+            guard let (ordered, chaotic) = sides(history, network: n) else { return [] }
+            return [
+                FigureRun(run: ordered, label: label(ordered, "ordered", n), fileName: "ordered", colorIndex: 0),
+                FigureRun(run: chaotic, label: label(chaotic, "chaotic", n), fileName: "chaotic", colorIndex: 1),
+            ]
+        }
+        guard !runs.isEmpty else { return Scene(width: size.width, height: 200) }
         return FadingLayerDiagram.smallMultiples(runs, fraction: 0, style: style, measurer: measurer)
     }
 }

@@ -79,7 +79,22 @@ import TestSupport
         #expect(texts.contains { $0.hasPrefix("edge of chaos (tanh), σ_w² = ") } && texts.contains("edge of chaos (relu), σ_w² = 2.00"))
         #expect(!texts.contains("ordered: gradients vanish"), "two edges: no single ordered and chaotic side to name")
         let fading = DeepFigureGoldenTests.texts(EdgeOfChaos.fadingScene(history, measurer: renderer.measurer).items)
-        #expect(fading.contains { $0.hasPrefix("tanh, ordered, σ_w² = 1") } && fading.contains { $0.hasPrefix("tanh, chaotic, σ_w² = 4") },
-                "the fading panels name their network")
+        for name in ["tanh", "relu"] {
+            #expect(fading.contains { $0.hasPrefix("\(name), ordered, σ_w² = 1,") } && fading.contains { $0.hasPrefix("\(name), chaotic, σ_w² = 4") },
+                    "a pair of fading panels for \(name), each naming it")
+        }
+    }
+
+    /// A sweep that stays below the edge names both of its fading panels ordered, whatever their order.
+    @Test func fadingPanelsAreNamedByTheSideTheoryPutsThemOn() throws {
+        var spec = ExperimentSpec(
+            name: "low", title: "low", dataset: .digits, depth: 10, width: 16, batchSize: 32, epochs: nil, steps: 1,
+            optimizer: OptimizerSpec(kind: .sgd, learningRate: 0.01), init: .variances(InitVariances(weightVariance: 1, biasVariance: 0.05)),
+            seeds: [0], recordEvery: 1, networks: [NetworkSpec(name: "tanh", activation: .tanh)])
+        spec.sweep = ParameterSweep(axes: [SweepAxis(key: .weightVariance, given: .list([1, 1.5]))])
+        let history = try Experiment.run(spec, threads: 2)
+        let fading = DeepFigureGoldenTests.texts(EdgeOfChaos.fadingScene(history, measurer: try CairoRenderer().measurer).items)
+        #expect(fading.contains { $0.hasPrefix("ordered, σ_w² = 1,") } && fading.contains { $0.hasPrefix("ordered, σ_w² = 1.5,") })
+        #expect(!fading.contains { $0.contains("chaotic") })
     }
 }
