@@ -23,6 +23,19 @@ public enum AtomicFile {
         }
     }
 
+    /// Why `url` cannot be written as a file (its folder missing or read-only, or a folder in its place), or nil:
+    /// checked before any work, so that a long job does not end on an unwritable path.
+    public static func problem(writing url: URL) -> String? {
+        let folder = url.deletingLastPathComponent()
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue else {
+            return "folder \(folder.path) does not exist"
+        }
+        guard FileManager.default.isWritableFile(atPath: folder.path) else { return "folder \(folder.path) is not writable" }
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue { return "it is a folder" }
+        return nil
+    }
+
     static func reason(_ error: Error) -> String {
         if let cocoa = error as? CocoaError, let underlying = cocoa.userInfo[NSUnderlyingErrorKey] as? NSError {
             return String(cString: strerror(Int32(underlying.code)))

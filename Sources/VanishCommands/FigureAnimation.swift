@@ -115,17 +115,7 @@ public enum FigureAnimation {
         guard url.pathExtension.lowercased() == "gif" else {
             throw RenderError.badOption("cannot write \(url.path): an animation is written as .gif")
         }
-        let folder = url.deletingLastPathComponent()
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue else {
-            throw RenderError.badOption("cannot write \(url.path): folder \(folder.path) does not exist")
-        }
-        guard FileManager.default.isWritableFile(atPath: folder.path) else {
-            throw RenderError.badOption("cannot write \(url.path): folder \(folder.path) is not writable")
-        }
-        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue {
-            throw RenderError.badOption("cannot write \(url.path): it is a folder")
-        }
+        if let problem = AtomicFile.problem(writing: url) { throw RenderError.badOption("cannot write \(url.path): \(problem)") }
     }
 
     // MARK: - Frames

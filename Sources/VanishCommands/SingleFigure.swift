@@ -221,6 +221,7 @@ public enum SingleFigure {
         guard let format = FigureFormat(rawValue: ext) else {
             throw RenderError.badOption("cannot write '\(path)'; use .png, .svg, .pdf or .gif")
         }
+        if let problem = AtomicFile.problem(writing: url) { throw RenderError.badOption("cannot write \(path): \(problem)") }
         let scene = chosen.job.scene()
         if scene.enlargement > 1 {
             let e = scene.enlargement

@@ -24,6 +24,7 @@ struct FigureCommandExecutableTests {
         try workspace.refuses(["figure", "heatmap", "h.json"], saying: ["draws one network", "--network NAME"])
         try workspace.refuses(["figure", "heatmap", "h.json", "--network", "sigmod"], saying: ["unknown network 'sigmod'", "\"sigmoid\""])
         try workspace.refuses(fading + ["--out", "fading.jpg"], saying: ["fading.jpg", ".png, .svg, .pdf or .gif"])
+        try workspace.refuses(fading + ["--out", "missing/fading.png"], saying: ["cannot write missing/fading.png", "folder", "does not exist"])
         try workspace.refuses(fading + ["--at", "50%", "--out", "fading.gif"], saying: ["--step and --at choose a still"])
         try workspace.refuses(["render", "h.json", "--out", "figs", "--theme", "sepia"], saying: ["unknown theme 'sepia'"])
         try workspace.refuses(["render", "h.json", "--out", "figs", "--size", "1x1"], saying: ["--size 1x1 is too small"])
