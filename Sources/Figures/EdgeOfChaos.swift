@@ -394,10 +394,12 @@ public enum EdgeOfChaos {
     public static func fadingScene(_ history: GradientHistory, style: FigureStyle = .standard, measurer: TextMeasurer) -> Scene {
         let networks = history.spec.networks
         func label(_ run: RunHistory, _ place: String, _ network: Int) -> String {
-            let chi1 = theory(run.settings)?.chi1
+            let field = theory(run.settings), chi1 = field?.chi1
             let chi = chi1.map { ", χ₁ = \(NumberFormat.fixed($0, digits: 2))" } ?? ""
             // The side theory puts the run on; a sweep that does not straddle the edge has both ends on one side.
-            let side = chi1.map { abs($0 - 1) < 0.005 ? "at the edge" : ($0 < 1 ? "ordered" : "chaotic") } ?? place
+            // Without a fixed variance (relu beyond σ_w² = 2) activations and gradients both grow: exploding, not chaotic.
+            let side = chi1.map { abs($0 - 1) < 0.005 ? "at the edge" : ($0 < 1 ? "ordered" : "chaotic") }
+                ?? (field == nil ? place : "exploding")
             // With several networks, say which one each pair is.
             let name = networks.count > 1 ? "\(networks[network].name), " : ""
             return "\(name)\(side), σ_w² = \(SweepCoordinate.number(run.settings.`init`.variances?.weightVariance ?? 0))\(chi)"

@@ -79,10 +79,9 @@ import TestSupport
         #expect(texts.contains { $0.hasPrefix("edge of chaos (tanh), σ_w² = ") } && texts.contains("edge of chaos (relu), σ_w² = 2.00"))
         #expect(!texts.contains("ordered: gradients vanish"), "two edges: no single ordered and chaotic side to name")
         let fading = DeepFigureGoldenTests.texts(EdgeOfChaos.fadingScene(history, measurer: renderer.measurer).items)
-        for name in ["tanh", "relu"] {
-            #expect(fading.contains { $0.hasPrefix("\(name), ordered, σ_w² = 1,") } && fading.contains { $0.hasPrefix("\(name), chaotic, σ_w² = 4") },
-                    "a pair of fading panels for \(name), each naming it")
-        }
+        #expect(fading.contains { $0.hasPrefix("tanh, ordered, σ_w² = 1,") } && fading.contains { $0.hasPrefix("tanh, chaotic, σ_w² = 4,") })
+        #expect(fading.contains { $0.hasPrefix("relu, ordered, σ_w² = 1,") } && fading.contains { $0.hasPrefix("relu, exploding, σ_w² = 4 ") },
+                "relu beyond its edge has no fixed variance to be chaotic about")
     }
 
     /// A sweep that stays below the edge names both of its fading panels ordered, whatever their order.
