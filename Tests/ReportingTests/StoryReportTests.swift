@@ -95,4 +95,25 @@ extension EdgeOfChaosReportTests {
         #expect(best.weightVariance == 1.75)
         #expect(EdgeOfChaosStory.headline(history).map(\.text).joined().contains("At depth 16, the deepest where a network learned"))
     }
+
+    /// A sweep where nothing learned (too few steps) says so rather than calling its best cell "learned".
+    @Test func aSweepWhereNothingLearnedSaysSo() throws {
+        var history = try StoryReportTests.fixture("edge-of-chaos-quick")
+        for i in history.runs.indices { history.runs[i].testAccuracy = history.runs[i].testAccuracy.map { _ in 0.12 } }
+        let headline = EdgeOfChaosStory.headline(history).map(\.text).joined()
+        let half = NumberFormat.percent(0.5, digits: 1)
+        #expect(headline.contains("No network reached \(half) test accuracy; at depth 16 the best, \(NumberFormat.percent(0.12, digits: 1))"), "\(headline)")
+        #expect(!headline.contains("learned,"))
+        let prose = EdgeOfChaosStory.sections(history).flatMap(\.paragraphs).flatMap { $0 }.map(\.text).joined()
+        #expect(prose.contains("Here no network reached \(half) test accuracy") && !prose.contains("deepest networks that learned"))
+    }
+
+    /// The text tells the first network's story; with several networks it says so, and which one.
+    @Test func theHeadlineSaysWhichNetworkItFollows() throws {
+        var history = try StoryReportTests.fixture("edge-of-chaos-quick")
+        #expect(!EdgeOfChaosStory.headline(history).map(\.text).joined().contains("this text follows"))
+        history.spec.networks.append(NetworkSpec(name: "relu", activation: .relu))
+        #expect(EdgeOfChaosStory.headline(history).map(\.text).joined()
+            .hasPrefix("The figures show all 2 networks (tanh, relu); this text follows the first, tanh. "))
+    }
 }

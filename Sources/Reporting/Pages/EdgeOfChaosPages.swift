@@ -67,8 +67,16 @@ public enum EdgeOfChaosStory {
             return [TextSpan("Final test accuracy over the sweep's grid.")]
         }
         var p = [TextSpan("Mean-field theory puts the edge of chaos of this \(settings.activation.rawValue) network at σ_w² = \(NumberFormat.fixed(critical, digits: 2)). ")]
+        let names = history.spec.networks.map(\.name)
+        if names.count > 1 {
+            p.insert(TextSpan("The figures show all \(names.count) networks (\(names.joined(separator: ", "))); this text follows the first, \(names[0]). "), at: 0)
+        }
         if let best = bestAtDepth(history) {
-            p.append(TextSpan("At depth \(best.depth), the deepest where a network learned, the best test accuracy, \(percent(best.accuracy)), is reached at σ_w² = \(SweepCoordinate.number(best.weightVariance)). "))
+            if best.accuracy >= learnedAbove {
+                p.append(TextSpan("At depth \(best.depth), the deepest where a network learned, the best test accuracy, \(percent(best.accuracy)), is reached at σ_w² = \(SweepCoordinate.number(best.weightVariance)). "))
+            } else {
+                p.append(TextSpan("No network reached \(percent(learnedAbove)) test accuracy; at depth \(best.depth) the best, \(percent(best.accuracy)), is at σ_w² = \(SweepCoordinate.number(best.weightVariance)). "))
+            }
         }
         if let (o, c) = sides(history), let fo = o.measuredFactor, let fc = c.measuredFactor {
             p.append(TextSpan("At initialisation the gradient changes by \(value(fo)) per layer at σ_w² = \(SweepCoordinate.number(o.weightVariance)) (it vanishes) and by \(value(fc)) at σ_w² = \(SweepCoordinate.number(c.weightVariance)) (it explodes)."))
@@ -111,7 +119,9 @@ public enum EdgeOfChaosStory {
             TextSpan("The depth over which two inputs' correlation settles, ξ_c, diverges at the edge. Schoenholz et al. (2017) found that networks train up to about \(NumberFormat.fixed(EdgeOfChaos.trainableDepthScales, digits: 0)) ξ_c: the red curve in the heatmap. "),
         ]
         if let best = bestAtDepth(history) {
-            trainable.append(TextSpan("Here the deepest networks that learned (\(best.depth) layers) did best at σ_w² = \(SweepCoordinate.number(best.weightVariance)), reaching \(percent(best.accuracy)) test accuracy. "))
+            trainable.append(TextSpan(best.accuracy >= learnedAbove
+                ? "Here the deepest networks that learned (\(best.depth) layers) did best at σ_w² = \(SweepCoordinate.number(best.weightVariance)), reaching \(percent(best.accuracy)) test accuracy. "
+                : "Here no network reached \(percent(learnedAbove)) test accuracy in its steps; the deepest (\(best.depth) layers) did best at σ_w² = \(SweepCoordinate.number(best.weightVariance)), with \(percent(best.accuracy)). "))
         }
         if let steps = history.runs.first?.settings.steps {
             trainable.append(TextSpan("Every network trained for the same \(steps) steps; with more steps the trainable region widens, but its shape around the edge stays."))
