@@ -54,17 +54,6 @@ public struct GaussianQuadrature: Sendable, Hashable {
         return sum
     }
 
-    /// E[f(z₁, z₂)] for independent z₁, z₂ ~ N(0, 1) (the product rule).
-    public func expectation2(_ f: (Double, Double) -> Double) -> Double {
-        var sum = 0.0
-        for i in nodes.indices {
-            var inner = 0.0
-            for j in nodes.indices { inner += weights[j] * f(nodes[i], nodes[j]) }
-            sum += weights[i] * inner
-        }
-        return sum
-    }
-
     /// p_n(x) and Σ_{k<n} p_k(x)² of the orthonormal polynomials.
     static func orthonormal(_ n: Int, at x: Double) -> (value: Double, sumOfSquaresBelow: Double) {
         var previous = 0.0, current = 1.0, sum = 0.0
