@@ -51,12 +51,13 @@ enum RunAssembly {
         let trainAccuracy = log.trainAccuracies.first.map { valuesAt(steps, of: $0) } ?? []
         let testAccuracy = log.testAccuracies.first?.values ?? []
 
-        let bucketSize = steps.count <= max(1, maxRecordedSteps) ? 1 : (steps.count + maxRecordedSteps - 1) / maxRecordedSteps
-        // Each bucket: a range of indices into `rows`; one row per bucket when it holds one step.
-        let buckets = stride(from: 0, to: steps.count, by: bucketSize).map { $0..<min($0 + bucketSize, steps.count) }
+        // Each bucket: a range of indices into `rows`; the first logged step keeps a row of its own, as step 0 does in vanish's runs.
+        let layout = StepBuckets(recordedSteps: steps.count, maxRows: max(1, maxRecordedSteps))
+        let bucketSize = layout.stepsPerBucket, buckets = layout.ranges
         func table(_ column: (Layer) -> Int?, _ combine: ([Float]) -> Float) -> [[Float]] {
             buckets.map { bucket in
-                layers.map { layer in combine(bucket.map { value(column(layer), rows[$0]) }) }
+                // A bucket of one step (the first, or one step per row) keeps its value bit for bit.
+                layers.map { layer in bucket.count == 1 ? value(column(layer), rows[bucket.lowerBound]) : combine(bucket.map { value(column(layer), rows[$0]) }) }
             }
         }
         let stats: LayerStats

@@ -235,12 +235,13 @@ import TestSupport
         var options = TensorBoardImportOptions()
         options.maxRecordedSteps = 3
         let run = try #require(try Self.load(folder.path, options).history.runs.first)
-        #expect(run.stepsPerBucket == 3 && run.steps == [0, 3, 6] && run.settings.steps == 6)
-        // Geometric means of 1, 2, 4 / 8, 16, 32 / 64; a zero in a bucket stays visible.
-        #expect(run.stats.weightGradNorm.map { $0[0] } == [2, 16, 64])
-        #expect(run.stats.weightGradNorm.map { $0[1] } == [1, 0, 1])
-        #expect(run.stats.weightGradNormMin.map { $0[0] } == [1, 8, 64] && run.stats.weightGradNormMax.map { $0[0] } == [4, 32, 64])
-        #expect(run.loss == [1, 4, 6] && run.settings.maxRecordedSteps == 3)
+        // The first step keeps its own row, exact, as step 0 does in vanish's runs; the other six fill two buckets.
+        #expect(run.stepsPerBucket == 3 && run.steps == [0, 1, 4] && run.settings.steps == 6)
+        // 1 alone, then geometric means of 2, 4, 8 / 16, 32, 64; a zero in a bucket stays visible.
+        #expect(run.stats.weightGradNorm.map { $0[0] } == [1, 4, 32])
+        #expect(run.stats.weightGradNorm.map { $0[1] } == [1, 1, 0])
+        #expect(run.stats.weightGradNormMin.map { $0[0] } == [1, 2, 16] && run.stats.weightGradNormMax.map { $0[0] } == [1, 8, 64])
+        #expect(run.loss == [0, 2, 5] && run.settings.maxRecordedSteps == 3)
     }
 
     @Test func layersGroupWeightsAndBiasesInOrderOfFirstAppearance() {
