@@ -60,16 +60,13 @@ enum RunAssembly {
                 layers.map { layer in bucket.count == 1 ? value(column(layer), rows[bucket.lowerBound]) : combine(bucket.map { value(column(layer), rows[$0]) }) }
             }
         }
-        let stats: LayerStats
-        if bucketSize == 1 {
-            stats = LayerStats(weightGradNorm: table(\.weight) { $0[0] }, biasGradNorm: hasBias ? table(\.bias) { $0[0] } : [])
-        } else {
-            stats = LayerStats(
-                weightGradNorm: table(\.weight, Bucket.geometricMean),
-                biasGradNorm: hasBias ? table(\.bias, Bucket.geometricMean) : [],
-                weightGradNormMin: table(\.weight) { Bucket.extremes($0).min },
-                weightGradNormMax: table(\.weight) { Bucket.extremes($0).max })
-        }
+        let weight = table(\.weight, Bucket.geometricMean), bias = hasBias ? table(\.bias, Bucket.geometricMean) : []
+        // Extremes only for bucketed runs: one step per row is its own smallest and largest.
+        let stats = bucketSize == 1
+            ? LayerStats(weightGradNorm: weight, biasGradNorm: bias)
+            : LayerStats(weightGradNorm: weight, biasGradNorm: bias,
+                         weightGradNormMin: table(\.weight) { Bucket.extremes($0).min },
+                         weightGradNormMax: table(\.weight) { Bucket.extremes($0).max })
         let rowSteps = buckets.map { steps[$0.lowerBound] }
         let rowLoss = loss.isEmpty ? [] : buckets.map { Bucket.mean(loss[$0]) }
         let rowAccuracy = trainAccuracy.isEmpty ? [] : buckets.map { Bucket.mean(trainAccuracy[$0]) }
